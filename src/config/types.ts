@@ -1,0 +1,103 @@
+/**
+ * The resolved configuration: what `loadConfig` returns after parsing, `${VAR}` interpolation,
+ * validation and defaults. Everything downstream takes this (never raw YAML), so every default
+ * lives in one place (`config/defaults.ts`). Objects are frozen by the loader.
+ */
+
+export type RepairMode = 'plan' | 'apply';
+
+export interface BearerAuth {
+  readonly type: 'bearer';
+  readonly token: string;
+}
+export interface BasicAuth {
+  readonly type: 'basic';
+  readonly username: string;
+  readonly password: string;
+}
+export interface HeaderAuth {
+  readonly type: 'header';
+  readonly name: string;
+  readonly value: string;
+}
+export interface DjangoSessionAuth {
+  readonly type: 'django-session';
+  /** Path of the login form, e.g. `/accounts/login/`. */
+  readonly loginPath: string;
+  readonly username: string;
+  readonly password: string;
+  /** Form field names; Django's defaults are `username` and `password`. */
+  readonly usernameField: string;
+  readonly passwordField: string;
+  /** Optional `next` value posted with the form. */
+  readonly next?: string | undefined;
+}
+export type AuthProfile = BearerAuth | BasicAuth | HeaderAuth | DjangoSessionAuth;
+
+export interface EndpointConfig {
+  readonly name: string;
+  /** Path relative to `baseUrl`, always starting with `/`. */
+  readonly path: string;
+  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+  /** Name of an entry in `auth`, or undefined for an anonymous request (no cookies, no auth header). */
+  readonly auth?: string | undefined;
+  /** Statuses that count as success. Default `[200]`. */
+  readonly expect: readonly number[];
+  /** Extra request headers for this endpoint (merged over `http.headers`). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Optional request body (for POST/PUT/PATCH). */
+  readonly body?: string | undefined;
+}
+
+export interface DatabaseConfig {
+  /** Connection string. Contains a password: never log it; use `redactUrl` from `util/redact.ts`. */
+  readonly url: string;
+  readonly targetSchema: string;
+  readonly sourceSchemas: readonly string[];
+  /** Read PostgreSQL's own log through SQL (`pg_read_file`) for errors. */
+  readonly serverLog: boolean;
+  /** `SET LOCAL lock_timeout` for each repair transaction. */
+  readonly lockTimeoutMs: number;
+  /** `SET LOCAL statement_timeout` for each repair transaction. */
+  readonly statementTimeoutMs: number;
+  /** Connection attempts before the database counts as unreachable (exit 3). */
+  readonly connectRetries: number;
+}
+
+export interface HttpConfig {
+  /** Requests in flight at once. Default 8. */
+  readonly concurrency: number;
+  /** Per-request timeout (headers and body), ms. Default 10000. */
+  readonly timeoutMs: number;
+  /** Bytes of a response body that are buffered; the rest is drained. Default 1 MiB. */
+  readonly maxBodyBytes: number;
+  /** Retries of a transport failure (refused, reset, timeout, 502/503/504). Default 3. */
+  readonly retries: number;
+  /** Headers sent with every request. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface RepairConfig {
+  readonly mode: RepairMode;
+  readonly maxRounds: number;
+  /** `{ app_label: migrations folder }`: write a Django RunSQL migration per repaired object. */
+  readonly djangoMigrations: Readonly<Record<string, string>>;
+}
+
+export interface ReportConfig {
+  readonly dir: string;
+}
+
+export interface ResolvedConfig {
+  /** Absolute path of the config file (for messages; relative paths in it resolve against its folder). */
+  readonly file: string;
+  readonly baseUrl: string;
+  readonly database: DatabaseConfig;
+  readonly auth: Readonly<Record<string, AuthProfile>>;
+  readonly endpoints: readonly EndpointConfig[];
+  readonly http: HttpConfig;
+  readonly repair: RepairConfig;
+  /** Absolute paths of application log files whose new lines are read for errors. */
+  readonly logs: readonly string[];
+  readonly report: ReportConfig;
+}

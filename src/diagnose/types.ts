@@ -1,0 +1,47 @@
+/**
+ * What `diagnose` extracts from text. Names here come from HTTP bodies and log files: they are
+ * hostile input. They may only travel to the database as query parameters (see `db/locate.ts`).
+ */
+
+/** Where a finding was read. */
+export type FindingSource =
+  | { readonly type: 'body'; readonly endpoint: string }
+  | { readonly type: 'log'; readonly file: string; readonly endpoint?: string | undefined }
+  | { readonly type: 'server-log'; readonly endpoint?: string | undefined };
+
+export interface MissingRelationFinding {
+  readonly kind: 'missing-relation';
+  /** Relation name exactly as the message gives it (case kept, schema prefix removed). */
+  readonly name: string;
+  /** Schema named in the message (`relation "public.x"`), if any. */
+  readonly schema?: string | undefined;
+  /** The matched error sentence, for the report (already entity-decoded, trimmed to ~300 chars). */
+  readonly message: string;
+  /** Language of the matched message, ISO code (`en`, `de`, …), or `sqlstate` for a code-only match. */
+  readonly language: string;
+}
+
+export interface MissingColumnFinding {
+  readonly kind: 'missing-column';
+  readonly column: string;
+  /** Table (or alias!) the message names, when it names one. */
+  readonly table?: string | undefined;
+  readonly schema?: string | undefined;
+  readonly message: string;
+  readonly language: string;
+}
+
+export type Finding = MissingRelationFinding | MissingColumnFinding;
+
+/** A finding together with where it was read. The cascade attaches the source. */
+export interface SourcedFinding {
+  readonly finding: Finding;
+  readonly source: FindingSource;
+}
+
+/** Stable key used to de-duplicate findings within a round. */
+export function findingKey(f: Finding): string {
+  return f.kind === 'missing-relation'
+    ? `relation:${f.schema ?? ''}.${f.name}`
+    : `column:${f.schema ?? ''}.${f.table ?? ''}.${f.column}`;
+}

@@ -1,0 +1,84 @@
+import type { Finding, FindingSource } from '../diagnose/types.js';
+import type { CatalogRelation, ColumnInfo } from '../db/types.js';
+
+/** A planned change: exact SQL built from catalog names, plus the SQL that undoes it. */
+export type RepairAction = MoveRelationAction | AddColumnAction;
+
+export interface MoveRelationAction {
+  readonly kind: 'move-relation';
+  readonly finding: Finding;
+  readonly relation: CatalogRelation;
+  readonly fromSchema: string;
+  readonly toSchema: string;
+  /** e.g. `ALTER TABLE "test_schema"."user_profile_about_item" SET SCHEMA "public";` */
+  readonly sql: string;
+  readonly rollbackSql: string;
+}
+
+export interface AddColumnAction {
+  readonly kind: 'add-column';
+  readonly finding: Finding;
+  readonly schema: string;
+  readonly table: string;
+  /** Schema of the stale copy the definition was taken from. */
+  readonly copySchema: string;
+  readonly column: ColumnInfo;
+  readonly sql: string;
+  readonly rollbackSql: string;
+}
+
+export type RefusalReason =
+  | 'not-found'
+  | 'ambiguous'
+  | 'already-in-target'
+  | 'outside-source-schemas'
+  | 'system-schema'
+  | 'unsupported-kind'
+  | 'unsafe-column'
+  | 'column-present'
+  | 'no-source-copy';
+
+/** A finding the planner will not act on, and why. Refusals are reported, never guessed around. */
+export interface Refusal {
+  readonly finding: Finding;
+  readonly reason: RefusalReason;
+  /** One sentence for the report: what was found and what a person should do. */
+  readonly detail: string;
+  /** SQL a person could review and run by hand (unsafe column adds), never run by the tool. */
+  readonly suggestedSql?: string | undefined;
+}
+
+export type PlanItem =
+  | { readonly type: 'action'; readonly action: RepairAction }
+  | { readonly type: 'refusal'; readonly refusal: Refusal };
+
+/** Verification after commit: the object is where it should be and nothing was lost. */
+export interface Verification {
+  readonly ok: boolean;
+  /** e.g. `to_regclass('"public"."x"')` resolved. */
+  readonly resolvesInTarget: boolean;
+  readonly rowsBefore: number | null;
+  readonly rowsAfter: number | null;
+  /** Counts of indexes/constraints on the object before and after (tables only). */
+  readonly indexesBefore?: number | undefined;
+  readonly indexesAfter?: number | undefined;
+  readonly constraintsBefore?: number | undefined;
+  readonly constraintsAfter?: number | undefined;
+  /** Human-readable problems when !ok. */
+  readonly problems: readonly string[];
+}
+
+export interface RepairRecord {
+  readonly action: RepairAction;
+  /** planned: plan mode (nothing ran). applied: committed and verified. failed: rolled back. */
+  readonly status: 'planned' | 'applied' | 'failed';
+  /** Where the finding behind this repair was read. */
+  readonly sources: readonly FindingSource[];
+  readonly startedAt?: string | undefined;
+  readonly durationMs?: number | undefined;
+  readonly verification?: Verification | undefined;
+  /** Database error message when status is failed (no secrets: it is PostgreSQL's text). */
+  readonly error?: string | undefined;
+  /** Things the move leaves behind (views still pointing at the old schema, trigger functions…). */
+  readonly warnings: readonly string[];
+}

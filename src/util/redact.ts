@@ -1,0 +1,24 @@
+/** Helpers that keep secrets out of logs, reports and error messages. */
+
+/** `postgres://u:secret@h/db` → `postgres://u:***@h/db`. Unparseable input is fully masked. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    for (const key of [...u.searchParams.keys()]) {
+      if (/pass|secret|token|key/i.test(key)) u.searchParams.set(key, '***');
+    }
+    return u.toString();
+  } catch {
+    return '<unparseable url>';
+  }
+}
+
+/** Replace every occurrence of each secret (at least 4 chars) in `text` with `***`. */
+export function maskSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) {
+    if (s.length >= 4) out = out.split(s).join('***');
+  }
+  return out;
+}

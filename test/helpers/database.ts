@@ -1,0 +1,98 @@
+/**
+ * A real PostgreSQL for a test file: one embedded server per test file (or the server named by
+ * SMOKE_FIX_TEST_DATABASE_URL), and a fresh database per `createTestDatabase` call, dropped in
+ * teardown. No test shares a database with another.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { startEmbeddedPostgres, type EmbeddedDatabase, type StartOptions } from '../../src/embedded/postgres.js';
+
+export interface TestDatabase {
+  /** Superuser URL of the fresh database. */
+  readonly url: string;
+  readonly name: string;
+  /** Run SQL (several statements allowed) against the fresh database. */
+  exec(sql: string): Promise<void>;
+  /** One query with parameters against the fresh database. */
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
+  /** Stop the server behind it (only for an embedded server of its own; see `ownServer`). */
+  stopServer(): Promise<void>;
+}
+
+interface Teardownable {
+  teardown(fn: () => unknown): void;
+}
+
+let shared: Promise<EmbeddedDatabase> | undefined;
+function sharedServer(): Promise<EmbeddedDatabase> {
+  shared ??= startEmbeddedPostgres();
+  return shared;
+}
+
+function urlWithDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = '/' + encodeURIComponent(database);
+  return u.toString();
+}
+
+async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * A fresh database for one test. `ownServer: true` starts a server for this database alone (for
+ * tests that stop the server); otherwise the file's shared server is used.
+ */
+export async function createTestDatabase(
+  t: Teardownable,
+  options: { ownServer?: boolean; settings?: StartOptions['settings'] } = {},
+): Promise<TestDatabase> {
+  const external = process.env.SMOKE_FIX_TEST_DATABASE_URL;
+  let server: EmbeddedDatabase | undefined;
+  let adminUrl: string;
+  if (external && !options.ownServer && !options.settings) {
+    adminUrl = external;
+  } else if (options.ownServer || options.settings) {
+    server = await startEmbeddedPostgres(options.settings ? { settings: options.settings } : {});
+    adminUrl = server.url;
+  } else {
+    const s = await sharedServer();
+    adminUrl = s.url;
+  }
+  const name = `smoke_fix_test_${randomBytes(5).toString('hex')}`;
+  await withClient(adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
+  const url = urlWithDatabase(adminUrl, name);
+  let stopped = false;
+  t.teardown(async () => {
+    if (server) {
+      if (!stopped) await server.stop();
+      return;
+    }
+    await withClient(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch(() => {});
+  });
+  return {
+    url,
+    name,
+    exec: (sql) => withClient(url, async (c) => void (await c.query(sql))),
+    query: (sql, params) => withClient(url, async (c) => (await c.query(sql, params)).rows),
+    async stopServer() {
+      if (!server) throw new Error('stopServer() needs createTestDatabase(t, { ownServer: true })');
+      stopped = true;
+      await server.stop();
+    },
+  };
+}
+
+/** Stop the file's shared embedded server when the file's tests are done (call once at top level). */
+export function stopSharedServerAtEnd(t: Teardownable): void {
+  t.teardown(async () => {
+    if (shared) await (await shared).stop();
+    shared = undefined;
+  });
+}
