@@ -1,0 +1,262 @@
+/**
+ * The loop: probe → diagnose → locate → plan → apply → re-probe, until every endpoint answers as
+ * expected (green), a round makes no progress (stuck), or `maxRounds` is reached.
+ *
+ * Round 1 probes every endpoint; later rounds re-probe only those still failing; when they pass, a
+ * confirming pass re-probes every endpoint once (a repair may in principle break another page).
+ * Failing targets are data; only a LoginFailedError or an unreachable target end the run early.
+ */
+import type { EndpointConfig } from '../config/types.js';
+import { findingKey, type SourcedFinding } from '../diagnose/types.js';
+import { SmokeFixError, TargetUnreachableError } from '../errors.js';
+import type { ProbeResult } from '../probe/types.js';
+import type { Refusal, RepairAction, RepairRecord } from '../repair/types.js';
+import type { ProbeSummary, RoundResult, RunResult } from '../result.js';
+import type { CascadeDeps, CascadeSettings } from './deps.js';
+import { collectFindings, toSourced, type CollectedFinding } from './findings.js';
+import { summariseProbe } from './summarise.js';
+
+export type CascadeResult = Pick<
+  RunResult,
+  'rounds' | 'final' | 'outcome' | 'reason' | 'errorCode' | 'exitCode' | 'warnings'
+>;
+
+function describeFailure(p: ProbeResult): string {
+  return `${p.endpoint} (${p.reason ?? p.status ?? 'no answer'})`;
+}
+
+function list(items: readonly string[]): string {
+  return items.length <= 5 ? items.join(', ') : `${items.slice(0, 5).join(', ')} and ${items.length - 5} more`;
+}
+
+class Cascade {
+  private readonly rounds: RoundResult[] = [];
+  private readonly warnings: string[] = [];
+  /** Finding key → round in which a repair for it was applied. */
+  private readonly repairedIn = new Map<string, number>();
+
+  constructor(
+    private readonly settings: CascadeSettings,
+    private readonly deps: CascadeDeps,
+  ) {}
+
+  async run(): Promise<CascadeResult> {
+    try {
+      return await this.loop();
+    } catch (error) {
+      if (error instanceof SmokeFixError && error.exitCode === 3) {
+        return this.end({ outcome: 'environment-error', reason: error.message, errorCode: error.code, exitCode: 3 });
+      }
+      throw error;
+    }
+  }
+
+  private async loop(): Promise<CascadeResult> {
+    const all = this.settings.endpoints;
+    let targets: readonly EndpointConfig[] = all;
+    for (let round = 1; round <= this.settings.maxRounds; round++) {
+      const started = this.deps.now();
+      let probes = await this.probe(round, targets, false);
+      let failing = probes.filter((p) => !p.ok);
+
+      if (failing.length === 0) {
+        // Everything probed this round passes. If that was every endpoint, it is the confirmation;
+        // otherwise confirm by probing every endpoint once more.
+        const confirm = targets.length === all.length ? probes : await this.probe(round, all, true);
+        const stillFailing = confirm.filter((p) => !p.ok);
+        if (stillFailing.length === 0) {
+          this.record(round, started, probes, [], [], []);
+          return this.end({
+            outcome: 'green',
+            reason: this.rounds.some((r) => r.repairs.length > 0)
+              ? `Every endpoint answered as expected after ${this.countApplied()} repair(s).`
+              : 'Every endpoint answered as expected; nothing needed repair.',
+            exitCode: 0,
+            final: confirm,
+          });
+        }
+        // The confirming pass found a failure elsewhere: it becomes this round's probes.
+        probes = confirm;
+        failing = stillFailing;
+      }
+
+      const logs = await this.deps.readLogs();
+      for (const w of logs.warnings) this.warn(w);
+      const collected = collectFindings({
+        failing,
+        logs: logs.entries,
+        endpoints: this.settings.endpoints,
+        diagnose: this.deps.diagnose,
+      });
+
+      if (collected.length === 0) {
+        this.record(round, started, probes, [], [], []);
+        return this.end({
+          outcome: 'stuck',
+          reason: `${failing.length} endpoint(s) still fail and no database error was found in their responses or logs: ${list(failing.map(describeFailure))}.`,
+          exitCode: 1,
+        });
+      }
+
+      const findings = collected.map((c) => c.finding);
+      const locations = await this.deps.locate(findings);
+      const plan = this.deps.plan(findings, locations);
+      const actions = plan.flatMap((i) => (i.type === 'action' ? [i.action] : []));
+      const refusals = plan.flatMap((i) => (i.type === 'refusal' ? [i.refusal] : []));
+      for (const refusal of refusals) this.deps.emit({ type: 'refusal', round, refusal });
+      const sourced = toSourced(collected);
+
+      if (this.settings.mode === 'plan') {
+        const planned = actions.map((action) => this.planned(action, collected));
+        for (const record of planned) this.deps.emit({ type: 'repair', round, record });
+        this.record(round, started, probes, sourced, planned, refusals);
+        return this.end({
+          outcome: 'planned',
+          reason:
+            actions.length > 0
+              ? `Plan mode: ${actions.length} repair(s) would run; nothing was changed. Run with --apply (or repair.mode: apply) to apply them; fixing these may reveal further missing tables.`
+              : `Plan mode: nothing repairable was found. ${this.refusalSummary(refusals)}`,
+          exitCode: 1,
+        });
+      }
+
+      if (actions.length === 0) {
+        this.record(round, started, probes, sourced, [], refusals);
+        return this.end({ outcome: 'stuck', reason: this.stuckReason(refusals), exitCode: 1 });
+      }
+
+      const records: RepairRecord[] = [];
+      for (const action of actions) {
+        const outcome = await this.deps.apply(action);
+        const record: RepairRecord = { action, sources: this.sourcesOf(action, collected), ...outcome };
+        records.push(record);
+        this.deps.emit({ type: 'repair', round, record });
+        if (record.status === 'applied') this.repairedIn.set(findingKey(action.finding), round);
+      }
+      this.record(round, started, probes, sourced, records, refusals);
+
+      if (!records.some((r) => r.status === 'applied')) {
+        return this.end({
+          outcome: 'stuck',
+          reason: `Every repair of round ${round} failed and was rolled back: ${list(records.map((r) => `${actionLabel(r.action)}: ${r.error ?? 'failed'}`))}.`,
+          exitCode: 1,
+        });
+      }
+      const failingNames = new Set(failing.map((p) => p.endpoint));
+      targets = all.filter((e) => failingNames.has(e.name));
+    }
+    const last = this.rounds.at(-1);
+    const stillFailing = last ? last.probes.filter((p) => !p.ok).map((p) => p.endpoint) : [];
+    return this.end({
+      outcome: 'max-rounds',
+      reason: `Stopped after repair.maxRounds (${this.settings.maxRounds}) rounds with endpoints still failing: ${list(stillFailing)}. Raise maxRounds if each round is still making progress.`,
+      exitCode: 1,
+    });
+  }
+
+  private async probe(round: number, endpoints: readonly EndpointConfig[], confirm: boolean): Promise<ProbeResult[]> {
+    this.deps.emit({ type: 'round-start', round, endpoints: endpoints.length, confirm });
+    let done = 0;
+    const results = await this.deps.probe(endpoints, (result) => {
+      done += 1;
+      this.deps.emit({ type: 'probe', round, result, done, total: endpoints.length });
+    });
+    if (results.length > 0 && results.every((r) => r.status === null)) {
+      const first = results[0]!;
+      throw new TargetUnreachableError(
+        `The target did not answer any of ${results.length} endpoint(s) after retries (${first.failure?.code ?? 'no answer'}: ${first.failure?.message ?? ''}). Is the app running at baseUrl?`,
+      );
+    }
+    return results;
+  }
+
+  private planned(action: RepairAction, collected: readonly CollectedFinding[]): RepairRecord {
+    return { action, status: 'planned', sources: this.sourcesOf(action, collected), warnings: [] };
+  }
+
+  private sourcesOf(action: RepairAction, collected: readonly CollectedFinding[]) {
+    const key = findingKey(action.finding);
+    return collected.find((c) => c.key === key)?.sources ?? [];
+  }
+
+  private record(
+    round: number,
+    started: Date,
+    probes: readonly ProbeResult[],
+    findings: readonly SourcedFinding[],
+    repairs: readonly RepairRecord[],
+    refusals: readonly Refusal[],
+  ): void {
+    const summaries = probes.map((p) => summariseProbe(p, firstMessageFor(p.endpoint, findings)));
+    this.rounds.push({
+      number: round,
+      startedAt: started.toISOString(),
+      durationMs: this.deps.now().getTime() - started.getTime(),
+      probes: summaries,
+      findings,
+      repairs,
+      refusals,
+    });
+  }
+
+  private stuckReason(refusals: readonly Refusal[]): string {
+    const repeated = refusals.filter((r) => this.repairedIn.has(findingKey(r.finding)));
+    if (repeated.length > 0) {
+      const r = repeated[0]!;
+      return `The repair of ${findingLabel(r)} in round ${this.repairedIn.get(findingKey(r.finding))} did not change the error: the app still reports it (restart the app or check its search_path). ${this.refusalSummary(refusals)}`;
+    }
+    return `No finding of this round can be repaired safely. ${this.refusalSummary(refusals)}`;
+  }
+
+  private refusalSummary(refusals: readonly Refusal[]): string {
+    if (refusals.length === 0) return '';
+    return `Refused: ${list(refusals.map((r) => `${findingLabel(r)} (${r.reason})`))}.`;
+  }
+
+  private countApplied(): number {
+    return this.rounds.reduce((n, r) => n + r.repairs.filter((x) => x.status === 'applied').length, 0);
+  }
+
+  private warn(message: string): void {
+    this.warnings.push(message);
+    this.deps.emit({ type: 'warning', message });
+  }
+
+  private end(fields: {
+    outcome: CascadeResult['outcome'];
+    reason: string;
+    exitCode: CascadeResult['exitCode'];
+    errorCode?: string;
+    final?: readonly ProbeResult[];
+  }): CascadeResult {
+    const final: ProbeSummary[] = (fields.final ?? []).map((p) => summariseProbe(p));
+    return {
+      rounds: this.rounds,
+      final,
+      outcome: fields.outcome,
+      reason: fields.reason,
+      errorCode: fields.errorCode,
+      exitCode: fields.exitCode,
+      warnings: this.warnings,
+    };
+  }
+}
+
+function firstMessageFor(endpoint: string, findings: readonly SourcedFinding[]): string | undefined {
+  return findings.find((f) => f.source.endpoint === endpoint)?.finding.message;
+}
+
+function findingLabel(r: Refusal): string {
+  const f = r.finding;
+  return f.kind === 'missing-relation' ? `relation "${f.name}"` : `column "${f.table ? f.table + '.' : ''}${f.column}"`;
+}
+
+export function actionLabel(a: RepairAction): string {
+  return a.kind === 'move-relation'
+    ? `move ${a.fromSchema}.${a.relation.name} → ${a.toSchema}`
+    : `add column ${a.schema}.${a.table}.${a.column.name}`;
+}
+
+export function runCascade(settings: CascadeSettings, deps: CascadeDeps): Promise<CascadeResult> {
+  return new Cascade(settings, deps).run();
+}

@@ -1,0 +1,48 @@
+/**
+ * What the cascade needs from the outside world. Passed in, so the loop is tested with fakes and the
+ * real wiring (undici, pg, log files) lives in `commands/run.ts`.
+ */
+import type { EndpointConfig, RepairMode } from '../config/types.js';
+import type { ColumnLocation, RelationLocation } from '../db/types.js';
+import type { Finding, FindingSource } from '../diagnose/types.js';
+import type { ProbeResult } from '../probe/types.js';
+import type { PlanItem, RepairAction, RepairRecord } from '../repair/types.js';
+import type { EmitEvent } from './events.js';
+
+/** A chunk of log text (one record) read since the previous call. */
+export interface LogText {
+  readonly source: FindingSource;
+  readonly text: string;
+  /** Request path the record names (`Internal Server Error: /@alice/`), for attribution. */
+  readonly requestPath?: string | undefined;
+}
+
+export interface Locations {
+  readonly relations: readonly RelationLocation[];
+  readonly columns: readonly ColumnLocation[];
+}
+
+export type ApplyOutcome = Omit<RepairRecord, 'action' | 'sources'>;
+
+export interface CascadeDeps {
+  /** Probe these endpoints once each (transport retries inside). May throw LoginFailedError. */
+  probe(endpoints: readonly EndpointConfig[], onResult: (r: ProbeResult) => void): Promise<ProbeResult[]>;
+  /** New log records since the previous call (application logs and PostgreSQL's own log). */
+  readLogs(): Promise<{ readonly entries: readonly LogText[]; readonly warnings: readonly string[] }>;
+  /** Pure: text → findings. */
+  diagnose(text: string, contentType?: string): Finding[];
+  /** One catalog look-up for all findings of a round. */
+  locate(findings: readonly Finding[]): Promise<Locations>;
+  /** Pure planner. */
+  plan(findings: readonly Finding[], locations: Locations): PlanItem[];
+  /** Run one action in its own transaction and verify it. */
+  apply(action: RepairAction): Promise<ApplyOutcome>;
+  emit: EmitEvent;
+  now(): Date;
+}
+
+export interface CascadeSettings {
+  readonly endpoints: readonly EndpointConfig[];
+  readonly mode: RepairMode;
+  readonly maxRounds: number;
+}

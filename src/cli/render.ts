@@ -1,0 +1,108 @@
+/**
+ * Renders the cascade's events for a person: a live status line on a TTY, plain lines otherwise
+ * (cron mail, CI logs). Progress goes to stderr so that stdout can carry `--json`.
+ */
+import { actionLabel } from '../cascade/cascade.js';
+import type { RunEvent } from '../cascade/events.js';
+import type { RunResult } from '../result.js';
+import type { Style } from './style.js';
+
+export type Verbosity = 'quiet' | 'normal' | 'verbose';
+
+export interface RenderOptions {
+  readonly write: (text: string) => void;
+  /** Rewrite a status line in place (TTY only, not under CI). */
+  readonly live: boolean;
+  readonly style: Style;
+  readonly verbosity: Verbosity;
+}
+
+export function createProgressRenderer(options: RenderOptions): (event: RunEvent) => void {
+  const { write, style, verbosity } = options;
+  let statusShown = false;
+  let repairs = 0;
+  const line = (text: string) => {
+    if (statusShown) write('\r\u001b[K');
+    statusShown = false;
+    write(text + '\n');
+  };
+  const status = (text: string) => {
+    if (!options.live) return;
+    write('\r\u001b[K' + style.dim(text));
+    statusShown = true;
+  };
+  return (event) => {
+    if (verbosity === 'quiet' && event.type !== 'warning') return;
+    switch (event.type) {
+      case 'run-start':
+        line(`smoke-fix: ${event.endpoints} endpoint(s), mode ${event.mode}`);
+        break;
+      case 'round-start':
+        line(style.bold(event.confirm ? `round ${event.round}: confirming every endpoint (${event.endpoints})` : `round ${event.round}: probing ${event.endpoints} endpoint(s)`));
+        break;
+      case 'probe': {
+        const r = event.result;
+        if (!r.ok) line(`  ${style.red('✗')} ${r.endpoint}  ${r.method} ${r.path}  ${r.status ?? '---'}${r.reason ? '  ' + r.reason : ''}`);
+        else if (verbosity === 'verbose') line(`  ${style.green('✓')} ${r.endpoint}  ${r.method} ${r.path}  ${r.status}`);
+        status(`round ${event.round} · ${event.done}/${event.total} endpoints · ${repairs} repair(s)`);
+        break;
+      }
+      case 'repair': {
+        const rec = event.record;
+        if (rec.status === 'applied') repairs += 1;
+        const mark = rec.status === 'applied' ? style.green('repaired') : rec.status === 'planned' ? style.yellow('would run') : style.red('failed');
+        line(`  ${mark}: ${actionLabel(rec.action)}`);
+        if (verbosity === 'verbose' || rec.status === 'planned') line(style.dim(`    ${rec.action.sql}`));
+        if (rec.error) line(style.red(`    ${rec.error}`));
+        for (const w of rec.warnings) line(style.yellow(`    warning: ${w}`));
+        break;
+      }
+      case 'refusal':
+        line(`  ${style.yellow('refused')}: ${event.refusal.reason} — ${event.refusal.detail}`);
+        break;
+      case 'warning':
+        line(style.yellow(`warning: ${event.message}`));
+        break;
+      case 'run-end':
+        if (statusShown) write('\r\u001b[K');
+        statusShown = false;
+        break;
+    }
+  };
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+/** The summary table printed at the end of a run. */
+export function renderSummary(result: RunResult, reportDir: string | undefined, style: Style): string {
+  const heading: Record<RunResult['outcome'], string> = {
+    green: style.green('GREEN'),
+    planned: style.yellow('PLANNED'),
+    stuck: style.red('STUCK'),
+    'max-rounds': style.red('MAX ROUNDS'),
+    'environment-error': style.red('ENVIRONMENT ERROR'),
+  };
+  const out: string[] = [`${style.bold('smoke-fix')} ${heading[result.outcome]}: ${result.reason}`];
+  const finalProbes = result.final.length > 0 ? result.final : (result.rounds.at(-1)?.probes ?? []);
+  if (finalProbes.length > 0) {
+    const w = Math.max(8, ...finalProbes.map((p) => p.endpoint.length));
+    out.push('', `  ${pad('endpoint', w)}  status  expected`);
+    for (const p of finalProbes) {
+      const mark = p.ok ? style.green('✓') : style.red('✗');
+      out.push(`${mark} ${pad(p.endpoint, w)}  ${pad(String(p.status ?? '---'), 6)}  ${p.expected.join('|')}`);
+    }
+  }
+  const records = result.rounds.flatMap((r) => r.repairs);
+  const applied = records.filter((r) => r.status === 'applied').length;
+  const planned = records.filter((r) => r.status === 'planned').length;
+  const failed = records.filter((r) => r.status === 'failed').length;
+  const refused = result.rounds.reduce((n, r) => n + r.refusals.length, 0);
+  out.push(
+    '',
+    `rounds: ${result.rounds.length}  repairs: ${applied} applied${planned ? `, ${planned} planned` : ''}${failed ? `, ${failed} failed` : ''}  refused: ${refused}  time: ${(result.durationMs / 1000).toFixed(1)}s`,
+  );
+  if (reportDir) out.push(`report: ${reportDir}`);
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,68 @@
+/**
+ * Structured logs through pino (JSON lines). Secrets are removed twice: known key paths are redacted
+ * by pino, and every string is scanned for the config's secret values (a password can hide inside
+ * an error message), so a leak needs both layers to fail.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { maskSecrets } from './util/redact.js';
+
+export type { Logger } from 'pino';
+
+export interface LoggerOptions {
+  /** File to append JSON lines to, `-` for stderr, or undefined for no log at all. */
+  readonly destination?: string | undefined;
+  readonly level?: 'debug' | 'info' | 'warn' | 'error' | undefined;
+  readonly secrets?: readonly string[] | undefined;
+}
+
+const REDACT_PATHS = [
+  'password',
+  'token',
+  'cookie',
+  'authorization',
+  '*.password',
+  '*.token',
+  '*.cookie',
+  '*.authorization',
+  'headers.cookie',
+  'headers.authorization',
+  'headers["set-cookie"]',
+];
+
+function maskDeep(value: unknown, secrets: readonly string[], depth = 0): unknown {
+  if (typeof value === 'string') return maskSecrets(value, secrets);
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => maskDeep(v, secrets, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = maskDeep(v, secrets, depth + 1);
+  return out;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  if (!options.destination) return pino({ enabled: false });
+  const secrets = options.secrets ?? [];
+  const stream =
+    options.destination === '-'
+      ? pino.destination({ fd: 2, sync: true })
+      : (mkdirSync(dirname(options.destination), { recursive: true }),
+        pino.destination({ dest: options.destination, append: true, sync: true }));
+  return pino(
+    {
+      name: 'smoke-fix',
+      level: options.level ?? 'info',
+      redact: { paths: REDACT_PATHS, censor: '***' },
+      formatters: { log: (obj) => maskDeep(obj, secrets) as Record<string, unknown> },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(
+            this,
+            args.map((a) => (typeof a === 'string' ? maskSecrets(a, secrets) : a)) as Parameters<typeof method>,
+          );
+        },
+      },
+    },
+    stream,
+  );
+}

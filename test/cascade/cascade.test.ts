@@ -1,0 +1,168 @@
+/**
+ * The loop's logic with a fake world (DESIGN.md: "loop with fakes"); the real pieces are exercised
+ * end to end in test/integration. The world: endpoints need tables; a table is usable once it is in
+ * `public`; a probe answers 500 naming the first missing table, as a real app does.
+ */
+import t from 'tap';
+import { runCascade } from '../../src/cascade/cascade.js';
+import type { CascadeDeps, Locations } from '../../src/cascade/deps.js';
+import type { RunEvent } from '../../src/cascade/events.js';
+import type { EndpointConfig } from '../../src/config/types.js';
+import type { CatalogRelation } from '../../src/db/types.js';
+import type { Finding } from '../../src/diagnose/types.js';
+import type { ProbeResult } from '../../src/probe/types.js';
+import type { PlanItem, RepairAction } from '../../src/repair/types.js';
+
+interface World {
+  /** table → schema */
+  tables: Map<string, string>;
+  needs: Record<string, string[]>;
+  /** Tables whose move "succeeds" but the app keeps failing on (a cached connection, say). */
+  sticky?: Set<string>;
+  unreachable?: boolean;
+}
+
+const ep = (name: string): EndpointConfig => ({ name, path: `/${name}/`, method: 'GET', expect: [200], headers: {} });
+
+function fakeDeps(world: World, events: RunEvent[] = []) {
+  const probed: string[][] = [];
+  const applied: string[] = [];
+  const deps: CascadeDeps = {
+    async probe(endpoints, onResult) {
+      probed.push(endpoints.map((e) => e.name));
+      return endpoints.map((e) => {
+        const missing = (world.needs[e.name] ?? []).find((tb) => world.tables.get(tb) !== 'public' || world.sticky?.has(tb));
+        const status = world.unreachable ? null : missing ? 500 : 200;
+        const r: ProbeResult = {
+          endpoint: e.name, method: e.method, path: e.path, status, expected: e.expect, ok: status === 200,
+          reason: status === 500 ? '500' : undefined, startedAt: new Date(0).toISOString(), durationMs: 1,
+          attempts: [{ status, durationMs: 1 }], body: missing ? `relation "${missing}" does not exist` : 'ok',
+          bodyTruncated: false, failure: status === null ? { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' } : undefined,
+        };
+        onResult(r);
+        return r;
+      });
+    },
+    async readLogs() {
+      return { entries: [], warnings: [] };
+    },
+    diagnose(text) {
+      return [...text.matchAll(/relation "([^"]+)" does not exist/g)].map((m) => ({
+        kind: 'missing-relation' as const, name: m[1]!, message: m[0], language: 'en',
+      }));
+    },
+    async locate(findings): Promise<Locations> {
+      const rel = (schema: string, name: string): CatalogRelation => ({ oid: 1, schema, name, kind: 'table', rowEstimate: 1, isPartition: false });
+      return {
+        relations: findings.flatMap((f) => {
+          if (f.kind !== 'missing-relation') return [];
+          const schema = world.tables.get(f.name);
+          return [{ name: f.name, inTarget: schema === 'public' ? rel('public', f.name) : null, inSources: schema === 'test_schema' ? [rel('test_schema', f.name)] : [], elsewhere: [] }];
+        }),
+        columns: [],
+      };
+    },
+    plan(findings: readonly Finding[], locations: Locations): PlanItem[] {
+      return findings.map((finding) => {
+        const loc = locations.relations.find((l) => finding.kind === 'missing-relation' && l.name === finding.name)!;
+        if (loc.inTarget) return { type: 'refusal', refusal: { finding, reason: 'already-in-target', detail: 'already in public' } };
+        const src = loc.inSources[0];
+        if (!src) return { type: 'refusal', refusal: { finding, reason: 'not-found', detail: 'not found' } };
+        const action: RepairAction = { kind: 'move-relation', finding, relation: src, fromSchema: 'test_schema', toSchema: 'public', sql: `move ${src.name}`, rollbackSql: '' };
+        return { type: 'action', action };
+      });
+    },
+    async apply(action) {
+      if (action.kind === 'move-relation') {
+        world.tables.set(action.relation.name, 'public');
+        applied.push(action.relation.name);
+      }
+      return { status: 'applied', warnings: [] };
+    },
+    emit: (e) => events.push(e),
+    now: () => new Date(0),
+  };
+  return { deps, probed, applied };
+}
+
+t.test('a three-deep cascade converges, re-probing only failing endpoints, then confirms all', async (t) => {
+  const world: World = {
+    tables: new Map([['a', 'test_schema'], ['b', 'test_schema'], ['c', 'test_schema'], ['home', 'public']]),
+    needs: { profile: ['home', 'a', 'b', 'c'], health: ['home'] },
+  };
+  const { deps, probed, applied } = fakeDeps(world);
+  const r = await runCascade({ endpoints: [ep('health'), ep('profile')], mode: 'apply', maxRounds: 10 }, deps);
+  t.equal(r.outcome, 'green');
+  t.equal(r.exitCode, 0);
+  t.same(applied, ['a', 'b', 'c']);
+  t.same(probed, [['health', 'profile'], ['profile'], ['profile'], ['profile'], ['health', 'profile']]);
+  t.equal(r.rounds.length, 4);
+  t.same(r.final.map((p) => [p.endpoint, p.status]), [['health', 200], ['profile', 200]]);
+  t.match(r.reason, /after 3 repair/);
+});
+
+t.test('all green at once: one round, nothing repaired', async (t) => {
+  const { deps, probed } = fakeDeps({ tables: new Map([['home', 'public']]), needs: { health: ['home'] } });
+  const r = await runCascade({ endpoints: [ep('health')], mode: 'apply', maxRounds: 10 }, deps);
+  t.equal(r.outcome, 'green');
+  t.same(probed, [['health']]);
+  t.match(r.reason, /nothing needed repair/);
+});
+
+t.test('plan mode plans round 1 and changes nothing', async (t) => {
+  const world: World = { tables: new Map([['a', 'test_schema'], ['b', 'test_schema']]), needs: { p: ['a', 'b'] } };
+  const { deps, applied } = fakeDeps(world);
+  const r = await runCascade({ endpoints: [ep('p')], mode: 'plan', maxRounds: 10 }, deps);
+  t.equal(r.outcome, 'planned');
+  t.equal(r.exitCode, 1);
+  t.same(applied, []);
+  t.same(r.rounds[0]!.repairs.map((x) => [x.status, x.action.sql]), [['planned', 'move a']]);
+  t.equal(world.tables.get('a'), 'test_schema');
+});
+
+t.test('a table that is nowhere leaves the run stuck, saying why', async (t) => {
+  const { deps } = fakeDeps({ tables: new Map(), needs: { p: ['ghost'] } });
+  const r = await runCascade({ endpoints: [ep('p')], mode: 'apply', maxRounds: 10 }, deps);
+  t.equal(r.outcome, 'stuck');
+  t.equal(r.exitCode, 1);
+  t.match(r.reason, /relation "ghost" \(not-found\)/);
+  t.equal(r.rounds[0]!.refusals.length, 1);
+});
+
+t.test('a repair that does not change the error is called out, not retried forever', async (t) => {
+  const world: World = { tables: new Map([['a', 'test_schema']]), needs: { p: ['a'] }, sticky: new Set(['a']) };
+  const { deps, applied } = fakeDeps(world);
+  const r = await runCascade({ endpoints: [ep('p')], mode: 'apply', maxRounds: 10 }, deps);
+  t.equal(r.outcome, 'stuck');
+  t.same(applied, ['a']);
+  t.match(r.reason, /repair of relation "a" in round 1 did not change the error/);
+});
+
+t.test('maxRounds stops a cascade deeper than allowed', async (t) => {
+  const world: World = { tables: new Map([['a', 'test_schema'], ['b', 'test_schema'], ['c', 'test_schema']]), needs: { p: ['a', 'b', 'c'] } };
+  const { deps, applied } = fakeDeps(world);
+  const r = await runCascade({ endpoints: [ep('p')], mode: 'apply', maxRounds: 2 }, deps);
+  t.equal(r.outcome, 'max-rounds');
+  t.equal(r.exitCode, 1);
+  t.same(applied, ['a', 'b']);
+  t.match(r.reason, /maxRounds \(2\).*p/);
+});
+
+t.test('an app that answers nothing is an environment error (exit 3)', async (t) => {
+  const { deps } = fakeDeps({ tables: new Map(), needs: {}, unreachable: true });
+  const r = await runCascade({ endpoints: [ep('p')], mode: 'apply', maxRounds: 3 }, deps);
+  t.equal(r.outcome, 'environment-error');
+  t.equal(r.exitCode, 3);
+  t.equal(r.errorCode, 'TARGET_UNREACHABLE');
+  t.match(r.reason, /ECONNREFUSED/);
+});
+
+t.test('events tell the story in order', async (t) => {
+  const events: RunEvent[] = [];
+  const { deps } = fakeDeps({ tables: new Map([['a', 'test_schema']]), needs: { p: ['a'] } }, events);
+  await runCascade({ endpoints: [ep('p')], mode: 'apply', maxRounds: 5 }, deps);
+  t.same(
+    events.map((e) => e.type),
+    ['round-start', 'probe', 'repair', 'round-start', 'probe'],
+  );
+});
