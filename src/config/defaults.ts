@@ -1,0 +1,43 @@
+/**
+ * Every default of the config, in one place. The key table (`keys.ts`) reads them from here, and
+ * through it the validator, the JSON Schema and the reference show the same values.
+ * Defaults are safe ones: `repair.mode` is `plan`, so nothing is changed unless asked for.
+ */
+import type { RepairMode } from './types.js';
+
+export const DEFAULTS = {
+  database: {
+    targetSchema: 'public',
+    sourceSchemas: ['test_schema'] as readonly string[],
+    serverLog: false,
+    lockTimeoutMs: 5000,
+    statementTimeoutMs: 60000,
+    connectRetries: 3,
+  },
+  auth: {} as Readonly<Record<string, never>>,
+  endpoint: {
+    method: 'GET' as const,
+    expect: [200] as readonly number[],
+    headers: {} as Readonly<Record<string, string>>,
+  },
+  djangoSession: {
+    usernameField: 'username',
+    passwordField: 'password',
+  },
+  http: {
+    concurrency: 8,
+    timeoutMs: 10000,
+    maxBodyBytes: 1048576,
+    retries: 3,
+    headers: {} as Readonly<Record<string, string>>,
+  },
+  repair: {
+    mode: 'plan' as RepairMode,
+    maxRounds: 20,
+    djangoMigrations: {} as Readonly<Record<string, string>>,
+  },
+  logs: [] as readonly string[],
+  report: {
+    dir: 'reports',
+  },
+} as const;

@@ -1,0 +1,275 @@
+/**
+ * THE table of config keys: types, rules, defaults (from `defaults.ts`), examples and
+ * descriptions. Validation, the JSON Schema and the reference are all generated from `CONFIG_SPEC`;
+ * add a key here and all three know it.
+ */
+import { DEFAULTS } from './defaults.js';
+import type { Field, IntegerSpec, ListSpec, MapSpec, ObjectSpec, StringSpec } from './spec.js';
+
+const nonEmpty = (v: string): string | undefined => (v.trim() === '' ? 'must not be empty' : undefined);
+
+const httpUrl = (v: string): string | undefined => {
+  try {
+    const u = new URL(v);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'must be an http:// or https:// URL';
+    return undefined;
+  } catch {
+    return 'must be an http:// or https:// URL, e.g. http://127.0.0.1:8000';
+  }
+};
+
+// Only the scheme is checked here: libpq accepts many URL shapes, and pg reports the rest when it
+// connects. The message never repeats the value, which holds a password.
+const postgresUrl = (v: string): string | undefined =>
+  /^postgres(ql)?:\/\/\S+$/.test(v) ? undefined : 'must be a PostgreSQL URL of the form postgres://user:password@host:5432/dbname';
+
+const absolutePath = (v: string): string | undefined =>
+  v.startsWith('/') ? undefined : 'must start with `/` (it is appended to `baseUrl`)';
+
+// PostgreSQL silently truncates identifiers longer than NAMEDATALEN-1 bytes; a truncated schema
+// name would point the repair at a different schema than the one written.
+const schemaName = (v: string): string | undefined =>
+  nonEmpty(v) ?? (Buffer.byteLength(v) > 63 ? 'must be at most 63 bytes (PostgreSQL truncates longer names)' : undefined);
+
+/** RFC 9110 token characters: what undici accepts as a header name. */
+const HEADER_NAME = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
+
+const headerName = (v: string): string | undefined =>
+  new RegExp(HEADER_NAME).test(v) ? undefined : 'must be a valid HTTP header name (letters, digits, `-`)';
+
+const schema = (description: string): StringSpec => ({ kind: 'string', description, check: schemaName });
+const positive = (description: string): IntegerSpec => ({ kind: 'integer', min: 1, description });
+const headers = (description: string): MapSpec => ({
+  kind: 'map',
+  description,
+  keyLabel: 'header name',
+  keyPattern: HEADER_NAME,
+  values: { kind: 'string', description: 'Header value.' },
+  // A header like `Authorization: Bearer …` carries a credential even outside `auth`.
+  secretKeys: /^(authorization|proxy-authorization|cookie|x-api-key|x-auth-token)$/i,
+});
+
+export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+const status: IntegerSpec = { kind: 'integer', min: 100, max: 599, description: 'An HTTP status code.' };
+
+const endpoint: ObjectSpec = {
+  kind: 'object',
+  description: 'A page or API call to probe. A plain string is shorthand for `{ name: <path>, path: <path> }`.',
+  shorthand: 'path',
+  fields: {
+    name: {
+      spec: { kind: 'string', description: 'Name shown in the report.', check: nonEmpty },
+      defaultFrom: 'path',
+      example: 'public profile',
+    },
+    path: {
+      spec: { kind: 'string', description: 'Path appended to `baseUrl`; starts with `/`.', check: absolutePath, pattern: '^/' },
+      required: true,
+      example: '/@alice/',
+    },
+    method: {
+      spec: { kind: 'string', description: 'HTTP method.', enum: METHODS },
+      default: DEFAULTS.endpoint.method,
+    },
+    auth: {
+      spec: { kind: 'string', description: 'Name of a profile under `auth`. Without it the request is anonymous.', check: nonEmpty },
+      example: 'member',
+    },
+    expect: {
+      spec: {
+        kind: 'list',
+        description: 'Status (or list of statuses) that counts as success.',
+        items: status,
+        minItems: 1,
+        single: true,
+      } satisfies ListSpec,
+      default: DEFAULTS.endpoint.expect,
+      example: '200',
+    },
+    headers: { spec: headers('Extra request headers for this endpoint, over `http.headers`.'), default: DEFAULTS.endpoint.headers },
+    body: { spec: { kind: 'string', description: 'Request body (for POST, PUT, PATCH).' } },
+  },
+};
+
+const loginPath: Field = {
+  spec: { kind: 'string', description: 'Path of the login form, e.g. `/accounts/login/`.', check: absolutePath, pattern: '^/' },
+  required: true,
+  example: '/accounts/login/',
+};
+const username: Field = { spec: { kind: 'string', description: 'User name.', check: nonEmpty }, required: true, example: 'alice' };
+const password: Field = {
+  spec: { kind: 'string', description: 'Password. Use `${VAR}` to read it from the environment.', secret: 'whole' },
+  required: true,
+  example: '${ALICE_PW}',
+};
+
+const authProfile = {
+  kind: 'tagged',
+  tag: 'type',
+  description: 'How requests of the endpoints that name this profile authenticate.',
+  variants: {
+    bearer: {
+      kind: 'object',
+      description: 'Sends `Authorization: Bearer <token>`.',
+      fields: { token: { spec: { kind: 'string', description: 'The token.', secret: 'whole' }, required: true, example: '${API_TOKEN}' } },
+    },
+    basic: {
+      kind: 'object',
+      description: 'Sends HTTP basic authentication.',
+      fields: { username, password },
+    },
+    header: {
+      kind: 'object',
+      description: 'Sends one header with a secret value, e.g. `X-Api-Key`.',
+      fields: {
+        name: {
+          spec: { kind: 'string', description: 'Header name.', pattern: HEADER_NAME, check: headerName },
+          required: true,
+          example: 'X-Api-Key',
+        },
+        value: { spec: { kind: 'string', description: 'Header value (secret).', secret: 'whole' }, required: true, example: '${API_KEY}' },
+      },
+    },
+    'django-session': {
+      kind: 'object',
+      description: 'Logs in through a Django login form (CSRF cookie, then POST) and keeps the session cookie.',
+      fields: {
+        loginPath,
+        username,
+        password,
+        usernameField: {
+          spec: { kind: 'string', description: 'Form field of the user name.', check: nonEmpty },
+          default: DEFAULTS.djangoSession.usernameField,
+        },
+        passwordField: {
+          spec: { kind: 'string', description: 'Form field of the password.', check: nonEmpty },
+          default: DEFAULTS.djangoSession.passwordField,
+        },
+        next: { spec: { kind: 'string', description: 'Optional `next` value posted with the form.' } },
+      },
+    },
+  },
+} as const;
+
+export const CONFIG_SPEC: ObjectSpec = {
+  kind: 'object',
+  description: 'smoke-fix configuration: what to probe, which database to repair, and where to write the report.',
+  fields: {
+    baseUrl: {
+      spec: { kind: 'string', description: 'Root URL of the web app under test.', check: httpUrl, pattern: '^https?://' },
+      required: true,
+      example: 'http://127.0.0.1:8000',
+    },
+    database: {
+      required: true,
+      spec: {
+        kind: 'object',
+        description: 'The PostgreSQL database the app uses.',
+        fields: {
+          url: {
+            spec: {
+              kind: 'string',
+              description: 'Connection URL (contains a password: use `${DATABASE_URL}`). Never printed.',
+              secret: 'url-password',
+              check: postgresUrl,
+              pattern: '^postgres(ql)?://',
+            },
+            required: true,
+            example: '${DATABASE_URL}',
+          },
+          targetSchema: { spec: schema('Schema the app reads (where missing tables are moved to).'), default: DEFAULTS.database.targetSchema },
+          sourceSchemas: {
+            spec: { kind: 'list', description: 'The only schemas anything is moved out of.', items: schema('A schema name.'), minItems: 1 },
+            default: DEFAULTS.database.sourceSchemas,
+          },
+          serverLog: {
+            spec: { kind: 'boolean', description: "Also read PostgreSQL's own log through SQL (`pg_read_file`) for errors." },
+            default: DEFAULTS.database.serverLog,
+          },
+          lockTimeoutMs: { spec: positive('`lock_timeout` of each repair transaction, ms.'), default: DEFAULTS.database.lockTimeoutMs },
+          statementTimeoutMs: {
+            spec: positive('`statement_timeout` of each repair transaction, ms.'),
+            default: DEFAULTS.database.statementTimeoutMs,
+          },
+          connectRetries: {
+            spec: positive('Connection attempts before the database counts as unreachable (exit 3).'),
+            default: DEFAULTS.database.connectRetries,
+          },
+        },
+      },
+    },
+    auth: {
+      spec: { kind: 'map', description: 'Named login profiles; each endpoint may pick one.', keyLabel: 'profile name', values: authProfile },
+      default: DEFAULTS.auth,
+    },
+    endpoints: {
+      spec: { kind: 'list', description: 'The endpoints to probe.', items: endpoint, minItems: 1 },
+      required: true,
+      example: '[ /health ]',
+    },
+    http: {
+      spec: {
+        kind: 'object',
+        description: 'How requests are made.',
+        fields: {
+          concurrency: { spec: positive('Requests in flight at once.'), default: DEFAULTS.http.concurrency },
+          timeoutMs: { spec: positive('Per-request timeout (headers and body), ms.'), default: DEFAULTS.http.timeoutMs },
+          maxBodyBytes: {
+            spec: positive('Bytes of a response body that are read; the rest is drained.'),
+            default: DEFAULTS.http.maxBodyBytes,
+          },
+          retries: {
+            // 0 is meaningful here (fail on the first refused connection), unlike the other counts.
+            spec: { kind: 'integer', min: 0, description: 'Retries of a transport failure (refused, reset, timeout, 502/503/504).' },
+            default: DEFAULTS.http.retries,
+          },
+          headers: { spec: headers('Headers sent with every request.'), default: DEFAULTS.http.headers },
+        },
+      },
+    },
+    repair: {
+      spec: {
+        kind: 'object',
+        description: 'What the repair stage may do.',
+        fields: {
+          mode: {
+            spec: { kind: 'string', description: '`plan` prints the SQL and changes nothing; `apply` runs it.', enum: ['plan', 'apply'] },
+            default: DEFAULTS.repair.mode,
+          },
+          maxRounds: { spec: positive('Rounds of probe → repair before giving up.'), default: DEFAULTS.repair.maxRounds },
+          djangoMigrations: {
+            spec: {
+              kind: 'map',
+              description: '`app_label: migrations folder`: write a Django RunSQL migration per repaired object.',
+              keyLabel: 'app label',
+              keyPattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+              values: { kind: 'string', description: 'Migrations folder (relative to the config file).', check: nonEmpty, isPath: true },
+            },
+            default: DEFAULTS.repair.djangoMigrations,
+          },
+        },
+      },
+    },
+    logs: {
+      spec: {
+        kind: 'list',
+        description: 'Application log files whose new lines are read for errors (relative to the config file).',
+        items: { kind: 'string', description: 'A log file.', check: nonEmpty, isPath: true },
+      },
+      default: DEFAULTS.logs,
+    },
+    report: {
+      spec: {
+        kind: 'object',
+        description: 'Where the report goes.',
+        fields: {
+          dir: {
+            spec: { kind: 'string', description: 'Folder of the run reports (relative to the config file).', check: nonEmpty, isPath: true },
+            default: DEFAULTS.report.dir,
+          },
+        },
+      },
+    },
+  },
+};

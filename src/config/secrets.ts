@@ -1,0 +1,64 @@
+/**
+ * Every secret value in a config, for masking logs and reports (`maskSecrets` in util/redact.ts).
+ * Driven by the key table: a key marked `secret` there is collected here, so a new secret key
+ * cannot be forgotten.
+ */
+import { CONFIG_SPEC } from './keys.js';
+import type { Spec } from './spec.js';
+import type { ResolvedConfig } from './types.js';
+
+export function secretsOf(config: ResolvedConfig): string[] {
+  const found = new Set<string>();
+  collect(CONFIG_SPEC, config, found);
+  return [...found].filter((s) => s !== '');
+}
+
+function collect(spec: Spec, value: unknown, found: Set<string>): void {
+  if (value === undefined || value === null) return;
+  switch (spec.kind) {
+    case 'string':
+      if (typeof value !== 'string') return;
+      if (spec.secret === 'whole') found.add(value);
+      if (spec.secret === 'url-password') for (const p of urlPasswords(value)) found.add(p);
+      return;
+    case 'object':
+      for (const [name, field] of Object.entries(spec.fields)) collect(field.spec, (value as Record<string, unknown>)[name], found);
+      return;
+    case 'map':
+      for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+        if (spec.secretKeys?.test(key) && typeof v === 'string') found.add(v);
+        collect(spec.values, v, found);
+      }
+      return;
+    case 'list':
+      for (const item of value as unknown[]) collect(spec.items, item, found);
+      return;
+    case 'tagged': {
+      const variant = spec.variants[(value as Record<string, unknown>)[spec.tag] as string];
+      if (variant) collect(variant, value, found);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** The password as written in the URL and decoded (`p%40ss` and `p@ss`): either may be logged. */
+function urlPasswords(url: string): string[] {
+  try {
+    const raw = new URL(url).password;
+    if (raw === '') return [];
+    let decoded = raw;
+    try {
+      decoded = decodeURIComponent(raw);
+    } catch {
+      // a malformed %-escape: only the raw form can appear anywhere
+    }
+    return [raw, decoded];
+  } catch {
+    // WHATWG URL rejects some libpq forms (`postgres://u:pw@/db?host=/run/postgresql`); read the
+    // password by hand, and mask the whole string if even that fails.
+    const m = /^[a-z]+:\/\/[^:@/]*:([^@]*)@/i.exec(url);
+    return m?.[1] ? [m[1]] : [url];
+  }
+}
