@@ -1,0 +1,205 @@
+/**
+ * Finds PostgreSQL "does not exist" messages in (already entity-decoded) text.
+ *
+ * No regular expression spans a message: each pattern's anchor literal is found with indexOf, and
+ * every slot is bounded by MAX_SLOT_CHARS and found by a bounded indexOf/lastIndexOf on a window,
+ * so the work is linear in the text length whatever the text contains. Slots take the SHORTEST
+ * text between their literals (nearest delimiter), which keeps one message from swallowing its
+ * neighbour; names with quotes inside still work because the delimiter is the whole literal
+ * (`" does not exist`), not just the quote.
+ */
+import type { Finding } from './types.js';
+import type { SlotRole } from './message-ids.js';
+import { normalizeForMatching } from './normalize.js';
+import { PATTERNS_BY_ANCHOR, isQuoteChar, type MessagePattern, type PatternSlot } from './patterns.js';
+
+/**
+ * PostgreSQL truncates identifiers to 63 bytes (NAMEDATALEN - 1); twice that in UTF-16 units
+ * leaves room for any real name while keeping every search window small.
+ */
+export const MAX_SLOT_CHARS = 128;
+/** Upper bound of `Finding.message`. */
+export const MAX_MESSAGE_CHARS = 300;
+
+export interface PositionedFinding {
+  /** Offset of the message in the text it was read from, for ordering. */
+  readonly at: number;
+  readonly finding: Finding;
+}
+
+interface Candidate {
+  readonly start: number;
+  readonly end: number;
+  readonly pattern: MessagePattern;
+  readonly values: readonly string[];
+  /** [start, end) of each slot's text, in slot order. */
+  readonly slotRanges: readonly (readonly [number, number])[];
+}
+
+const BARE_FORBIDDEN = /[\s"'«»「」“”‘’„‹›<>]/;
+// A slot with no literal on one side (Korean `%s.%s 칼럼 없음`) ends where identifier-ish text ends.
+const isOpenEndStop = (c: string): boolean => /[\s<>()[\]{},;:=]/.test(c) || isQuoteChar(c);
+
+function slotContentOk(content: string, slot: PatternSlot): boolean {
+  if (content.length === 0 || content.length > MAX_SLOT_CHARS) return false;
+  if (slot.digits) return /^\d+$/.test(content);
+  if (content.includes('\n') || content.includes('\r')) return false;
+  return !slot.bare || !BARE_FORBIDDEN.test(content);
+}
+
+/** Length of the open-ended slot that ends at `from` (backwards) or starts there (forwards). */
+function openSlotLength(text: string, options: { from: number; direction: -1 | 1; slot: PatternSlot }): number {
+  let n = 0;
+  while (n < MAX_SLOT_CHARS) {
+    const c = text[options.direction === 1 ? options.from + n : options.from - n - 1];
+    if (c === undefined || isOpenEndStop(c) || (options.slot.digits && !/\d/.test(c))) break;
+    n++;
+  }
+  return n;
+}
+
+/** Tries one pattern around one occurrence of its anchor literal. */
+function matchAt(norm: string, original: string, pattern: MessagePattern, anchorAt: number): Candidate | undefined {
+  const { literals, slots, anchor } = pattern;
+  const values: string[] = new Array<string>(slots.length);
+  const slotRanges: [number, number][] = new Array<[number, number]>(slots.length);
+  // Rightwards: slot i ends where literal i+1 next begins.
+  let cursor = anchorAt + (literals[anchor] ?? '').length;
+  for (let i = anchor; i < slots.length; i++) {
+    const slot = slots[i]!;
+    const next = literals[i + 1]!;
+    let length: number;
+    if (next === '') {
+      length = openSlotLength(norm, { from: cursor, direction: 1, slot });
+    } else {
+      const window = norm.slice(cursor, cursor + MAX_SLOT_CHARS + next.length);
+      // The nearest occurrence, even right at the start: an empty slot is no match, not a reason
+      // to look further (`column a.b. does not exist` is not column `b.` of table `a`).
+      length = window.indexOf(next);
+    }
+    if (length <= 0 || !slotContentOk(norm.slice(cursor, cursor + length), slot)) return undefined;
+    values[i] = original.slice(cursor, cursor + length);
+    slotRanges[i] = [cursor, cursor + length];
+    cursor += length + next.length;
+  }
+  const end = cursor;
+  // Leftwards: slot i starts where literal i last ends.
+  cursor = anchorAt;
+  for (let i = anchor - 1; i >= 0; i--) {
+    const slot = slots[i]!;
+    const previous = literals[i]!;
+    let length: number;
+    if (previous === '') {
+      length = openSlotLength(norm, { from: cursor, direction: -1, slot });
+    } else {
+      const windowStart = Math.max(0, cursor - MAX_SLOT_CHARS - previous.length);
+      const window = norm.slice(windowStart, cursor);
+      const at = window.lastIndexOf(previous, window.length - previous.length);
+      length = at < 0 ? -1 : window.length - at - previous.length;
+    }
+    if (length <= 0 || !slotContentOk(norm.slice(cursor - length, cursor), slot)) return undefined;
+    values[i] = original.slice(cursor - length, cursor);
+    slotRanges[i] = [cursor - length, cursor];
+    cursor -= length + previous.length;
+  }
+  return { start: cursor, end, pattern, values, slotRanges };
+}
+
+function allCandidates(norm: string, original: string): Candidate[] {
+  const found: Candidate[] = [];
+  for (const [anchorText, patterns] of PATTERNS_BY_ANCHOR) {
+    for (let at = norm.indexOf(anchorText); at >= 0; at = norm.indexOf(anchorText, at + 1)) {
+      for (const pattern of patterns) {
+        const candidate = matchAt(norm, original, pattern, at);
+        if (candidate) found.push(candidate);
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * A candidate whose slot contains the start of another candidate ran past the end of its own
+ * message: `column "a" is ambiguous; relation "b" does not exist` is no column `a" is …"b`.
+ * Binary search over the sorted starts keeps this O(m log m).
+ */
+function dropRunaways(candidates: Candidate[]): Candidate[] {
+  const starts = candidates.map((c) => c.start).sort((a, b) => a - b);
+  const anyStartInside = (from: number, to: number): boolean => {
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]! <= from) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < starts.length && starts[lo]! < to;
+  };
+  return candidates.filter((c) => !c.slotRanges.some(([from, to]) => anyStartInside(from, to)));
+}
+
+/**
+ * Where candidates overlap, the earliest wins, and at the same start the most specific one:
+ * `column "c" of relation "t" does not exist` is a missing column, not a missing relation `t`;
+ * `constraint "c" of relation "t" does not exist` (a shadow) is neither.
+ */
+function resolveOverlaps(candidates: Candidate[]): Candidate[] {
+  candidates.sort(
+    (a, b) =>
+      a.start - b.start ||
+      b.pattern.specificity - a.pattern.specificity ||
+      Number(b.pattern.target !== undefined) - Number(a.pattern.target !== undefined),
+  );
+  const kept: Candidate[] = [];
+  let coveredUntil = -1;
+  for (const c of candidates) {
+    if (c.start < coveredUntil) continue;
+    kept.push(c);
+    coveredUntil = c.end;
+  }
+  return kept;
+}
+
+function toFinding(candidate: Candidate, original: string): Finding | undefined {
+  const target = candidate.pattern.target;
+  if (!target) return undefined;
+  const byRole: Partial<Record<SlotRole, string>> = {};
+  candidate.pattern.slots.forEach((slot, i) => {
+    const role = target.roles[slot.arg];
+    if (role) byRole[role] = candidate.values[i];
+  });
+  const message = clipMessage(original.slice(candidate.start, candidate.end));
+  const language = candidate.pattern.language;
+  if (target.kind === 'missing-relation') {
+    return {
+      kind: 'missing-relation',
+      name: byRole.name ?? '',
+      ...(byRole.schema !== undefined ? { schema: byRole.schema } : {}),
+      message,
+      language,
+    };
+  }
+  return {
+    kind: 'missing-column',
+    column: byRole.column ?? '',
+    ...(byRole.table !== undefined ? { table: byRole.table } : {}),
+    message,
+    language,
+  };
+}
+
+export function clipMessage(text: string): string {
+  const trimmed = text.trim();
+  return trimmed.length <= MAX_MESSAGE_CHARS ? trimmed : trimmed.slice(0, MAX_MESSAGE_CHARS - 1) + '…';
+}
+
+/** Every recognised message in `text`, in order of appearance (duplicates kept). */
+export function findMessages(text: string): PositionedFinding[] {
+  const norm = normalizeForMatching(text);
+  const result: PositionedFinding[] = [];
+  for (const candidate of resolveOverlaps(dropRunaways(allCandidates(norm, text)))) {
+    const finding = toFinding(candidate, text);
+    if (finding) result.push({ at: candidate.start, finding });
+  }
+  return result;
+}

@@ -1,0 +1,29 @@
+/**
+ * The PostgreSQL messages `diagnose` reads, by their English msgid (the key of every translation
+ * in PostgreSQL's gettext catalogs). `roles` says what each printf argument is, in the msgid's
+ * argument order; translations may reorder them (`%2$s … %1$s`), which the template compiler
+ * resolves through these roles.
+ *
+ * The generator (test/tools/generate-message-patterns.ts) extracts the translations of exactly
+ * these msgids, so adding one here and re-running it is how a message is added.
+ */
+
+export type SlotRole = 'schema' | 'name' | 'table' | 'column';
+
+export interface TargetMessage {
+  readonly msgid: string;
+  readonly kind: 'missing-relation' | 'missing-column';
+  readonly roles: readonly SlotRole[];
+}
+
+export const TARGET_MESSAGES: readonly TargetMessage[] = [
+  // RangeVarGetRelidExtended / parserOpenTable, unqualified name.
+  { msgid: 'relation "%s" does not exist', kind: 'missing-relation', roles: ['name'] },
+  // The same for a schema-qualified name: PostgreSQL prints schema and name inside one pair of quotes.
+  { msgid: 'relation "%s.%s" does not exist', kind: 'missing-relation', roles: ['schema', 'name'] },
+  { msgid: 'column "%s" does not exist', kind: 'missing-column', roles: ['column'] },
+  // errorMissingColumn with a qualifier: the first part is the table name OR its alias, unquoted.
+  { msgid: 'column %s.%s does not exist', kind: 'missing-column', roles: ['table', 'column'] },
+  // INSERT/UPDATE target lists.
+  { msgid: 'column "%s" of relation "%s" does not exist', kind: 'missing-column', roles: ['column', 'table'] },
+];
