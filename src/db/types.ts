@@ -37,6 +37,31 @@ export interface CatalogRelation {
   readonly rowEstimate: number;
   /** True when the relation is a partition of another table (moves with its parent). */
   readonly isPartition: boolean;
+  /** For a partition: the root of its partition tree (the table that gets moved). */
+  readonly partitionOf?: QualifiedName | undefined;
+  /**
+   * For a partitioned table: its partitions (every level) in the same schema. PostgreSQL does not
+   * move partitions with their parent, so a move must name each of them.
+   */
+  readonly partitions?: readonly CatalogRelation[] | undefined;
+  /** For a sequence owned by a column (serial/identity): the table it moves with. */
+  readonly ownedBy?: QualifiedName | undefined;
+}
+
+export interface QualifiedName {
+  readonly schema: string;
+  readonly name: string;
+}
+
+/**
+ * The one thing locate/scan/apply need from a connection: `pg.Pool`, `pg.PoolClient` and
+ * `pg.Client` all fit, and a test can wrap one to count the queries a function sends.
+ */
+export interface Queryable {
+  query<R extends Record<string, unknown> = Record<string, unknown>>(
+    text: string,
+    params?: unknown[],
+  ): Promise<{ rows: R[] }>;
 }
 
 /** Where one looked-up name lives. */
@@ -60,10 +85,16 @@ export interface ColumnInfo {
   readonly default: string | null;
   /** True when the default is a constant (no function call, no sequence): safe to add on a full table. */
   readonly defaultIsConstant: boolean;
+  /** `GENERATED ALWAYS AS (default) STORED`: `default` holds the generation expression. */
+  readonly generated?: boolean | undefined;
+  /** Identity column (`GENERATED ALWAYS|BY DEFAULT AS IDENTITY`). */
+  readonly identity?: 'always' | 'by default' | undefined;
 }
 
 /** Where a missing column could come from. */
 export interface ColumnLocation {
+  /** `findingKey()` of the finding this answers (how the planner pairs them). */
+  readonly findingKey?: string | undefined;
   readonly column: string;
   /** Target-schema table the column is missing from (resolved from the finding or the catalog). */
   readonly table: string | null;
@@ -71,6 +102,43 @@ export interface ColumnLocation {
   readonly candidates: readonly string[];
   /** True when the target table already has the column (nothing to add). */
   readonly presentInTarget: boolean;
+  /** False when `table` names a table that exists only in a source schema, not in the target. */
+  readonly targetTableExists?: boolean | undefined;
   /** Source-schema copies of the table that have the column. */
   readonly sourceCopies: ReadonlyArray<{ readonly schema: string; readonly column: ColumnInfo }>;
+}
+
+/** `smoke-fix scan`: the whole drift between the source schemas and the target at once. */
+export interface DriftScan {
+  readonly targetSchema: string;
+  readonly sourceSchemas: readonly string[];
+  /** Relations in a source schema whose name the target lacks: what `run` would move. */
+  readonly missingFromTarget: readonly MisplacedRelation[];
+  /** Names present in the target AND a source schema (a stale copy, or a real conflict). */
+  readonly inBoth: readonly DuplicatedName[];
+  /** Tables in both: columns one copy has and the other lacks. */
+  readonly columnDifferences: readonly ColumnDifference[];
+}
+
+export interface MisplacedRelation {
+  readonly relation: CatalogRelation;
+  /** The statement(s) `run` would execute; null when the name is in several source schemas. */
+  readonly moveSql: string | null;
+  /** Other source schemas holding the same name (non-empty means ambiguous). */
+  readonly alsoIn: readonly string[];
+}
+
+export interface DuplicatedName {
+  readonly name: string;
+  readonly target: CatalogRelation;
+  readonly source: CatalogRelation;
+}
+
+export interface ColumnDifference {
+  readonly table: string;
+  readonly sourceSchema: string;
+  /** Columns the target table has and the source copy lacks. */
+  readonly onlyInTarget: readonly ColumnInfo[];
+  /** Columns the source copy has and the target table lacks (what a missing-column repair adds). */
+  readonly onlyInSource: readonly ColumnInfo[];
 }

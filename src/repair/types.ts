@@ -13,6 +13,10 @@ export interface MoveRelationAction {
   /** e.g. `ALTER TABLE "test_schema"."user_profile_about_item" SET SCHEMA "public";` */
   readonly sql: string;
   readonly rollbackSql: string;
+  /** Partitions (every level, same schema) moved in the same transaction as a partitioned table. */
+  readonly partitions?: readonly CatalogRelation[] | undefined;
+  /** Every finding this action answers (`finding` first): two names for one relation, one move. */
+  readonly findings?: readonly Finding[] | undefined;
 }
 
 export interface AddColumnAction {
@@ -24,7 +28,10 @@ export interface AddColumnAction {
   readonly copySchema: string;
   readonly column: ColumnInfo;
   readonly sql: string;
+  /** `ALTER TABLE … DROP COLUMN …`: written to rollback.sql for a person; the tool never runs it. */
   readonly rollbackSql: string;
+  /** Every finding this action answers (`finding` first). */
+  readonly findings?: readonly Finding[] | undefined;
 }
 
 export type RefusalReason =

@@ -1,0 +1,231 @@
+/**
+ * The planner: findings + what the catalog said → actions with exact SQL, or refusals with a
+ * reason. Pure: no I/O, so every rule below is unit-tested without a database.
+ *
+ * The rules (DESIGN.md "What it repairs, and what it never does"):
+ * - move a relation only from exactly one allowed source schema into the target, never over an
+ *   existing name, never anything in a system schema, never an index/toast/composite type on its
+ *   own (partitions and owned sequences move with their table);
+ * - add a column only to an existing target table, from exactly one source copy, and only when
+ *   that is safe (a constant default, or nullable with no default); otherwise a person gets the SQL;
+ * - never DROP or TRUNCATE (no builder here can produce either, except the rollback of an added
+ *   column, which is written for a person and never run).
+ */
+import type { Finding, MissingColumnFinding, MissingRelationFinding } from '../diagnose/types.js';
+import { findingKey } from '../diagnose/types.js';
+import { qualified, quoteIdent } from '../db/quote.js';
+import { isSystemSchema } from '../db/system-schema.js';
+import type { CatalogRelation, ColumnInfo, ColumnLocation, RelationLocation } from '../db/types.js';
+import { addColumnRollbackSql, addColumnSql, isMovableKind, moveRollbackSql, moveSql } from './sql.js';
+import type { AddColumnAction, MoveRelationAction, PlanItem, Refusal, RefusalReason, RepairAction } from './types.js';
+
+export interface PlanInput {
+  readonly findings: readonly Finding[];
+  readonly relations: readonly RelationLocation[];
+  readonly columns: readonly ColumnLocation[];
+  readonly targetSchema: string;
+  readonly sourceSchemas: readonly string[];
+}
+
+type Decision = { readonly action: RepairAction; readonly key: string } | Omit<Refusal, 'finding'>;
+
+export function planRepairs(input: PlanInput): PlanItem[] {
+  const items: PlanItem[] = [];
+  // One action per object: `x` and `public.x` (or a repeated column error) resolve to one move.
+  const actionIndex = new Map<string, number>();
+  for (const finding of input.findings) {
+    const decision = finding.kind === 'missing-relation' ? planRelation(finding, input) : planColumn(finding, input);
+    if (!('action' in decision)) {
+      items.push({ type: 'refusal', refusal: { finding, ...decision } });
+      continue;
+    }
+    const seen = actionIndex.get(decision.key);
+    if (seen === undefined) {
+      actionIndex.set(decision.key, items.length);
+      items.push({ type: 'action', action: decision.action });
+      continue;
+    }
+    const item = items[seen];
+    if (item?.type === 'action') {
+      const action = item.action;
+      items[seen] = { type: 'action', action: { ...action, findings: [...(action.findings ?? [action.finding]), finding] } };
+    }
+  }
+  return items;
+}
+
+function refuse(reason: RefusalReason, detail: string, suggestedSql?: string): Omit<Refusal, 'finding'> {
+  return suggestedSql === undefined ? { reason, detail } : { reason, detail, suggestedSql };
+}
+
+/** Hostile names appear in details only as JSON strings: visibly delimited, one line. */
+function show(name: string): string {
+  return JSON.stringify(name);
+}
+
+function where(relation: CatalogRelation): string {
+  return `${qualified(relation.schema, relation.name)} (${relation.kind})`;
+}
+
+/** A finding that names a schema other than the target is about some other lookup: leave it. */
+function refuseOtherSchema(schema: string | undefined, target: string, what: string): Omit<Refusal, 'finding'> | null {
+  if (schema === undefined || schema === target) return null;
+  if (isSystemSchema(schema)) {
+    return refuse('system-schema', `The error names ${what} in the system schema ${show(schema)}; smoke-fix never changes system schemas.`);
+  }
+  return refuse(
+    'outside-source-schemas',
+    `The error names ${what} in schema ${show(schema)}, not in the target schema ${show(target)}; smoke-fix only repairs names the app looks up in ${show(target)}.`,
+  );
+}
+
+function planRelation(finding: MissingRelationFinding, input: PlanInput): Decision {
+  const target = input.targetSchema;
+  const otherSchema = refuseOtherSchema(finding.schema, target, `relation ${show(finding.name)}`);
+  if (otherSchema) return otherSchema;
+
+  const location = input.relations.find((l) => l.name === finding.name);
+  const inSources = location?.inSources ?? [];
+  const elsewhere = location?.elsewhere ?? [];
+
+  if (location?.inTarget) {
+    return refuse(
+      'already-in-target',
+      `${where(location.inTarget)} already exists, so nothing was moved; the error may come from another database, a search_path without ${show(target)}, or a connection opened before the fix.`,
+    );
+  }
+  if (inSources.length > 1) {
+    const schemas = inSources.map((r) => show(r.schema)).join(' and ');
+    return refuse(
+      'ambiguous',
+      `${show(finding.name)} exists in more than one source schema (${schemas}); decide which copy the app needs and move it by hand.`,
+    );
+  }
+  const relation = inSources[0];
+  if (relation === undefined) {
+    if (elsewhere.length === 0) {
+      return refuse(
+        'not-found',
+        `No relation named ${show(finding.name)} exists in any schema; a migration that creates it may never have run (check \`manage.py showmigrations\`).`,
+      );
+    }
+    const userSchemas = [...new Set(elsewhere.filter((r) => !isSystemSchema(r.schema)).map((r) => r.schema))];
+    if (userSchemas.length === 0) {
+      const systemSchemas = [...new Set(elsewhere.map((r) => show(r.schema)))].join(', ');
+      return refuse('system-schema', `${show(finding.name)} exists only in the system schema ${systemSchemas}; smoke-fix never moves anything out of a system schema.`);
+    }
+    const schemas = userSchemas.map(show).join(', ');
+    return refuse(
+      'outside-source-schemas',
+      `${show(finding.name)} exists only in ${schemas}, which is not in database.sourceSchemas; add it to sourceSchemas if it should be moved from there.`,
+    );
+  }
+  if (isSystemSchema(relation.schema)) {
+    return refuse('system-schema', `${where(relation)} is in a system schema; smoke-fix never moves anything out of a system schema.`);
+  }
+  if (relation.isPartition) {
+    const parent = relation.partitionOf ? qualified(relation.partitionOf.schema, relation.partitionOf.name) : 'its partitioned table';
+    return refuse('unsupported-kind', `${where(relation)} is a partition of ${parent}; partitions move with their parent, so the finding for the parent is the one to repair.`);
+  }
+  if (relation.kind === 'sequence' && relation.ownedBy) {
+    return refuse(
+      'unsupported-kind',
+      `${where(relation)} belongs to a column of ${qualified(relation.ownedBy.schema, relation.ownedBy.name)}; an owned sequence moves with its table, not on its own.`,
+    );
+  }
+  if (!isMovableKind(relation.kind)) {
+    return refuse('unsupported-kind', `${where(relation)} is not something the app queries by name; smoke-fix moves tables, views, materialized views and sequences only.`);
+  }
+  const move = {
+    kind: relation.kind,
+    name: relation.name,
+    fromSchema: relation.schema,
+    toSchema: target,
+    partitions: (relation.partitions ?? []).map((p) => p.name),
+  };
+  const action: MoveRelationAction = {
+    kind: 'move-relation',
+    finding,
+    relation,
+    fromSchema: relation.schema,
+    toSchema: target,
+    sql: moveSql(move),
+    rollbackSql: moveRollbackSql(move),
+    ...(relation.partitions?.length ? { partitions: relation.partitions } : {}),
+  };
+  return { action, key: `relation:${relation.oid}` };
+}
+
+function planColumn(finding: MissingColumnFinding, input: PlanInput): Decision {
+  const target = input.targetSchema;
+  const column = show(finding.column);
+  const otherSchema = refuseOtherSchema(finding.schema, target, `column ${column}`);
+  if (otherSchema) return otherSchema;
+
+  const key = findingKey(finding);
+  const location =
+    input.columns.find((c) => c.findingKey === key) ??
+    input.columns.find((c) => c.findingKey === undefined && c.column === finding.column && (finding.table === undefined || c.table === finding.table));
+  if (!location) {
+    return refuse('not-found', `Column ${column} was not looked up in the catalog, so nothing was planned for it.`);
+  }
+  if (location.table === null) {
+    if (location.candidates.length > 1) {
+      return refuse(
+        'ambiguous',
+        `Column ${column} is missing from several tables in ${show(target)} whose source copies have it (${location.candidates.map(show).join(', ')}), and the error names no table; add it by hand to the right one.`,
+      );
+    }
+    return refuse('no-source-copy', `No table in ${show(target)} lacks column ${column} while a copy in ${input.sourceSchemas.map(show).join(', ')} has it; a migration that adds it may never have run.`);
+  }
+  const table = show(location.table);
+  if (location.presentInTarget) {
+    return refuse('column-present', `${qualified(target, location.table)} already has column ${quoteIdent(finding.column)}; the error may come from a query on another table or a stale connection.`);
+  }
+  if (location.targetTableExists === false) {
+    return refuse('not-found', `Table ${table} does not exist in ${show(target)}, so there is no table to add column ${column} to; repair the table first.`);
+  }
+  if (location.sourceCopies.length === 0) {
+    return refuse('no-source-copy', `No copy of ${table} in ${input.sourceSchemas.map(show).join(', ')} has column ${column}; a migration that adds it may never have run.`);
+  }
+  if (location.sourceCopies.length > 1) {
+    const schemas = location.sourceCopies.map((c) => show(c.schema)).join(' and ');
+    return refuse('ambiguous', `Copies of ${table} in ${schemas} both have column ${column}; decide which definition is right and add it by hand.`);
+  }
+  const copy = location.sourceCopies[0] as (typeof location.sourceCopies)[number];
+  if (isSystemSchema(copy.schema) || isSystemSchema(target)) {
+    return refuse('system-schema', `Column ${column} would involve a system schema; smoke-fix never changes system schemas.`);
+  }
+  const sqlInput = { schema: target, table: location.table, column: copy.column };
+  const sql = addColumnSql(sqlInput);
+  const unsafe = unsafeBecause(copy.column);
+  if (unsafe) {
+    return refuse(
+      'unsafe-column',
+      `Column ${column} of ${qualified(copy.schema, location.table)} is ${unsafe}, so adding it to a table with rows could fail or rewrite it; review the suggested SQL and run it by hand.`,
+      sql,
+    );
+  }
+  const action: AddColumnAction = {
+    kind: 'add-column',
+    finding,
+    schema: target,
+    table: location.table,
+    copySchema: copy.schema,
+    column: copy.column,
+    sql,
+    rollbackSql: addColumnRollbackSql({ schema: target, table: location.table, column: copy.column.name }),
+  };
+  return { action, key: `column:${target}.${location.table}.${copy.column.name}` };
+}
+
+/** Why adding this column is not safe to do unattended, or null when it is. */
+function unsafeBecause(column: ColumnInfo): string | null {
+  if (column.identity) return `an identity column (GENERATED ${column.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY)`;
+  if (column.generated) return 'a generated column computed for every row';
+  if (column.default !== null && !column.defaultIsConstant) {
+    return `defined with a non-constant default (${column.default}) that would be evaluated for every row`;
+  }
+  if (column.notNull && column.default === null) return 'NOT NULL without a default';
+  return null;
+}

@@ -1,0 +1,47 @@
+import t from 'tap';
+import { openDatabase } from '../../src/db/connect.js';
+import { acquireRunLock, runLockKey } from '../../src/db/lock.js';
+import { LockHeldError } from '../../src/errors.js';
+import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
+
+stopSharedServerAtEnd(t);
+
+t.test('the lock key is stable and depends on the target schema', async (t) => {
+  t.same(runLockKey('public'), runLockKey('public'));
+  t.not(runLockKey('public')[1], runLockKey('app')[1]);
+  t.equal(runLockKey('public')[0], runLockKey('app')[0], 'key1 marks smoke-fix');
+});
+
+t.test('a second run is refused while the first holds the lock, and told who holds it', async (t) => {
+  const db = await createTestDatabase(t);
+  const cron = await openDatabase({ url: db.url, connectRetries: 1 }, { applicationName: 'smoke-fix cron' });
+  const hook = await openDatabase({ url: db.url, connectRetries: 1 }, { applicationName: 'smoke-fix deploy' });
+  t.teardown(async () => {
+    await cron.close();
+    await hook.close();
+  });
+
+  const held = await acquireRunLock(cron.pool, { targetSchema: 'public' });
+  const [holder] = await db.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE application_name = 'smoke-fix cron' AND datname = current_database() AND state = 'idle' ORDER BY backend_start LIMIT 1`,
+  );
+  const error = await acquireRunLock(hook.pool, { targetSchema: 'public' }).catch((e: unknown) => e);
+  t.type(error, LockHeldError);
+  const message = (error as LockHeldError).message;
+  t.match(message, /Another smoke-fix run holds the repair lock for schema "public"/);
+  t.match(message, `backend pid ${holder?.pid}`);
+  t.match(message, /application_name "smoke-fix cron"/);
+  t.match(message, /client 127\.0\.0\.1/);
+  t.match(message, /connected since \d{4}-\d\d-\d\dT/);
+  t.equal((error as LockHeldError).exitCode, 3);
+  t.notMatch(message, /smoke-fix-embedded/, 'no password');
+
+  // Another target schema is another lock; after release the first one is free again.
+  const other = await acquireRunLock(hook.pool, { targetSchema: 'app' });
+  await other.release();
+  await held.release();
+  await held.release(); // twice is harmless
+  const next = await acquireRunLock(hook.pool, { targetSchema: 'public' });
+  await next.release();
+  t.equal(hook.pool.totalCount - hook.pool.idleCount, 0, 'every connection went back to the pool');
+});

@@ -1,0 +1,83 @@
+/** The planner's refusals on a real catalog: what a user sees in the report instead of a change. */
+import t from 'tap';
+import { openDatabase } from '../../src/db/connect.js';
+import { applyAction } from '../../src/repair/apply.js';
+import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
+import { actionFor, missingColumn, missingRelation, planFor, refusalFor } from './pipeline.js';
+
+stopSharedServerAtEnd(t);
+
+async function drifted(t: Parameters<typeof createTestDatabase>[0]) {
+  const db = await createTestDatabase(t);
+  await db.exec(`
+    CREATE SCHEMA test_schema; CREATE SCHEMA other_schema; CREATE SCHEMA archive;
+    CREATE TABLE public.users (id int PRIMARY KEY); INSERT INTO public.users VALUES (1), (2);
+    CREATE TABLE public.already_here (id int); CREATE TABLE test_schema.already_here (id int);
+    CREATE TABLE archive.old_stuff (id int);
+    CREATE TABLE public.teams_membership (id int); INSERT INTO public.teams_membership VALUES (1), (2);
+    CREATE TABLE test_schema.teams_membership (id int, score int NOT NULL, joined_at timestamptz DEFAULT now());
+  `);
+  const database = await openDatabase({ url: db.url, connectRetries: 1 });
+  t.teardown(() => database.close());
+  return { db, pool: database.pool };
+}
+
+t.test('each refusal names what was found and what to do', async (t) => {
+  const { pool } = await drifted(t);
+  const notFound = await refusalFor(pool, missingRelation('user_profile_stream_config'));
+  t.match(notFound, { reason: 'not-found', detail: /No relation named "user_profile_stream_config" exists in any schema/ });
+
+  const present = await refusalFor(pool, missingRelation('already_here'));
+  t.match(present, { reason: 'already-in-target', detail: /"public"."already_here" \(table\) already exists/ });
+
+  const outside = await refusalFor(pool, missingRelation('old_stuff'));
+  t.match(outside, { reason: 'outside-source-schemas', detail: /only in "archive".*add it to sourceSchemas/ });
+
+  const system = await refusalFor(pool, missingRelation('pg_class'));
+  t.match(system, { reason: 'system-schema', detail: /system schema "pg_catalog"/ });
+});
+
+t.test('a name in two source schemas is ambiguous, naming both', async (t) => {
+  const { db, pool } = await drifted(t);
+  await db.exec('CREATE TABLE test_schema.twice (id int); CREATE TABLE other_schema.twice (id int);');
+  const both = await planFor(pool, [missingRelation('twice')], { targetSchema: 'public', sourceSchemas: ['test_schema', 'other_schema'] });
+  t.match(both, [{ type: 'refusal', refusal: { reason: 'ambiguous', detail: /"other_schema" and "test_schema"/ } }]);
+  const one = await planFor(pool, [missingRelation('twice')], { targetSchema: 'public', sourceSchemas: ['test_schema'] });
+  t.match(one, [{ type: 'action', action: { fromSchema: 'test_schema' } }], 'with one of them allowed, it is not ambiguous');
+});
+
+t.test('a hostile name is refused as not found, and the users table is still there', async (t) => {
+  const { db, pool } = await drifted(t);
+  const hostile = missingRelation(`x"; DROP TABLE users; --`);
+  const items = await planFor(pool, [hostile, missingRelation(`x'; DROP TABLE users; --`)]);
+  t.match(items, [
+    { type: 'refusal', refusal: { reason: 'not-found' } },
+    { type: 'refusal', refusal: { reason: 'not-found' } },
+  ]);
+  t.same(await db.query('SELECT count(*)::int AS n FROM public.users'), [{ n: 2 }]);
+});
+
+t.test('a hostile name that does exist is only ever used quoted', async (t) => {
+  const { db, pool } = await drifted(t);
+  const name = `x"; DROP TABLE users; --`;
+  await db.exec(`CREATE TABLE test_schema."x""; DROP TABLE users; --" (id int)`);
+  const action = await actionFor(pool, missingRelation(name));
+  t.equal(action.sql, 'ALTER TABLE "test_schema"."x""; DROP TABLE users; --" SET SCHEMA "public";');
+  t.equal((await applyAction(pool, action, { lockTimeoutMs: 2000, statementTimeoutMs: 10000 })).status, 'applied');
+  t.same(await db.query('SELECT count(*)::int AS n FROM public.users'), [{ n: 2 }], 'users survived');
+  t.same(await db.query('SELECT to_regclass($1)::text AS r', [`public."x""; DROP TABLE users; --"`]), [{ r: '"x""; DROP TABLE users; --"' }]);
+});
+
+t.test('an unsafe NOT NULL column is refused with the SQL a person would review', async (t) => {
+  const { db, pool } = await drifted(t);
+  const refusal = await refusalFor(pool, missingColumn('score', 'teams_membership'));
+  t.equal(refusal.reason, 'unsafe-column');
+  t.match(refusal.detail, /NOT NULL without a default/);
+  t.equal(refusal.suggestedSql, 'ALTER TABLE "public"."teams_membership" ADD COLUMN "score" integer NOT NULL;');
+  // Why it is unsafe: on a table with rows it fails. (Run here only to prove the point.)
+  await t.rejects(db.exec(refusal.suggestedSql!), /contains null values/);
+
+  const volatile = await refusalFor(pool, missingColumn('joined_at', 'teams_membership'));
+  t.match(volatile, { reason: 'unsafe-column', suggestedSql: 'ALTER TABLE "public"."teams_membership" ADD COLUMN "joined_at" timestamp with time zone DEFAULT now();' });
+  t.same(await db.query(`SELECT count(*)::int AS n FROM pg_attribute WHERE attrelid = 'public.teams_membership'::regclass AND attnum > 0`), [{ n: 1 }], 'nothing was added');
+});
