@@ -41,3 +41,110 @@ export interface ProbeResult {
   /** Final transport failure when status is null. */
   readonly failure?: TransportFailure | undefined;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The HTTP seam (src/probe/http-client.ts) and the session seam (src/probe/sessions.ts).
+// ---------------------------------------------------------------------------------------------
+
+/** A cookie jar as the HTTP client uses it: tough-cookie's `CookieJar` fits (RFC 6265 rules). */
+export interface CookieStore {
+  getCookieString(url: string): Promise<string>;
+  setCookie(cookie: string, url: string, options: { ignoreError: boolean }): Promise<unknown>;
+}
+
+export interface HttpRequest {
+  readonly method: string;
+  /** Path relative to the client's `baseUrl` (its path prefix, if any, is prepended). */
+  readonly path: string;
+  /** Request headers; merged over `http.headers`. Names are case-insensitive. */
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string | undefined;
+  /** Cookies for this request are read from it and `set-cookie` answers stored back. None when absent. */
+  readonly cookieJar?: CookieStore | undefined;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  /** Lower-case names; `set-cookie` (and other repeated headers) as arrays. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Decoded text of at most `http.maxBodyBytes` bytes; the rest was drained, not kept. */
+  readonly body: string;
+  readonly bodyTruncated: boolean;
+  readonly contentType?: string | undefined;
+  /** The `location` header of a redirect, as sent (never followed). */
+  readonly location?: string | undefined;
+  readonly durationMs: number;
+}
+
+/** One request after transport retries: the last response (if any) and every attempt. */
+export interface Exchange {
+  /** Absent when no attempt got an HTTP answer. Present for a 502/503/504 that outlasted the retries. */
+  readonly response?: HttpResponse | undefined;
+  readonly attempts: readonly ProbeAttempt[];
+  /** The last attempt's failure: a transport error, or `HTTP_503` etc. when retries ran out. */
+  readonly failure?: TransportFailure | undefined;
+  /** Wall time over all attempts and back-off waits. */
+  readonly durationMs: number;
+}
+
+export interface HttpClient {
+  /** Absolute base URL the paths are resolved against. */
+  readonly baseUrl: string;
+  /** Requests in flight at once (`http.concurrency`); the connection pool is bounded by it too. */
+  readonly concurrency: number;
+  /** One attempt. Throws `TransportError` when no HTTP answer came (refused, reset, timeout). */
+  send(request: HttpRequest): Promise<HttpResponse>;
+  /** `send` with transport retries (p-retry): refused/reset/timeout/502/503/504; never a 500. */
+  sendWithRetries(request: HttpRequest): Promise<Exchange>;
+  /** Closes the keep-alive connections. */
+  close(): Promise<void>;
+}
+
+/** What a session adds to one request. */
+export interface Authorized {
+  readonly kind: 'ready';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly cookieJar?: CookieStore | undefined;
+  /** Which login the request rides on; passed back to `renew` so concurrent renewals share one login. */
+  readonly generation: number;
+}
+
+/**
+ * The login could not be done this round for a reason that is a *finding* (the login page
+ * answered 5xx, was unreachable, or refused the form with a CSRF 403): every endpoint of the
+ * profile reports this exchange instead, and the next round tries to log in again.
+ */
+export interface LoginBlocked {
+  readonly kind: 'blocked';
+  readonly exchange: Exchange;
+  readonly reason: string;
+}
+
+export type Authorization = Authorized | LoginBlocked;
+
+/** One named auth profile at run time. `django-session` is one implementation among others. */
+export interface AuthSession {
+  readonly profile: string;
+  /** Headers (and cookie jar) for a request; logs in lazily first when the profile needs it. */
+  authorize(request: { readonly method: string }): Promise<Authorization>;
+  /** True when `location` is this profile's login page (the session is not logged in). */
+  isLoginPage(location: string): boolean;
+  /**
+   * The request sent with `generation` was redirected to the login page: log in again (at most
+   * once per round) and authorize the retry; undefined when no renewal is possible this round.
+   */
+  renew(request: { readonly method: string; readonly generation: number }): Promise<Authorization | undefined>;
+  /** A new probe round starts: a failed login may be retried, a renewal may happen again. */
+  beginRound(): void;
+  /** Current secret values (password, token, cookie values…) to mask out of results. */
+  secrets(): Promise<string[]>;
+}
+
+export interface SessionManager {
+  beginRound(): void;
+  /** The session for an endpoint's `auth` name; undefined for an anonymous endpoint. */
+  session(profile: string | undefined): AuthSession | undefined;
+  /** Name of the profile whose login page `location` is, if any. */
+  loginPageOwner(location: string): string | undefined;
+  secrets(): Promise<string[]>;
+}

@@ -1,0 +1,202 @@
+/**
+ * The `django-session` auth profile: logs in through Django's login form (CSRF cookie + hidden
+ * `csrfmiddlewaretoken`), keeps the `sessionid` in the profile's own cookie jar, and sends the
+ * CSRF token Django rotated at login with later unsafe requests (`X-CSRFToken`).
+ *
+ * What goes wrong is told apart:
+ * - the credentials are refused → `LoginFailedError` (exit 3): never mistaken for drift;
+ * - the login page answers 5xx, is unreachable, or refuses the form with a CSRF 403 → a finding:
+ *   every endpoint of the profile reports that answer (`LoginBlocked`) and the next round logs
+ *   in again (a repair may have fixed it, e.g. a missing `django_session` table).
+ */
+import type { DjangoSessionAuth } from '../config/types.js';
+import { LoginFailedError } from '../errors.js';
+import { maskSecrets } from '../util/redact.js';
+import { createSessionJar } from './cookie-jar.js';
+import { csrfFailure, formErrors, inputValue } from './django-pages.js';
+import type { AuthSession, Authorization, Exchange, HttpClient, LoginBlocked } from './types.js';
+
+/** Django's default cookie names (SESSION_COOKIE_NAME, CSRF_COOKIE_NAME). */
+export const SESSION_COOKIE = 'sessionid';
+export const CSRF_COOKIE = 'csrftoken';
+export const CSRF_FORM_FIELD = 'csrfmiddlewaretoken';
+
+/** Methods Django's CsrfViewMiddleware lets through without a token. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+
+type LoginOutcome = { readonly kind: 'ok' } | LoginBlocked;
+
+function isRedirect(status: number): boolean {
+  return status >= 300 && status < 400;
+}
+
+function joinExchanges(a: Exchange, b: Exchange): Exchange {
+  return {
+    response: b.response,
+    attempts: [...a.attempts, ...b.attempts],
+    failure: b.failure,
+    durationMs: a.durationMs + b.durationMs,
+  };
+}
+
+/** Secret values in the forms they may be echoed in: raw, URL-encoded, HTML-escaped. */
+function variants(secret: string): string[] {
+  const html = secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
+  return [...new Set([secret, encodeURIComponent(secret), html])];
+}
+
+export function djangoSession(options: { profile: string; auth: DjangoSessionAuth; client: HttpClient }): AuthSession {
+  const { profile, auth, client } = options;
+  const base = new URL(client.baseUrl);
+  const prefix = base.pathname.replace(/\/+$/, '');
+  const siteUrl = base.origin + prefix + '/';
+  const loginPageUrl = base.origin + prefix + auth.loginPath;
+  const jar = createSessionJar();
+  const formTokens = new Set<string>();
+
+  /** The current login (or renewal); settles to ok/blocked, or rejects with LoginFailedError. */
+  let login: Promise<LoginOutcome> | undefined;
+  let lastOutcome: LoginOutcome | undefined;
+  /** Bumped by every successful login; a request remembers the one it was sent with. */
+  let generation = 0;
+  let renewedThisRound = false;
+  let renewingFrom: number | undefined;
+
+  const refused = (what: string) =>
+    new LoginFailedError(profile, `auth profile "${profile}": ${maskSecrets(what, [auth.password])}`);
+
+  function isLoginPage(location: string): boolean {
+    try {
+      const target = new URL(location, loginPageUrl);
+      return target.origin === base.origin && target.pathname === prefix + auth.loginPath;
+    } catch {
+      return false;
+    }
+  }
+
+  async function logIn(): Promise<LoginOutcome> {
+    const path = auth.loginPath;
+    const page = await client.sendWithRetries({
+      method: 'GET',
+      path,
+      headers: { accept: 'text/html' },
+      cookieJar: jar,
+    });
+    if (!page.response) {
+      return { kind: 'blocked', exchange: page, reason: `login page ${path} unreachable: ${page.failure?.code ?? 'no answer'}` };
+    }
+    const got = page.response;
+    if (got.status >= 500) return { kind: 'blocked', exchange: page, reason: `login page ${path} answered ${got.status}` };
+    if (got.status !== 200) {
+      const where = got.location ? ` (redirect to ${got.location})` : '';
+      throw refused(`the login page ${path} answered ${got.status}${where} instead of the login form; check auth.${profile}.loginPath`);
+    }
+    const token = inputValue(got.body, CSRF_FORM_FIELD);
+    if (!token) {
+      throw refused(`the login page ${path} has no ${CSRF_FORM_FIELD} field; check that auth.${profile}.loginPath is a Django login form`);
+    }
+    formTokens.add(token);
+
+    const form = new URLSearchParams();
+    form.set(CSRF_FORM_FIELD, token);
+    form.set(auth.usernameField, auth.username);
+    form.set(auth.passwordField, auth.password);
+    if (auth.next !== undefined) form.set('next', auth.next);
+    const post = await client.sendWithRetries({
+      method: 'POST',
+      path,
+      // Django checks Origin (and, over https, Referer) against the host; X-CSRFToken is not
+      // needed: a form carries its token in the body.
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'text/html',
+        referer: loginPageUrl,
+        origin: base.origin,
+      },
+      body: form.toString(),
+      cookieJar: jar,
+    });
+    const both = joinExchanges(page, post);
+    if (!post.response) {
+      return { kind: 'blocked', exchange: both, reason: `login page ${path} unreachable for the login form: ${post.failure?.code ?? 'no answer'}` };
+    }
+    const answer = post.response;
+    if (answer.status >= 500) {
+      return { kind: 'blocked', exchange: both, reason: `login page ${path} answered ${answer.status} to the login form` };
+    }
+    if (answer.status === 403) {
+      const csrf = csrfFailure(answer.body);
+      if (csrf) return { kind: 'blocked', exchange: both, reason: `login form ${path} refused with 403: ${csrf}` };
+      throw refused(`the login form ${path} answered 403 (${formErrors(answer.body) ?? 'forbidden'})`);
+    }
+    if (isRedirect(answer.status) && answer.location && !isLoginPage(answer.location)) {
+      if (await jar.value(SESSION_COOKIE, siteUrl)) {
+        generation += 1;
+        return { kind: 'ok' };
+      }
+      throw refused(
+        `the login form ${path} redirected to ${answer.location} but set no ${SESSION_COOKIE} cookie ` +
+          `(a Secure session cookie is not kept over plain http to a non-local host)`,
+      );
+    }
+    // The form came back (200 with errors) or bounced to the login page: credentials refused.
+    const errors = formErrors(answer.body);
+    throw refused(
+      `the login at ${path} was refused (${answer.status}${errors ? `: ${errors}` : ', no session'}); ` +
+        `check auth.${profile}.username and password`,
+    );
+  }
+
+  function start(before?: Promise<void>): Promise<LoginOutcome> {
+    const attempt = (before ?? Promise.resolve()).then(logIn);
+    login = attempt;
+    attempt.then(
+      (outcome) => void (lastOutcome = outcome),
+      () => {},
+    );
+    return attempt;
+  }
+
+  async function ready(method: string): Promise<Authorization> {
+    const headers: Record<string, string> = {};
+    if (!SAFE_METHODS.has(method.toUpperCase())) {
+      // Read at request time: Django rotated the token at login, the jar holds the new one.
+      const csrf = await jar.value(CSRF_COOKIE, siteUrl);
+      if (csrf) headers['x-csrftoken'] = csrf;
+      headers.origin = base.origin;
+      headers.referer = siteUrl;
+    }
+    return { kind: 'ready', headers, cookieJar: jar, generation };
+  }
+
+  async function authorize(request: { readonly method: string }): Promise<Authorization> {
+    const outcome = await (login ?? start());
+    return outcome.kind === 'ok' ? ready(request.method) : outcome;
+  }
+
+  return {
+    profile,
+    authorize,
+    isLoginPage,
+    async renew(request) {
+      if (request.generation < generation) return authorize(request); // renewed meanwhile
+      if (renewingFrom === request.generation) return authorize(request); // renewal under way: share it
+      if (renewedThisRound) return undefined;
+      renewedThisRound = true;
+      renewingFrom = request.generation;
+      start(jar.clear());
+      return authorize(request);
+    },
+    beginRound() {
+      renewedThisRound = false;
+      renewingFrom = undefined;
+      if (lastOutcome?.kind === 'blocked' && login) {
+        login = undefined;
+        lastOutcome = undefined;
+      }
+    },
+    async secrets() {
+      return [auth.password, ...formTokens, ...jar.valuesSeen()].flatMap(variants);
+    },
+  };
+}

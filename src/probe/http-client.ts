@@ -1,0 +1,110 @@
+/**
+ * The one HTTP client of a run: an undici `Pool` on the target's origin (keep-alive, at most
+ * `http.concurrency` connections), no redirect following, a deadline over headers AND body, and
+ * bounded body reads. Cookies are only sent when the caller passes a jar: undici keeps none.
+ */
+import { Pool } from 'undici';
+import type { HttpConfig } from '../config/types.js';
+import { decodeText, readCapped } from './body.js';
+import { sendWithRetries, type RetryPolicy } from './retry.js';
+import { RequestTimeoutError, toTransportError } from './transport.js';
+import type { HttpClient, HttpRequest, HttpResponse } from './types.js';
+
+export interface HttpClientOptions {
+  readonly baseUrl: string;
+  readonly http: HttpConfig;
+  /** First back-off wait before a retry, ms (doubles each time). Default 100. */
+  readonly retryMinTimeoutMs?: number;
+}
+
+const USER_AGENT = 'smoke-fix';
+
+/** Lower-cases header names so later sources override earlier ones whatever their spelling. */
+export function mergeHeaders(...sources: ReadonlyArray<Readonly<Record<string, string>> | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const source of sources) {
+    if (!source) continue;
+    for (const [name, value] of Object.entries(source)) out[name.toLowerCase()] = value;
+  }
+  return out;
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function asList(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const { http } = options;
+  const base = new URL(options.baseUrl);
+  // A base URL may carry a path prefix (an app mounted under /app): endpoint paths go below it.
+  const prefix = base.pathname.replace(/\/+$/, '');
+  const pool = new Pool(base.origin, {
+    connections: http.concurrency,
+    pipelining: 1,
+    connect: { timeout: http.timeoutMs },
+    headersTimeout: http.timeoutMs,
+    bodyTimeout: http.timeoutMs,
+  });
+  const retry: RetryPolicy = { retries: http.retries, minTimeoutMs: options.retryMinTimeoutMs ?? 100 };
+
+  async function send(request: HttpRequest): Promise<HttpResponse> {
+    const path = prefix + request.path;
+    const url = base.origin + path;
+    const headers = mergeHeaders({ 'user-agent': USER_AGENT }, http.headers, request.headers);
+    if (request.cookieJar) {
+      const cookie = await request.cookieJar.getCookieString(url);
+      if (cookie) headers.cookie = cookie;
+      else delete headers.cookie;
+    }
+    const started = performance.now();
+    // One deadline for the whole exchange: undici's own timeouts are per phase and reset on
+    // every chunk, so a slow trickle of body would never hit them.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new RequestTimeoutError(http.timeoutMs)), http.timeoutMs);
+    try {
+      const res = await pool.request({
+        path,
+        method: request.method as 'GET',
+        headers,
+        body: request.body,
+        signal: controller.signal,
+      });
+      const { bytes, truncated } = await readCapped(res.body, http.maxBodyBytes);
+      const contentType = firstHeader(res.headers['content-type']);
+      if (request.cookieJar) {
+        for (const setCookie of asList(res.headers['set-cookie'])) {
+          // A cookie the jar refuses (bad domain, Secure over plain http to a remote host) is
+          // dropped as a browser would drop it.
+          await request.cookieJar.setCookie(setCookie, url, { ignoreError: true });
+        }
+      }
+      return {
+        status: res.statusCode,
+        headers: res.headers,
+        body: decodeText(bytes, contentType),
+        bodyTruncated: truncated,
+        contentType,
+        location: firstHeader(res.headers.location),
+        durationMs: Math.round(performance.now() - started),
+      };
+    } catch (err) {
+      const transport = toTransportError(err, Math.round(performance.now() - started));
+      throw transport ?? err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return {
+    baseUrl: options.baseUrl,
+    concurrency: http.concurrency,
+    send,
+    sendWithRetries: (request) => sendWithRetries({ send, request, policy: retry }),
+    close: () => pool.close(),
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * One probe round: every endpoint once, at most `concurrency` at a time, results in endpoint
+ * order. A failing target is data (a ProbeResult); only a refused login (`LoginFailedError`) or a
+ * bug is thrown. Results never carry request headers, and secret values (passwords, tokens,
+ * cookie values) are masked out of bodies, reasons and locations in case the app echoes them.
+ */
+import type { EndpointConfig } from '../config/types.js';
+import { maskSecrets } from '../util/redact.js';
+import { mapWithConcurrency } from './concurrency.js';
+import { describeOutcome, isRedirect } from './outcome.js';
+import type { Authorized, Exchange, HttpClient, LoginBlocked, ProbeResult, SessionManager } from './types.js';
+
+export interface ProbeInput {
+  readonly endpoints: readonly EndpointConfig[];
+  readonly client: HttpClient;
+  readonly sessions: SessionManager;
+  /** Called as each endpoint finishes (live progress). */
+  readonly onResult?: (result: ProbeResult) => void;
+  /** Requests in flight at once; default `client.concurrency` (`http.concurrency`). */
+  readonly concurrency?: number;
+}
+
+const ANONYMOUS: Authorized = { kind: 'ready', headers: {}, generation: 0 };
+
+function concat(a: Exchange, b: Exchange): Exchange {
+  return { response: b.response, attempts: [...a.attempts, ...b.attempts], failure: b.failure, durationMs: a.durationMs + b.durationMs };
+}
+
+/** Probes every endpoint once. Each call is one round: a session logs in again at most once per call. */
+export async function probeEndpoints(input: ProbeInput): Promise<ProbeResult[]> {
+  input.sessions.beginRound();
+  return mapWithConcurrency({
+    items: input.endpoints,
+    limit: input.concurrency ?? input.client.concurrency,
+    fn: async (endpoint) => {
+      const result = await probeOne(endpoint, input);
+      input.onResult?.(result);
+      return result;
+    },
+  });
+}
+
+async function probeOne(endpoint: EndpointConfig, input: ProbeInput): Promise<ProbeResult> {
+  const { client, sessions } = input;
+  const startedAt = new Date().toISOString();
+  const session = sessions.session(endpoint.auth);
+  const send = (auth: Authorized) =>
+    client.sendWithRetries({
+      method: endpoint.method,
+      path: endpoint.path,
+      headers: { ...endpoint.headers, ...auth.headers },
+      body: endpoint.body,
+      cookieJar: auth.cookieJar,
+    });
+
+  const auth = session ? await session.authorize({ method: endpoint.method }) : ANONYMOUS;
+  if (auth.kind === 'blocked') return finish({ endpoint, input, startedAt, blocked: auth });
+
+  let exchange = await send(auth);
+  let renewed = false;
+  const first = exchange.response;
+  // A session that expired mid-run: log in again (once per round per profile) and retry.
+  if (session && first && isRedirect(first.status) && !endpoint.expect.includes(first.status) && first.location && session.isLoginPage(first.location)) {
+    const again = await session.renew({ method: endpoint.method, generation: auth.generation });
+    if (again?.kind === 'blocked') {
+      return finish({ endpoint, input, startedAt, blocked: { ...again, exchange: concat(exchange, again.exchange) } });
+    }
+    if (again) {
+      renewed = true;
+      exchange = concat(exchange, await send(again));
+    }
+  }
+  return finish({ endpoint, input, startedAt, exchange, renewed });
+}
+
+async function finish(args: {
+  endpoint: EndpointConfig;
+  input: ProbeInput;
+  startedAt: string;
+  exchange?: Exchange;
+  blocked?: LoginBlocked;
+  renewed?: boolean;
+}): Promise<ProbeResult> {
+  const { endpoint, input } = args;
+  const exchange = (args.blocked?.exchange ?? args.exchange) as Exchange;
+  const response = exchange.response;
+  const status = response?.status ?? null;
+  const location = response?.location;
+  const body = response?.body ?? '';
+  const outcome = describeOutcome({
+    expected: endpoint.expect,
+    status,
+    location,
+    body,
+    failure: exchange.failure,
+    attempts: exchange.attempts.length,
+    profile: endpoint.auth,
+    loginPageOf: location ? input.sessions.loginPageOwner(location) : undefined,
+    renewed: args.renewed,
+  });
+  // When the login was blocked the endpoint itself was not requested: the login page's answer
+  // stands in for it.
+  const ok = args.blocked ? false : outcome.ok;
+  const reason = args.blocked ? args.blocked.reason : outcome.reason;
+  const secrets = await input.sessions.secrets();
+  const mask = (text: string | undefined) => (text === undefined ? undefined : maskSecrets(text, secrets));
+  return {
+    endpoint: endpoint.name,
+    method: endpoint.method,
+    path: endpoint.path,
+    auth: endpoint.auth,
+    status,
+    expected: endpoint.expect,
+    ok,
+    reason: mask(reason),
+    location: mask(location),
+    startedAt: args.startedAt,
+    durationMs: exchange.durationMs,
+    attempts: exchange.attempts,
+    body: maskSecrets(body, secrets),
+    bodyTruncated: response?.bodyTruncated ?? false,
+    contentType: response?.contentType,
+    failure: exchange.failure,
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * The named auth profiles of a run (`config.auth`), one `AuthSession` each, built by the factory
+ * registered for the profile's `type`. A new kind of login is one more entry in `FACTORIES`.
+ */
+import type { AuthProfile } from '../config/types.js';
+import { djangoSession } from './django-session.js';
+import { headerSession } from './header-auth.js';
+import type { AuthSession, HttpClient, SessionManager } from './types.js';
+
+type Factory<P extends AuthProfile> = (input: { profile: string; auth: P; client: HttpClient }) => AuthSession;
+
+const FACTORIES: { readonly [K in AuthProfile['type']]: Factory<Extract<AuthProfile, { type: K }>> } = {
+  bearer: ({ profile, auth }) => headerSession(profile, auth),
+  basic: ({ profile, auth }) => headerSession(profile, auth),
+  header: ({ profile, auth }) => headerSession(profile, auth),
+  'django-session': djangoSession,
+};
+
+function build(profile: string, auth: AuthProfile, client: HttpClient): AuthSession {
+  const factory = FACTORIES[auth.type] as Factory<AuthProfile>;
+  return factory({ profile, auth, client });
+}
+
+export function createSessionManager(input: {
+  auth: Readonly<Record<string, AuthProfile>>;
+  client: HttpClient;
+}): SessionManager {
+  const sessions = new Map<string, AuthSession>();
+  for (const [name, auth] of Object.entries(input.auth)) sessions.set(name, build(name, auth, input.client));
+
+  return {
+    beginRound() {
+      for (const s of sessions.values()) s.beginRound();
+    },
+    session(profile) {
+      if (profile === undefined) return undefined;
+      const found = sessions.get(profile);
+      // The config loader checks every endpoint's `auth` name, so this is a programming error.
+      if (!found) throw new Error(`no auth profile named "${profile}" (known: ${[...sessions.keys()].join(', ') || 'none'})`);
+      return found;
+    },
+    loginPageOwner(location) {
+      for (const s of sessions.values()) if (s.isLoginPage(location)) return s.profile;
+      return undefined;
+    },
+    async secrets() {
+      const all = await Promise.all([...sessions.values()].map((s) => s.secrets()));
+      // Longest first, so a secret that contains another is masked whole.
+      return [...new Set(all.flat())].sort((a, b) => b.length - a.length);
+    },
+  };
+}
