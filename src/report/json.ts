@@ -1,0 +1,11 @@
+/**
+ * report.json: the RunResult itself, machine-readable. `$schemaVersion` lets consumers detect a
+ * change of shape; bump it when a field is renamed or removed (adding optional fields keeps 1).
+ */
+import type { RunResult } from '../result.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export function renderJson(result: RunResult): string {
+  return JSON.stringify({ $schemaVersion: REPORT_SCHEMA_VERSION, ...result }, null, 2) + '\n';
+}

@@ -1,0 +1,86 @@
+/**
+ * repair.sql and rollback.sql: psql scripts of exactly what ran and how to put it back.
+ *
+ * Contract: `psql -f rollback.sql` against the repaired database restores the catalog as it was
+ * before the run, and `psql -f repair.sql` then redoes the repair. Each statement runs in its own
+ * BEGIN/COMMIT, as the applier ran it, and `ON_ERROR_STOP` stops at the first error instead of
+ * running the rest against a database in an unexpected state.
+ */
+import type { RunResult } from '../result.js';
+import { allRepairs, findingTitle, type RepairInRound } from './describe.js';
+
+/**
+ * Text for a `--` comment. SQL and psql end such a comment only at a line break, so a name with a
+ * line break in it could otherwise smuggle a statement or a psql meta-command into the script.
+ */
+export function sqlComment(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function header(result: RunResult, lines: readonly string[]): string {
+  return [
+    ...lines.map((l) => `-- ${sqlComment(l)}`),
+    `-- Run: ${sqlComment(result.startedAt)}, mode ${result.mode}, outcome ${result.outcome}.`,
+    `-- Database: ${sqlComment(result.database)}`,
+    `-- Target schema ${sqlComment(result.targetSchema)}; source schemas ${sqlComment(result.sourceSchemas.join(', '))}.`,
+  ].join('\n');
+}
+
+function block(entry: RepairInRound, statement: string, verb: string): string {
+  const { record, round } = entry;
+  const at = record.startedAt ? `, ran ${record.startedAt}` : '';
+  return [
+    `-- Round ${round}: ${verb} for ${sqlComment(findingTitle(record.action.finding))}${sqlComment(at)}`,
+    'BEGIN;',
+    statement,
+    'COMMIT;',
+  ].join('\n');
+}
+
+const PSQL_SAFETY = '\\set ON_ERROR_STOP on';
+
+export function renderRepairSql(result: RunResult): string {
+  const repairs = allRepairs(result);
+  if (result.mode === 'plan') {
+    const planned = repairs.filter((r) => r.record.status === 'planned');
+    return [
+      header(result, [
+        'smoke-fix repair.sql: PLAN MODE. NOTHING RAN. This is the SQL a run with --apply would execute,',
+        'in this order, each statement in its own transaction.',
+      ]),
+      PSQL_SAFETY,
+      ...(planned.length === 0 ? ['-- No repair was planned.'] : planned.map((r) => block(r, r.record.action.sql, 'planned'))),
+    ].join('\n\n') + '\n';
+  }
+  const applied = repairs.filter((r) => r.record.status === 'applied');
+  const failed = repairs
+    .filter((r) => r.record.status === 'failed')
+    .map((r) => `-- Round ${r.round}: the repair for ${sqlComment(findingTitle(r.record.action.finding))} failed and was rolled back; it is not repeated here.`);
+  return [
+    header(result, [
+      'smoke-fix repair.sql: the DDL this run executed and committed, in order,',
+      'each statement in its own transaction, exactly as it ran. rollback.sql undoes it.',
+    ]),
+    PSQL_SAFETY,
+    ...(applied.length === 0 ? ['-- No repair ran.'] : applied.map((r) => block(r, r.record.action.sql, 'repair'))),
+    ...(failed.length > 0 ? [failed.join('\n')] : []),
+  ].join('\n\n') + '\n';
+}
+
+export function renderRollbackSql(result: RunResult): string {
+  if (result.mode === 'plan') {
+    return header(result, ['smoke-fix rollback.sql: PLAN MODE. NOTHING RAN, so there is nothing to roll back.']) + '\n';
+  }
+  const applied = allRepairs(result).filter((r) => r.record.status === 'applied');
+  return [
+    header(result, [
+      'smoke-fix rollback.sql: undoes every repair this run committed, newest first,',
+      'each statement in its own transaction. Afterwards the catalog is as it was before the run.',
+    ]),
+    PSQL_SAFETY,
+    ...(applied.length === 0
+      ? ['-- No repair ran: nothing to roll back.']
+      : applied.reverse().map((r) => block(r, r.record.action.rollbackSql, 'undo repair'))),
+  ].join('\n\n') + '\n';
+}

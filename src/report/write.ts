@@ -1,0 +1,100 @@
+/**
+ * Writes every report of one run into a NEW folder under `dir`, named from the start time and the
+ * outcome (`2026-11-23T22-10-05Z-green`). A folder that exists is never reused: the name gets a
+ * suffix, and the folder is claimed with a non-recursive mkdir so two runs cannot share one.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { RunResult } from '../result.js';
+import { maskSecrets } from '../util/redact.js';
+import { renderJson } from './json.js';
+import { renderJunit } from './junit.js';
+import { renderMarkdown } from './markdown.js';
+import { renderRepairSql, renderRollbackSql } from './sql.js';
+
+export type ReportKind = 'markdown' | 'json' | 'junit' | 'repairSql' | 'rollbackSql';
+
+export const REPORT_FILE_NAMES: Readonly<Record<ReportKind, string>> = {
+  markdown: 'report.md',
+  json: 'report.json',
+  junit: 'junit.xml',
+  repairSql: 'repair.sql',
+  rollbackSql: 'rollback.sql',
+};
+
+export interface WriteReportsOptions {
+  /** Parent folder (`report.dir`); created if missing. */
+  readonly dir: string;
+  /**
+   * Last safety net: values masked in every file. The RunResult holds no bodies or cookies, but a
+   * secret echoed inside an error message would otherwise reach the report.
+   */
+  readonly secrets?: readonly string[] | undefined;
+}
+
+export interface WrittenReports {
+  /** The run's own folder (absolute). */
+  readonly dir: string;
+  /** Absolute path of each file. */
+  readonly files: Record<ReportKind, string>;
+}
+
+/** `2026-11-23T22:10:05.412Z` + green → `2026-11-23T22-10-05Z-green` (safe on every filesystem). */
+export function runFolderName(result: Pick<RunResult, 'startedAt' | 'outcome'>): string {
+  const d = new Date(result.startedAt);
+  const stamp = Number.isNaN(d.getTime())
+    ? 'unknown-time'
+    : d.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+  return `${stamp}-${result.outcome.replace(/[^a-z0-9-]/gi, '')}`;
+}
+
+/**
+ * Every string of the result with the secrets masked, BEFORE rendering: each format escapes text
+ * its own way (`\<` in markdown, `&lt;` in XML, `\"` in JSON), so masking only the output would
+ * miss a secret that contains such a character.
+ */
+function maskDeep<T>(value: T, secrets: readonly string[]): T {
+  if (typeof value === 'string') return maskSecrets(value, secrets) as T;
+  if (Array.isArray(value)) return value.map((v) => maskDeep(v, secrets)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, secrets)])) as T;
+  }
+  return value;
+}
+
+async function claimFolder(parent: string, name: string): Promise<string> {
+  for (let n = 1; n < 1000; n++) {
+    const candidate = join(parent, n === 1 ? name : `${name}-${n}`);
+    try {
+      await mkdir(candidate);
+      return candidate;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  throw new Error(`cannot create a new report folder for ${name} in ${parent}: 999 folders of that name exist`);
+}
+
+export async function writeReports(result: RunResult, options: WriteReportsOptions): Promise<WrittenReports> {
+  const parent = resolve(options.dir);
+  await mkdir(parent, { recursive: true });
+  const secrets = options.secrets ?? [];
+  const safe = secrets.length > 0 ? maskDeep(result, secrets) : result;
+  const dir = await claimFolder(parent, runFolderName(safe));
+  const contents: Record<ReportKind, string> = {
+    markdown: renderMarkdown(safe),
+    json: renderJson(safe),
+    junit: renderJunit(safe),
+    repairSql: renderRepairSql(safe),
+    rollbackSql: renderRollbackSql(safe),
+  };
+  const files = {} as Record<ReportKind, string>;
+  for (const kind of Object.keys(REPORT_FILE_NAMES) as ReportKind[]) {
+    const path = join(dir, REPORT_FILE_NAMES[kind]);
+    // 'wx': the folder is new, so an existing file here would mean a bug; never overwrite it.
+    // Masked again on the way out: the renderers add text of their own (headers, comments).
+    await writeFile(path, maskSecrets(contents[kind], secrets), { flag: 'wx' });
+    files[kind] = path;
+  }
+  return { dir, files };
+}

@@ -1,0 +1,61 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import t from 'tap';
+import { renderJson } from '../../src/report/json.js';
+import { runFolderName, writeReports } from '../../src/report/write.js';
+import type { RunResult } from '../../src/result.js';
+import { greenRun, stuckRun } from './fixtures.js';
+
+async function tempDir(t: { teardown(fn: () => unknown): void }): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'smoke-fix-reports-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+t.test('report.json is the RunResult with a schema version', async (t) => {
+  const parsed = JSON.parse(renderJson(greenRun));
+  t.equal(parsed.$schemaVersion, 1);
+  const { $schemaVersion, ...rest } = parsed;
+  t.same(rest, JSON.parse(JSON.stringify(greenRun)), 'every field of the result, nothing else');
+});
+
+t.test('writes every file into a new folder named from the start time and outcome', async (t) => {
+  const parent = join(await tempDir(t), 'reports', 'nested');
+  const written = await writeReports(greenRun, { dir: parent });
+  t.equal(basename(written.dir), '2026-11-23T22-10-05Z-green');
+  t.same((await readdir(written.dir)).sort(), ['junit.xml', 'repair.sql', 'report.json', 'report.md', 'rollback.sql']);
+  t.match(await readFile(written.files.markdown, 'utf8'), /^# smoke-fix report: green/);
+  t.equal(JSON.parse(await readFile(written.files.json, 'utf8')).outcome, 'green');
+  t.match(await readFile(written.files.junit, 'utf8'), /<testsuite /);
+  t.match(await readFile(written.files.repairSql, 'utf8'), /SET SCHEMA "public";/);
+  t.match(await readFile(written.files.rollbackSql, 'utf8'), /SET SCHEMA "test_schema";/);
+});
+
+t.test('each call makes a new folder; nothing is overwritten', async (t) => {
+  const dir = await tempDir(t);
+  const first = await writeReports(greenRun, { dir });
+  const before = await readFile(first.files.markdown, 'utf8');
+  const second = await writeReports(greenRun, { dir });
+  const third = await writeReports(greenRun, { dir });
+  t.equal(basename(second.dir), '2026-11-23T22-10-05Z-green-2');
+  t.equal(basename(third.dir), '2026-11-23T22-10-05Z-green-3');
+  t.equal(await readFile(first.files.markdown, 'utf8'), before, 'the first report is untouched');
+  t.equal((await readdir(dir)).length, 3);
+});
+
+t.test('secrets that slipped into the result are masked in every file', async (t) => {
+  const secret = 'hunter2"<&>';
+  const leaky: RunResult = { ...stuckRun, reason: `login said: bad password ${secret}`, warnings: [`token ${secret} refused`] };
+  const written = await writeReports(leaky, { dir: await tempDir(t), secrets: [secret] });
+  for (const [kind, path] of Object.entries(written.files)) {
+    const text = await readFile(path, 'utf8');
+    t.notMatch(text, 'hunter2', `${kind}: no trace of the secret, raw or escaped`);
+  }
+  t.match(await readFile(written.files.markdown, 'utf8'), 'bad password \\*\\*\\*');
+});
+
+t.test('folder names are safe and say the outcome', async (t) => {
+  t.equal(runFolderName({ startedAt: '2026-01-02T03:04:05.999Z', outcome: 'max-rounds' }), '2026-01-02T03-04-05Z-max-rounds');
+  t.equal(runFolderName({ startedAt: 'garbage', outcome: 'stuck' }), 'unknown-time-stuck');
+});
