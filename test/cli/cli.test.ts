@@ -1,0 +1,101 @@
+/** The real binary, as cron or a deploy hook runs it: exit codes, output, secrets. */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { startSqlApp } from '../../src/demo/app.js';
+import { DEMO_ROUTES, DEMO_SETUP_SQL } from '../../src/demo/fixture.js';
+import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
+
+stopSharedServerAtEnd(t);
+
+const BIN = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, CI: '1', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function tempDir(t: { teardown(fn: () => unknown): void }) {
+  const dir = await mkdtemp(join(tmpdir(), 'smoke-fix-cli-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+t.test('usage errors exit 2 and say what to do', async (t) => {
+  const none = await cli([]);
+  t.equal(none.code, 2);
+  t.match(none.stdout, /Usage:/);
+  const unknown = await cli(['frobnicate']);
+  t.equal(unknown.code, 2);
+  t.match(unknown.stderr, /unknown command 'frobnicate'/);
+  const both = await cli(['run', 'x.yaml', '--plan', '--apply']);
+  t.equal(both.code, 2);
+  t.match(both.stderr, /--plan and --apply/);
+  const help = await cli(['run', '--help']);
+  t.equal(help.code, 0);
+  t.match(help.stdout, /Examples:/);
+});
+
+t.test('validate lists every problem with file:line:col and exits 2', async (t) => {
+  const dir = await tempDir(t);
+  const file = join(dir, 'bad.yaml');
+  await writeFile(file, 'baseUrl: http://127.0.0.1:1\ndatabse:\n  url: postgres://x@127.0.0.1/db\nendpoints:\n  - { name: a, path: /a, auth: nobody }\n');
+  const r = await cli(['validate', file]);
+  t.equal(r.code, 2);
+  t.match(r.stderr, `${file}:2:1`);
+  t.match(r.stderr, /database/, 'did you mean database');
+  t.match(r.stderr, `${file}:5:`);
+  t.match(r.stderr, /nobody/);
+});
+
+t.test('run --apply repairs, exits 0, prints the summary; the password is nowhere', async (t) => {
+  const db = await createTestDatabase(t);
+  await db.exec(DEMO_SETUP_SQL);
+  const app = await startSqlApp({ databaseUrl: db.url, routes: DEMO_ROUTES });
+  t.teardown(() => app.close());
+  const dir = await tempDir(t);
+  const file = join(dir, 'config.yaml');
+  await writeFile(file, 'baseUrl: ${BASE_URL}\ndatabase: { url: "${DATABASE_URL}" }\nendpoints: [/healthz, /@alice/, /teams/]\nreport: { dir: reports }\n');
+  const env = { BASE_URL: app.url, DATABASE_URL: db.url };
+  const password = new URL(db.url).password;
+
+  const plan = await cli(['run', file, '--plan'], env);
+  t.equal(plan.code, 1, 'plan mode with repairs pending exits 1');
+  t.match(plan.stdout, /PLANNED/);
+  t.match(plan.stderr, /ALTER TABLE "test_schema"\."user_profile_about_item" SET SCHEMA "public";/);
+
+  const r = await cli(['run', file, '--apply', '--json'], env);
+  t.equal(r.code, 0, r.stderr);
+  const json = JSON.parse(r.stdout) as { outcome: string; reportDir: string };
+  t.equal(json.outcome, 'green');
+  const runs = await readdir(join(dir, 'reports'));
+  t.ok(runs.length >= 2, 'one folder per run, plus the log');
+  const everything = [plan.stdout, plan.stderr, r.stdout, r.stderr];
+  for (const f of ['report.md', 'report.json', 'junit.xml', 'repair.sql', 'rollback.sql']) {
+    everything.push(await readFile(join(json.reportDir, f), 'utf8'));
+  }
+  everything.push(await readFile(join(dir, 'reports', 'smoke-fix.log'), 'utf8'));
+  for (const text of everything) t.notOk(text.includes(password), 'no output, report or log holds the database password');
+});
+
+t.test('demo: throwaway database and app, exits 0, report lists every moved table with its SQL', async (t) => {
+  const dir = await tempDir(t);
+  const r = await cli(['demo', '--report-dir', dir]);
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stdout, /GREEN/);
+  const m = /report: (.+)/.exec(r.stdout);
+  t.ok(m, 'prints the report path');
+  const md = await readFile(join(m![1]!.trim(), 'report.md'), 'utf8');
+  for (const table of ['user_profile_about_item', 'user_profile_stream_config', 'user_profile_link', 'teams_team', 'teams_membership']) {
+    t.match(md, `ALTER TABLE "test_schema"."${table}" SET SCHEMA "public";`);
+  }
+  t.notMatch(md, /legacy_import_batch" SET SCHEMA/, 'the decoy was not moved');
+});
