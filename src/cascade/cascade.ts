@@ -97,6 +97,7 @@ class Cascade {
           exitCode: 1,
         });
       }
+      this.deps.emit({ type: 'findings', round, findings: collected.map((c) => ({ finding: c.finding, source: c.sources[0]! })) });
 
       const findings = collected.map((c) => c.finding);
       const locations = await this.deps.locate(findings);

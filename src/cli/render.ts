@@ -42,7 +42,8 @@ export function createProgressRenderer(options: RenderOptions): (event: RunEvent
         break;
       case 'probe': {
         const r = event.result;
-        if (!r.ok) line(`  ${style.red('✗')} ${r.endpoint}  ${r.method} ${r.path}  ${r.status ?? '---'}${r.reason ? '  ' + r.reason : ''}`);
+        const why = r.reason && r.reason !== String(r.status) ? '  ' + r.reason : '';
+        if (!r.ok) line(`  ${style.red('✗')} ${r.endpoint}  ${r.method} ${r.path}  ${r.status ?? '---'}${why}`);
         else if (verbosity === 'verbose') line(`  ${style.green('✓')} ${r.endpoint}  ${r.method} ${r.path}  ${r.status}`);
         status(`round ${event.round} · ${event.done}/${event.total} endpoints · ${repairs} repair(s)`);
         break;
@@ -57,6 +58,12 @@ export function createProgressRenderer(options: RenderOptions): (event: RunEvent
         for (const w of rec.warnings) line(style.yellow(`    warning: ${w}`));
         break;
       }
+      case 'findings':
+        for (const f of event.findings) {
+          const where = f.source.type === 'body' ? '' : f.source.type === 'log' ? ` (in ${f.source.file})` : ' (in the PostgreSQL log)';
+          line(style.dim(`    ${f.finding.message}${where}`));
+        }
+        break;
       case 'refusal':
         line(`  ${style.yellow('refused')}: ${event.refusal.reason} — ${event.refusal.detail}`);
         break;

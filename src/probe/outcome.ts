@@ -53,5 +53,6 @@ export function describeOutcome(input: OutcomeInput): { ok: boolean; reason?: st
     if (csrf) return { ok: false, reason: `403 ${csrf}` };
   }
   if (input.failure) return { ok: false, reason: `${status}${afterAttempts(input.attempts)}` };
-  return { ok: false, reason: `${status} (expected ${expected.join(' or ')})` };
+  // The bare status: reports already show "500 (expected 200)" beside it, so nothing is repeated.
+  return { ok: false, reason: String(status) };
 }

@@ -163,6 +163,6 @@ t.test('events tell the story in order', async (t) => {
   await runCascade({ endpoints: [ep('p')], mode: 'apply', maxRounds: 5 }, deps);
   t.same(
     events.map((e) => e.type),
-    ['round-start', 'probe', 'repair', 'round-start', 'probe'],
+    ['round-start', 'probe', 'findings', 'repair', 'round-start', 'probe'],
   );
 });
