@@ -42,7 +42,8 @@ export interface SqlAppOptions {
   readonly searchPath?: string | undefined;
   /** Django-style `django.request` error records are appended here (DEBUG=False + LOGGING). */
   readonly logFile?: string | undefined;
-  readonly auth?: DemoAuth | undefined;
+  /** Login pages; a function receives the app's pool (Django's auth runs on the same database). */
+  readonly auth?: DemoAuth | ((pool: pg.Pool) => DemoAuth) | undefined;
 }
 
 export interface RunningApp {
@@ -79,12 +80,13 @@ export async function startSqlApp(options: SqlAppOptions): Promise<RunningApp> {
     application_name: 'smoke-fix-demo-app',
   });
   const hits = new Map<string, number>();
+  const auth = typeof options.auth === 'function' ? options.auth(pool) : options.auth;
 
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://app.invalid');
     hits.set(url.pathname, (hits.get(url.pathname) ?? 0) + 1);
     const body = await readBody(req);
-    if (options.auth && (await options.auth.handle(req, res, body))) return;
+    if (auth && (await auth.handle(req, res, body))) return;
 
     const route = options.routes.find((r) => r.path === url.pathname);
     if (!route) {
@@ -92,9 +94,9 @@ export async function startSqlApp(options: SqlAppOptions): Promise<RunningApp> {
       return;
     }
     if (route.auth) {
-      const user = options.auth ? await options.auth.currentUser(req) : null;
+      const user = auth ? await auth.currentUser(req) : null;
       if (!user || (route.auth === 'superuser' && !user.isSuperuser)) {
-        const login = options.auth?.loginPathFor(route.auth) ?? '/accounts/login/';
+        const login = auth?.loginPathFor(route.auth) ?? '/accounts/login/';
         res.writeHead(302, { location: `${login}?next=${encodeURIComponent(url.pathname)}` }).end();
         return;
       }

@@ -1,0 +1,117 @@
+/**
+ * smoke-fix logging in to a REAL Django site: a member through the site's LoginView, the
+ * superuser through the admin's login form; refused credentials are an environment error, not
+ * drift; and a login page broken by the drift itself (auth_user, django_session) is repaired.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import t from 'tap';
+import { runWithConfig } from '../../src/commands/run.js';
+import { loadConfig } from '../../src/config/load.js';
+import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
+import {
+  caseConfig,
+  createUsers,
+  djangoUnavailable,
+  migrateWithDrift,
+  moveTablesToSourceSchema,
+  OWN_TABLES,
+  reportText,
+  rowCounts,
+  schemaOf,
+  seedSite,
+  serveSite,
+  tempDir,
+  USERS,
+} from '../helpers/django-site.js';
+
+stopSharedServerAtEnd(t);
+const skip = await djangoUnavailable();
+
+t.test('member and admin sessions reach their pages once the drift is repaired', { skip }, async (t) => {
+  const db = await createTestDatabase(t);
+  // admin too: the admin index reads django_admin_log, so both endpoints need a repair.
+  await migrateWithDrift({ databaseUrl: db.url, driftApps: ['user_profile', 'teams', 'admin'] });
+  await createUsers({ databaseUrl: db.url, users: [USERS.alice, USERS.root] });
+  const rows = await seedSite({ databaseUrl: db.url });
+  const site = await serveSite(t, { databaseUrl: db.url, debug: true });
+
+  const config = await loadConfig(caseConfig('logged-in'), {
+    BASE_URL: site.url,
+    DATABASE_URL: db.url,
+    ALICE_PASSWORD: USERS.alice.password,
+    ROOT_PASSWORD: USERS.root.password,
+  });
+  const { result, reportDir } = await runWithConfig({ config, reportDir: await tempDir(t) });
+
+  t.equal(result.outcome, 'green', `outcome (${result.reason})`);
+  t.equal(result.exitCode, 0, 'exit code 0');
+  t.same(
+    result.final.map((p) => [p.endpoint, p.status]),
+    [['settings', 200], ['admin', 200]],
+    'the settings page and the admin index answer 200 in the final pass',
+  );
+  t.equal(await schemaOf(db, 'user_profile_stream_config'), 'public', 'the settings page\'s table is in public');
+  t.equal(await schemaOf(db, 'django_admin_log'), 'public', 'the admin index\'s table is in public');
+  t.same(
+    await rowCounts(db, { schema: 'public', tables: ['user_profile_stream_config'] }),
+    { user_profile_stream_config: rows.user_profile_stream_config },
+    'it kept its rows',
+  );
+  const text = await reportText(reportDir!);
+  t.notOk(text.includes(USERS.alice.password), 'alice\'s password is in no report');
+  t.notOk(text.includes(USERS.root.password), 'root\'s password is in no report');
+});
+
+t.test('a refused password is an environment error naming the profile, and nothing is moved', { skip }, async (t) => {
+  const db = await createTestDatabase(t);
+  await migrateWithDrift({ databaseUrl: db.url, driftApps: ['user_profile', 'teams'] });
+  await createUsers({ databaseUrl: db.url, users: [USERS.alice, USERS.root] });
+  const site = await serveSite(t, { databaseUrl: db.url, debug: true });
+  const wrong = `not-${USERS.alice.password}`;
+
+  const config = await loadConfig(caseConfig('logged-in'), {
+    BASE_URL: site.url,
+    DATABASE_URL: db.url,
+    ALICE_PASSWORD: wrong,
+    ROOT_PASSWORD: USERS.root.password,
+  });
+  const { result, reportDir } = await runWithConfig({ config, reportDir: await tempDir(t) });
+
+  t.equal(result.outcome, 'environment-error', `outcome (${result.reason})`);
+  t.equal(result.exitCode, 3, 'exit code 3');
+  t.match(result.reason, /"member"/, 'the reason names the profile');
+  t.notOk(result.reason.includes(wrong), 'the reason does not repeat the password');
+  t.notOk((await reportText(reportDir!)).includes(wrong), 'the password is in no report');
+  for (const table of OWN_TABLES.user_profile) t.equal(await schemaOf(db, table), 'test_schema', `${table} was not touched`);
+});
+
+t.test('a login page broken by the drift (auth_user, django_session) is repaired, then the login succeeds', { skip }, async (t) => {
+  const db = await createTestDatabase(t);
+  await migrateWithDrift({ databaseUrl: db.url, driftApps: [] });
+  await createUsers({ databaseUrl: db.url, users: [USERS.alice, USERS.root] });
+  await seedSite({ databaseUrl: db.url });
+  // The users exist; now the tables every login needs sit in test_schema, as after the incident.
+  await moveTablesToSourceSchema({ databaseUrl: db.url, tables: ['auth_user', 'django_session'] });
+  const site = await serveSite(t, { databaseUrl: db.url, debug: true });
+
+  const config = await loadConfig(caseConfig('logged-in'), {
+    BASE_URL: site.url,
+    DATABASE_URL: db.url,
+    ALICE_PASSWORD: USERS.alice.password,
+    ROOT_PASSWORD: USERS.root.password,
+  });
+  const { result, reportDir } = await runWithConfig({ config, reportDir: await tempDir(t) });
+
+  t.equal(result.outcome, 'green', `outcome (${result.reason})`);
+  t.equal(result.exitCode, 0, 'exit code 0');
+  t.equal(await schemaOf(db, 'auth_user'), 'public', 'auth_user is back in public');
+  t.equal(await schemaOf(db, 'django_session'), 'public', 'django_session is back in public');
+  const users = await db.query<{ username: string }>('SELECT username FROM public.auth_user ORDER BY username');
+  t.same(users.map((u) => u.username), ['alice', 'root'], 'both users are still there');
+  const [sessions] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM public.django_session');
+  t.ok(sessions!.n >= 2, 'both profiles hold a session now');
+  const md = await readFile(join(reportDir!, 'report.md'), 'utf8');
+  t.ok(md.includes('ALTER TABLE "test_schema"."auth_user" SET SCHEMA "public";'), 'report.md has the SQL that moved auth_user');
+  t.ok(md.includes('ALTER TABLE "test_schema"."django_session" SET SCHEMA "public";'), 'report.md has the SQL that moved django_session');
+});
