@@ -99,3 +99,31 @@ t.test('demo: throwaway database and app, exits 0, report lists every moved tabl
   }
   t.notMatch(md, /legacy_import_batch" SET SCHEMA/, 'the decoy was not moved');
 });
+
+t.test('scan names every misplaced table and column from the catalog alone, app down', async (t) => {
+  const db = await createTestDatabase(t);
+  await db.exec(DEMO_SETUP_SQL);
+  await db.exec(`CREATE TABLE test_schema.user_profile (id int, display_name text, pronouns text)`);
+  const dir = await tempDir(t);
+  const file = join(dir, 'config.yaml');
+  // Nothing listens on port 9: scan must not make a single HTTP request.
+  await writeFile(file, 'baseUrl: http://127.0.0.1:9\ndatabase:\n  url: ${DATABASE_URL}\nendpoints: [/healthz]\n');
+  const env = { DATABASE_URL: db.url };
+
+  const text = await cli(['scan', file], env);
+  t.equal(text.code, 0, text.stderr);
+  for (const table of ['user_profile_about_item', 'user_profile_stream_config', 'user_profile_link', 'teams_team', 'teams_membership', 'legacy_import_batch']) {
+    t.match(text.stdout, `test_schema.${table}`);
+  }
+  t.match(text.stdout, /user_profile: in public .* and test_schema/, 'a name in both schemas');
+  t.match(text.stdout, /only in test_schema: pronouns text/, 'a column only the stale copy has');
+
+  const json = await cli(['scan', file, '--json'], env);
+  const scan = JSON.parse(json.stdout) as { missingFromTarget: Array<{ relation: { name: string } }> };
+  t.same(
+    scan.missingFromTarget.map((m) => m.relation.name).sort(),
+    ['legacy_import_batch', 'teams_membership', 'teams_team', 'user_profile_about_item', 'user_profile_link', 'user_profile_stream_config'],
+  );
+  const counts = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'test_schema'`);
+  t.equal(counts[0]!.n, 7, 'scan moved nothing');
+});
