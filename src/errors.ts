@@ -56,6 +56,12 @@ export class LockHeldError extends SmokeFixError {
   override readonly exitCode = 3;
 }
 
+/** The session holding the run lock died mid-run (terminated, server restart): stop changing things. Exit 3. */
+export class LockLostError extends SmokeFixError {
+  override readonly code = 'LOCK_LOST';
+  override readonly exitCode = 3;
+}
+
 /** The target web app could not be reached at all after the retries. Exit 3. */
 export class TargetUnreachableError extends SmokeFixError {
   override readonly code = 'TARGET_UNREACHABLE';

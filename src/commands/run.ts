@@ -129,11 +129,14 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
         return { relations, columns };
       },
       plan: (findings, locations) => planRepairs({ findings, ...locations, targetSchema, sourceSchemas }),
-      apply: (action) =>
-        applyAction(pool, action, {
+      apply: (action) => {
+        // Never run DDL unprotected: a lost lock ends the run (exit 3) before the next change.
+        lock?.assertHeld();
+        return applyAction(pool, action, {
           lockTimeoutMs: config.database.lockTimeoutMs,
           statementTimeoutMs: config.database.statementTimeoutMs,
-        }),
+        });
+      },
       emit: (event) => {
         logEvent(log, event);
         emit(event);

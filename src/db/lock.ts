@@ -5,11 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { LockHeldError } from '../errors.js';
+import { LockHeldError, LockLostError } from '../errors.js';
 
 export interface RunLock {
   /** The two int4 keys of `pg_advisory_lock(key1, key2)`. */
   readonly key: readonly [number, number];
+  /** Throws LockLostError when the session holding the lock has died since it was taken. */
+  assertHeld(): void;
   /** Unlock and give the connection back to the pool. Safe to call twice. */
   release(): Promise<void>;
 }
@@ -46,6 +48,13 @@ interface HolderRow {
 export async function acquireRunLock(pool: pg.Pool, options: { readonly targetSchema: string }): Promise<RunLock> {
   const key = runLockKey(options.targetSchema);
   const client = await pool.connect();
+  // The lock lives as long as this session. If the session dies (pg_terminate_backend, a server
+  // restart) the lock is gone: remember why, so no further DDL runs unprotected. Without a
+  // listener, the client's 'error' event would also crash the process.
+  let lost: Error | undefined;
+  client.on('error', (error: Error) => {
+    lost ??= error;
+  });
   let acquired: boolean;
   try {
     const { rows } = await client.query<{ acquired: boolean }>('SELECT pg_catalog.pg_try_advisory_lock($1, $2) AS acquired', [...key]);
@@ -61,6 +70,13 @@ export async function acquireRunLock(pool: pg.Pool, options: { readonly targetSc
   let released = false;
   return {
     key,
+    assertHeld() {
+      if (lost) {
+        throw new LockLostError(
+          `The connection holding the smoke-fix repair lock was lost (${lost.message}); no further repairs were made. Check the database and run again.`,
+        );
+      }
+    },
     async release() {
       if (released) return;
       released = true;

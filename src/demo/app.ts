@@ -79,6 +79,9 @@ export async function startSqlApp(options: SqlAppOptions): Promise<RunningApp> {
     options: `-c search_path=${searchPath}`,
     application_name: 'smoke-fix-demo-app',
   });
+  // An idle connection that the server closes (a restart, the demo shutting down) must not crash
+  // the process: the next query reports the problem as a 500, which is what a real app does.
+  pool.on('error', () => {});
   const hits = new Map<string, number>();
   const auth = typeof options.auth === 'function' ? options.auth(pool) : options.auth;
 

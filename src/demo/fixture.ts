@@ -5,12 +5,28 @@
  * so smoke-fix must leave it where it is.
  */
 import type { AppRoute } from './app.js';
+import { AUTH_USER_TABLE_SQL, DJANGO_SESSION_TABLE_SQL, hashPassword } from './django-auth.js';
+
+/** The demo's member login (a throwaway database: the password is no secret). */
+export const DEMO_MEMBER = { username: 'alice', password: 'alice-demo-password' } as const;
+
+const user = (username: string, password: string, superuser: boolean) =>
+  `('${hashPassword(password)}', ${superuser}, '${username}', ${superuser}, true)`;
 
 export const DEMO_SETUP_SQL = `
 CREATE SCHEMA test_schema;
 
-CREATE TABLE public.auth_user (id serial PRIMARY KEY, username text NOT NULL UNIQUE);
-INSERT INTO public.auth_user (username) VALUES ('alice'), ('bob'), ('root');
+SET search_path = public;
+${AUTH_USER_TABLE_SQL}
+INSERT INTO auth_user (password, is_superuser, username, is_staff, is_active) VALUES
+  ${user(DEMO_MEMBER.username, DEMO_MEMBER.password, false)},
+  ${user('bob', 'bob-demo-password', false)},
+  ${user('root', 'root-demo-password', true)};
+
+-- The sessions table landed in the wrong schema too: the login form itself fails.
+SET search_path = test_schema;
+${DJANGO_SESSION_TABLE_SQL}
+RESET search_path;
 
 CREATE TABLE public.user_profile (
   id serial PRIMARY KEY,
@@ -75,6 +91,12 @@ export const DEMO_ROUTES: readonly AppRoute[] = [
     ],
   },
   {
+    // Behind the member login: probed as alice once the login page works again.
+    path: '/me/settings/',
+    auth: 'member',
+    queries: ['SELECT stream FROM user_profile_stream_config WHERE profile_id = 1'],
+  },
+  {
     path: '/teams/',
     errorStyle: 'json',
     queries: [
@@ -86,6 +108,6 @@ export const DEMO_ROUTES: readonly AppRoute[] = [
 
 /** The relations the demo must move, and the one it must leave alone. */
 export const DEMO_EXPECTED = {
-  moved: ['user_profile_about_item', 'user_profile_stream_config', 'user_profile_link', 'teams_team', 'teams_membership'],
+  moved: ['user_profile_about_item', 'user_profile_stream_config', 'user_profile_link', 'teams_team', 'teams_membership', 'django_session'],
   decoy: 'legacy_import_batch',
 } as const;

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { openDatabase } from '../../src/db/connect.js';
 import { acquireRunLock, runLockKey } from '../../src/db/lock.js';
-import { LockHeldError } from '../../src/errors.js';
+import { LockHeldError, LockLostError } from '../../src/errors.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
 
 stopSharedServerAtEnd(t);
@@ -44,4 +44,32 @@ t.test('a second run is refused while the first holds the lock, and told who hol
   const next = await acquireRunLock(hook.pool, { targetSchema: 'public' });
   await next.release();
   t.equal(hook.pool.totalCount - hook.pool.idleCount, 0, 'every connection went back to the pool');
+});
+
+t.test('a lock whose session is terminated is known to be lost, and the process survives', async (t) => {
+  const db = await createTestDatabase(t);
+  const run = await openDatabase({ url: db.url, connectRetries: 1 }, { applicationName: 'smoke-fix victim' });
+  t.teardown(() => run.close());
+  const lock = await acquireRunLock(run.pool, { targetSchema: 'public' });
+  lock.assertHeld();
+  t.pass('held while the session lives');
+
+  // What the LockHeldError message tells an operator to do with a stuck run.
+  await db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'smoke-fix victim'`);
+  let error: unknown;
+  for (let i = 0; i < 50 && !error; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    try {
+      lock.assertHeld();
+    } catch (e) {
+      error = e;
+    }
+  }
+  t.type(error, LockLostError, 'further DDL is refused');
+  t.equal((error as LockLostError).exitCode, 3);
+  t.match((error as Error).message, /no further repairs were made/);
+  await lock.release();
+  const again = await acquireRunLock(run.pool, { targetSchema: 'public' });
+  await again.release();
+  t.pass('the lock can be taken again by a new run');
 });
