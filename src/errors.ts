@@ -62,6 +62,12 @@ export class LockLostError extends SmokeFixError {
   override readonly exitCode = 3;
 }
 
+/** SIGINT/SIGTERM arrived: the run stopped between two changes, with a report. Exit 3. */
+export class InterruptedError extends SmokeFixError {
+  override readonly code = 'INTERRUPTED';
+  override readonly exitCode = 3;
+}
+
 /** The target web app could not be reached at all after the retries. Exit 3. */
 export class TargetUnreachableError extends SmokeFixError {
   override readonly code = 'TARGET_UNREACHABLE';

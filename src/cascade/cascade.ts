@@ -8,7 +8,7 @@
  */
 import type { EndpointConfig } from '../config/types.js';
 import { findingKey, type SourcedFinding } from '../diagnose/types.js';
-import { SmokeFixError, TargetUnreachableError } from '../errors.js';
+import { InterruptedError, SmokeFixError, TargetUnreachableError } from '../errors.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { Refusal, RepairAction, RepairRecord } from '../repair/types.js';
 import type { ProbeSummary, RoundResult, RunResult } from '../result.js';
@@ -55,6 +55,7 @@ class Cascade {
     const all = this.settings.endpoints;
     let targets: readonly EndpointConfig[] = all;
     for (let round = 1; round <= this.settings.maxRounds; round++) {
+      this.stopIfInterrupted(round);
       const started = this.deps.now();
       let probes = await this.probe(round, targets, false);
       let failing = probes.filter((p) => !p.ok);
@@ -128,6 +129,11 @@ class Cascade {
 
       const records: RepairRecord[] = [];
       for (const action of actions) {
+        if (this.settings.signal?.aborted) {
+          // Keep what this round did in the result (and so in the report) before stopping.
+          this.record(round, started, probes, sourced, records, refusals);
+          this.stopIfInterrupted(round);
+        }
         const outcome = await this.deps.apply(action);
         const record: RepairRecord = { action, sources: this.sourcesOf(action, collected), ...outcome };
         records.push(record);
@@ -153,6 +159,16 @@ class Cascade {
       reason: `Stopped after repair.maxRounds (${this.settings.maxRounds}) rounds with endpoints still failing: ${list(stillFailing)}. Raise maxRounds if each round is still making progress.`,
       exitCode: 1,
     });
+  }
+
+  /** Between two changes is the only place a run stops: every change is whole and verified. */
+  private stopIfInterrupted(round: number): void {
+    const signal = this.settings.signal;
+    if (!signal?.aborted) return;
+    const applied = this.countApplied();
+    throw new InterruptedError(
+      `Interrupted (${String(signal.reason ?? 'aborted')}) in round ${round} with ${applied} repair(s) applied; each was committed and verified on its own, nothing is half-done. Run again to continue.`,
+    );
   }
 
   private async probe(round: number, endpoints: readonly EndpointConfig[], confirm: boolean): Promise<ProbeResult[]> {

@@ -45,4 +45,6 @@ export interface CascadeSettings {
   readonly endpoints: readonly EndpointConfig[];
   readonly mode: RepairMode;
   readonly maxRounds: number;
+  /** Aborted by SIGINT/SIGTERM: the loop stops before its next round or its next change. */
+  readonly signal?: AbortSignal | undefined;
 }

@@ -53,6 +53,22 @@ function configArg(command: string, positionals: string[]): string {
   return positionals[0]!;
 }
 
+/**
+ * The first SIGINT/SIGTERM asks the run to stop before its next change (a report is still
+ * written, exit 3); a second one exits at once — the open transaction, if any, rolls back.
+ */
+function stopOnSignals(): AbortSignal {
+  const controller = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (controller.signal.aborted) process.exit(130);
+      process.stderr.write(`\nsmoke-fix: ${signal}: stopping before the next change (again to exit at once)\n`);
+      controller.abort(signal);
+    });
+  }
+  return controller.signal;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const { command, positionals, flags } = parse(argv);
   if (flags.version) {
@@ -87,7 +103,7 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'scan':
       return scanCommand({ file: configArg(command, positionals), json: Boolean(flags.json) });
     case 'demo':
-      return finish(await runDemo({ reportDir: flags['report-dir'], emit: render, logFile: flags['log-file'] }));
+      return finish(await runDemo({ reportDir: flags['report-dir'], emit: render, logFile: flags['log-file'], signal: stopOnSignals() }));
     case 'run': {
       if (flags.plan && flags.apply) throw new UsageError('--plan and --apply contradict each other; pick one.');
       const config = await loadConfig(configArg(command, positionals));
@@ -98,7 +114,7 @@ async function main(argv: readonly string[]): Promise<number> {
         secrets: secretsOf(config),
       });
       const mode = flags.plan ? 'plan' : flags.apply ? 'apply' : undefined;
-      return finish(await runWithConfig({ config, mode, reportDir, emit: render, logger }));
+      return finish(await runWithConfig({ config, mode, reportDir, emit: render, logger, signal: stopOnSignals() }));
     }
   }
   return 2;

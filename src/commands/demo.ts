@@ -23,6 +23,7 @@ export interface DemoOptions {
   readonly reportDir?: string | undefined;
   readonly emit?: EmitEvent | undefined;
   readonly logFile?: string | undefined;
+  readonly signal?: AbortSignal | undefined;
 }
 
 export async function runDemo(options: DemoOptions = {}): Promise<RunOutput> {
@@ -57,7 +58,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunOutput> {
         destination: options.logFile ?? resolve(reportDir, 'smoke-fix.log'),
         secrets: secretsOf(config),
       });
-      return await runWithConfig({ config, emit: options.emit, logger });
+      return await runWithConfig({ config, emit: options.emit, logger, signal: options.signal });
     } finally {
       await app.close();
     }

@@ -42,6 +42,8 @@ export interface RunSettings {
   readonly writeReports?: boolean | undefined;
   readonly emit?: EmitEvent | undefined;
   readonly logger?: Logger | undefined;
+  /** Abort (SIGINT/SIGTERM) to stop before the next round or change; a report is still written. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface RunOutput {
@@ -143,7 +145,7 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
       },
       now: () => new Date(),
     };
-    cascade = await runCascade({ endpoints: config.endpoints, mode, maxRounds: config.repair.maxRounds }, deps);
+    cascade = await runCascade({ endpoints: config.endpoints, mode, maxRounds: config.repair.maxRounds, signal: settings.signal }, deps);
   } catch (error) {
     // The environment failed before or around the cascade (database down, lock held): still a
     // result with a report, so cron mail and CI show what happened.

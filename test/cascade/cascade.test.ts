@@ -166,3 +166,24 @@ t.test('events tell the story in order', async (t) => {
     ['round-start', 'probe', 'findings', 'repair', 'round-start', 'probe'],
   );
 });
+
+t.test('an interrupt stops the run between two changes, keeping what was done', async (t) => {
+  const world: World = { tables: new Map([['a', 'test_schema'], ['b', 'test_schema']]), needs: { p: ['a'], q: ['b'] } };
+  const { deps, applied } = fakeDeps(world);
+  const controller = new AbortController();
+  const apply = deps.apply;
+  // SIGTERM arrives while the first repair of the round runs.
+  deps.apply = async (action) => {
+    const out = await apply(action);
+    controller.abort('SIGTERM');
+    return out;
+  };
+  const r = await runCascade({ endpoints: [ep('p'), ep('q')], mode: 'apply', maxRounds: 10, signal: controller.signal }, deps);
+  t.equal(r.outcome, 'environment-error');
+  t.equal(r.errorCode, 'INTERRUPTED');
+  t.equal(r.exitCode, 3);
+  t.same(applied, ['a'], 'the second change was not started');
+  t.equal(world.tables.get('b'), 'test_schema');
+  t.same(r.rounds[0]!.repairs.map((x) => x.status), ['applied'], 'the applied change is in the result');
+  t.match(r.reason, /Interrupted \(SIGTERM\) in round 1 with 1 repair\(s\) applied/);
+});

@@ -125,3 +125,33 @@ t.test('scan names every misplaced table and column from the catalog alone, app 
   const counts = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'test_schema'`);
   t.equal(counts[0]!.n, drifted.length + 1, 'scan moved nothing (the drifted tables and the stale user_profile copy)');
 });
+
+t.test('SIGTERM mid-run: stops before the next change, writes the report, exits 3', async (t) => {
+  const db = await createTestDatabase(t);
+  await db.exec(DEMO_SETUP_SQL);
+  // A page slow enough (1 s) that the signal lands while round 1 is still probing.
+  const app = await startSqlApp({
+    databaseUrl: db.url,
+    routes: [{ path: '/slow/', queries: ['SELECT pg_sleep(1)', 'SELECT 1 FROM user_profile_about_item'] }],
+  });
+  t.teardown(() => app.close());
+  const dir = await tempDir(t);
+  const file = join(dir, 'config.yaml');
+  await writeFile(file, 'baseUrl: ${BASE_URL}\ndatabase:\n  url: ${DATABASE_URL}\nendpoints: [/slow/]\nrepair: { mode: apply }\nreport: { dir: reports }\n');
+  const child = spawn(process.execPath, [BIN, 'run', file, '--json'], { env: { ...process.env, CI: '1', BASE_URL: app.url, DATABASE_URL: db.url } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    if (String(d).includes('round 1: probing')) child.kill('SIGTERM');
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  t.equal(code, 3, stderr);
+  t.match(stderr, /SIGTERM: stopping before the next change/);
+  const result = JSON.parse(stdout) as { errorCode: string; reportDir: string };
+  t.equal(result.errorCode, 'INTERRUPTED');
+  t.match(await readFile(join(result.reportDir, 'report.md'), 'utf8'), /Interrupted \(SIGTERM\)/);
+  const [row] = await db.query<{ schema: string }>(`SELECT schemaname AS schema FROM pg_tables WHERE tablename = 'user_profile_about_item'`);
+  t.equal(row!.schema, 'test_schema', 'nothing was moved after the signal');
+});
