@@ -94,7 +94,10 @@ class Cascade {
         this.record(round, started, probes, [], [], []);
         return this.end({
           outcome: 'stuck',
-          reason: `${failing.length} endpoint(s) still fail and no database error was found in their responses or logs: ${list(failing.map(describeFailure))}.`,
+          reason:
+            `${failing.length} endpoint(s) still fail and no database error was found in their responses or logs: ${list(failing.map(describeFailure))}.` +
+            // A log that could not be read is the likely cause: say so where people look first.
+            (this.warnings.length > 0 ? ` Note: ${this.warnings[0]}` : ''),
           exitCode: 1,
         });
       }
