@@ -8,9 +8,8 @@ import pg from 'pg';
 import type { EmitEvent } from '../cascade/events.js';
 import { loadConfig } from '../config/load.js';
 import { secretsOf } from '../config/secrets.js';
-import { startSqlApp } from '../demo/app.js';
-import { createDjangoAuth } from '../demo/django-auth.js';
-import { DEMO_MEMBER, DEMO_ROUTES, DEMO_SETUP_SQL } from '../demo/fixture.js';
+import { demoConfigEnv, startDemoApp } from '../demo/demo-app.js';
+import { DEMO_SETUP_SQL } from '../demo/fixture.js';
 import { startEmbeddedPostgres } from '../embedded/postgres.js';
 import { createLogger } from '../log.js';
 import { runWithConfig, type RunOutput } from './run.js';
@@ -40,19 +39,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunOutput> {
     await setup.query(DEMO_SETUP_SQL);
     await setup.end();
 
-    const app = await startSqlApp({
-      databaseUrl,
-      routes: DEMO_ROUTES,
-      errorStyle: 'django-debug',
-      auth: (pool) => createDjangoAuth({ pool, loginPath: '/accounts/login/' }),
-    });
+    const app = await startDemoApp(databaseUrl);
     try {
       const config = await loadConfig(DEMO_CONFIG, {
         ...process.env,
-        DEMO_BASE_URL: app.url,
-        DEMO_DATABASE_URL: databaseUrl,
-        SMOKE_FIX_REPORT_DIR: reportDir,
-        DEMO_MEMBER_PASSWORD: DEMO_MEMBER.password,
+        ...demoConfigEnv({ baseUrl: app.url, databaseUrl, reportDir }),
       });
       const logger = createLogger({
         destination: options.logFile ?? resolve(reportDir, 'smoke-fix.log'),
