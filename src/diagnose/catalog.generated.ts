@@ -1,14 +1,14 @@
 /*
  * GENERATED FILE: do not edit by hand.
  * Extracted from PostgreSQL's gettext catalogs /usr/share/locale/<lang>/LC_MESSAGES/postgres-15.mo
- * of the Debian package postgresql-15 15.18-0+deb12u1, by
+ * of the Debian package postgresql-15 15.20-0+deb12u1, by
  *   npx tsc -p . && node dist/test/tools/generate-message-patterns.js
  * (test/tools/generate-message-patterns.ts; the msgids come from src/diagnose/message-ids.ts).
  * test/diagnose/catalog-generated.test.ts fails when this file differs from what the installed
  * catalogs give.
  */
 
-export const CATALOG_SOURCE = { package: "postgresql-15", version: "15.18-0+deb12u1", domain: "postgres-15" } as const;
+export const CATALOG_SOURCE = { package: "postgresql-15", version: "15.20-0+deb12u1", domain: "postgres-15" } as const;
 
 /** msgids that contain a target msgid: matched only to tell that such a sentence is something else. */
 export const SHADOW_MSGIDS: readonly string[] = [
@@ -242,22 +242,43 @@ export const MESSAGE_CATALOG: Readonly<Record<string, Readonly<Record<string, st
   "zh_CN": {
     "relation \"%s\" does not exist": "关系 \"%s\" 不存在",
     "relation \"%s.%s\" does not exist": "关系 \"%s.%s\" 不存在",
-    "column \"%s\" does not exist": "字段 \"%s\" 不存在",
-    "column %s.%s does not exist": "字段 %s.%s 不存在",
-    "column \"%s\" of relation \"%s\" does not exist": "关系 \"%2$s\" 的 \"%1$s\" 字段不存在",
-    "column \"%s\" of relation \"%s\" does not exist, skipping": "关系 \"%2$s\" 的 列\"%1$s\"不存在,跳过",
-    "column %d of relation \"%s\" does not exist": "在关系\"%2$s\"中的列 %1$d 不存在",
-    "column number %d of relation \"%s\" does not exist": "在关系\"%2$s\"中的列号 %1$d 不存在",
-    "configuration column \"%s\" does not exist": "配置字段 \"%s\" 不存在",
-    "constraint \"%s\" of relation \"%s\" does not exist": "关系 \"%2$s\" 的 约束\"%1$s\" 不存在",
-    "constraint \"%s\" of relation \"%s\" does not exist, skipping": "关系 \"%2$s\" 的 约束\"%1$s\" 不存在",
-    "default value for column \"%s\" of relation \"%s\" does not exist": "关系\"%2$s\"的列\"%1$s\"的默认值不存在",
-    "logical replication target relation \"%s.%s\" does not exist": "逻辑复制目标关系\"%s.%s\"不存在",
-    "policy \"%s\" for relation \"%s\" does not exist, skipping": "关系\"%2$s\"的策略\"%1$s\"不存在，跳过",
-    "relation \"%s\" does not exist, skipping": "关系 \"%s\" 不存在，忽略",
-    "rule \"%s\" for relation \"%s\" does not exist": "关系 \"%2$s\" 的 \"%1$s\" 规则不存在",
-    "rule \"%s\" for relation \"%s\" does not exist, skipping": "关系 \"%2$s\"的规则\"%1$s\"不存在，跳过",
-    "trigger \"%s\" for relation \"%s\" does not exist, skipping": "关系 \"%2$s\"的触发器\"%1$s\"不存在，跳过",
-    "tsvector column \"%s\" does not exist": "tsvector字段 \"%s\" 不存在",
+    "column \"%s\" does not exist": "列 \"%s\" 不存在",
+    "column %s.%s does not exist": "列 %s.%s 不存在",
+    "column \"%s\" of relation \"%s\" does not exist": "关系 \"%2$s\" 的列 \"%1$s\" 不存在",
+    "column \"%s\" of relation \"%s\" does not exist, skipping": "关系 \"%2$s\" 的列 \"%1$s\" 不存在，跳过",
+    "column %d of relation \"%s\" does not exist": "关系 \"%2$s\" 的列 %1$d 不存在",
+    "column number %d of relation \"%s\" does not exist": "关系 \"%2$s\" 的列号 %1$d 不存在",
+    "configuration column \"%s\" does not exist": "配置列 \"%s\" 不存在",
+    "constraint \"%s\" of relation \"%s\" does not exist": "关系 \"%2$s\" 的约束 \"%1$s\" 不存在",
+    "constraint \"%s\" of relation \"%s\" does not exist, skipping": "关系 \"%2$s\" 的约束 \"%1$s\" 不存在，跳过",
+    "default value for column \"%s\" of relation \"%s\" does not exist": "关系 \"%2$s\" 的列 \"%1$s\" 的默认值不存在",
+    "logical replication target relation \"%s.%s\" does not exist": "逻辑复制目标关系 \"%s.%s\" 不存在",
+    "policy \"%s\" for relation \"%s\" does not exist, skipping": "关系 \"%2$s\" 的策略 \"%1$s\" 不存在，跳过",
+    "relation \"%s\" does not exist, skipping": "关系 \"%s\" 不存在，跳过",
+    "rule \"%s\" for relation \"%s\" does not exist": "关系 \"%2$s\" 的规则 \"%1$s\" 不存在",
+    "rule \"%s\" for relation \"%s\" does not exist, skipping": "关系 \"%2$s\" 的规则 \"%1$s\" 不存在，跳过",
+    "trigger \"%s\" for relation \"%s\" does not exist, skipping": "关系 \"%2$s\" 的触发器 \"%1$s\" 不存在，跳过",
+    "tsvector column \"%s\" does not exist": "tsvector 列 \"%s\" 不存在",
+  },
+  "zh_TW": {
+    "relation \"%s\" does not exist": "關聯 \"%s\" 不存在",
+    "relation \"%s.%s\" does not exist": "關聯 \"%s.%s\" 不存在",
+    "column \"%s\" does not exist": "欄位 \"%s\" 不存在",
+    "column %s.%s does not exist": "欄位 %s.%s 不存在",
+    "column \"%s\" of relation \"%s\" does not exist": "關聯 \"%2$s\" 的欄位 \"%1$s\" 不存在",
+    "column \"%s\" of relation \"%s\" does not exist, skipping": "欄位 \"%s\" 不在關聯 \"%s\"，跳過",
+    "column %d of relation \"%s\" does not exist": "欄位 %d (屬於關聯 \"%s\") 不存在",
+    "column number %d of relation \"%s\" does not exist": "關聯 \"%2$s\" 的欄位編號 %1$d 不存在",
+    "configuration column \"%s\" does not exist": "組態欄位 \"%s\" 不存在",
+    "constraint \"%s\" of relation \"%s\" does not exist": "限制 \"%s\" (屬於關聯 \"%s\") 不存在",
+    "constraint \"%s\" of relation \"%s\" does not exist, skipping": "關聯 \"%2$s\" 的限制 \"%1$s\" 不存在，跳過",
+    "default value for column \"%s\" of relation \"%s\" does not exist": "關聯 \"%2$s\" 的欄位 \"%1$s\" 的預設值不存在",
+    "logical replication target relation \"%s.%s\" does not exist": "邏輯複寫目標關聯 \"%s.%s\" 不存在",
+    "policy \"%s\" for relation \"%s\" does not exist, skipping": "關聯 \"%2$s\" 的原則 \"%1$s\" 不存在，跳過",
+    "relation \"%s\" does not exist, skipping": "關聯 \"%s\" 不存在，跳過",
+    "rule \"%s\" for relation \"%s\" does not exist": "規則 \"%s\" (適用於關聯 \"%s\") 不存在",
+    "rule \"%s\" for relation \"%s\" does not exist, skipping": "規則 \"%s\" (適用於關聯 \"%s\") 不存在，跳過",
+    "trigger \"%s\" for relation \"%s\" does not exist, skipping": "關聯 \"%2$s\" 的觸發器 \"%1$s\" 不存在，跳過",
+    "tsvector column \"%s\" does not exist": "tsvector 欄位 \"%s\" 不存在",
   },
 };
