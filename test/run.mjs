@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs every compiled tap test and ends with the line CI reads: `N passed, N failed`.
-// tap's own reporter prints the details; its JSON-ish TAP stream is parsed only for the counts.
+// tap's reporter shows progress; under CI its (ink) reporter prints nothing at all, so the raw
+// TAP stream is also captured, and every failure is printed from it with its diagnostics.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,21 +10,43 @@ import { join } from 'node:path';
 const dir = mkdtempSync(join(tmpdir(), 'smoke-fix-tap-'));
 const tapOut = join(dir, 'tap.txt');
 // tap skips git-ignored paths when it globs, and dist/ is ignored: name the files ourselves.
-const files = process.argv.length > 2
-  ? process.argv.slice(2)
-  : readdirSync('dist/test', { recursive: true, encoding: 'utf8' })
-      .filter((f) => f.endsWith('.test.js'))
-      .map((f) => join('dist/test', f))
-      .sort();
+const files =
+  process.argv.length > 2
+    ? process.argv.slice(2)
+    : readdirSync('dist/test', { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.test.js'))
+        .map((f) => join('dist/test', f))
+        .sort();
 const args = ['tap', '--output-file', tapOut, ...files];
 const child = spawn('npx', args, { stdio: 'inherit' });
+
+/** Each `not ok` line with the indented YAML block that follows it, as TAP nests them. */
+function failures(text) {
+  const lines = text.split('\n');
+  const out = [];
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^(\s*)not ok \d+ - (.*)$/.exec(lines[i]);
+    if (!m || /# (TODO|SKIP)/.test(lines[i])) continue;
+    const indent = m[1].length;
+    const block = [lines[i].trim()];
+    for (let j = i + 1; j < lines.length; j++) {
+      const l = lines[j];
+      const lead = l.length - l.trimStart().length;
+      if (l.trim() !== '' && lead <= indent) break;
+      block.push(l.slice(indent));
+      if (l.trim() === '...') break;
+    }
+    out.push(block.join('\n'));
+  }
+  return out;
+}
+
 child.on('exit', (code) => {
   let passed = 0;
   let failed = 0;
+  let text = '';
   try {
-    // Top-level results of every file: "ok N - file" / "not ok N - file" lines are per file;
-    // count assertions from the per-file "# { total, pass, fail }" comments instead.
-    const text = readFileSync(tapOut, 'utf8');
+    text = readFileSync(tapOut, 'utf8');
     for (const m of text.matchAll(/^\s*# \{ total: (\d+), pass: (\d+)(?:, fail: (\d+))?/gm)) {
       passed += Number(m[2]);
       failed += Number(m[3] ?? 0);
@@ -33,6 +56,11 @@ child.on('exit', (code) => {
   }
   rmSync(dir, { recursive: true, force: true });
   if (code !== 0 && failed === 0) failed = 1;
+  if (failed > 0) {
+    const found = failures(text);
+    console.log(`\nFailures (${found.length} TAP points, innermost last):\n`);
+    for (const f of found) console.log(f + '\n');
+  }
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(code ?? 1);
 });
