@@ -7,11 +7,12 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+
 import t from 'tap';
 import { runWithConfig } from '../../src/commands/run.js';
 import { loadConfig } from '../../src/config/load.js';
 import { startSqlApp, type AppRoute } from '../../src/demo/app.js';
+import { withClient } from '../helpers/database.js';
 import { startSystemPostgres, systemPostgresUnavailable } from '../helpers/system-postgres.js';
 
 const FIXTURE = join(process.cwd(), 'test', 'fixtures', 'languages');
@@ -33,16 +34,6 @@ const MOVED: Record<string, number> = {
   teams_team: 1,
   teams_membership: 2,
 };
-
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
 /** Status and full body of one GET (the body is always read, so the connection is released). */
 async function get(url: string): Promise<{ status: number; body: string }> {
