@@ -44,12 +44,17 @@ function failures(text) {
 child.on('exit', (code) => {
   let passed = 0;
   let failed = 0;
+  let skipped = 0;
   let text = '';
   try {
     text = readFileSync(tapOut, 'utf8');
-    for (const m of text.matchAll(/^\s*# \{ total: (\d+), pass: (\d+)(?:, fail: (\d+))?/gm)) {
-      passed += Number(m[2]);
-      failed += Number(m[3] ?? 0);
+    // tap's closing summary comment, e.g. `# { total: 12, pass: 10, fail: 1, skip: 1 }`.
+    for (const m of text.matchAll(/^\s*# \{ total: \d+(?<rest>(?:, \w+: \d+)*) \}/gm)) {
+      for (const [, key, n] of (m.groups?.rest ?? '').matchAll(/, (\w+): (\d+)/g)) {
+        if (key === 'pass') passed += Number(n);
+        else if (key === 'fail') failed += Number(n);
+        else if (key === 'skip') skipped += Number(n);
+      }
     }
   } catch {
     // no output file: tap did not run
@@ -61,6 +66,7 @@ child.on('exit', (code) => {
     console.log(`\nFailures (${found.length} TAP points, innermost last):\n`);
     for (const f of found) console.log(f + '\n');
   }
-  console.log(`${passed} passed, ${failed} failed`);
+  // Skips are counted so that a suite skipped on some machine (no Django, no locales) is visible.
+  console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
   process.exit(code ?? 1);
 });
