@@ -10,6 +10,7 @@ import type { QualifiedName, Queryable } from '../db/types.js';
 import { findLeftovers } from './leftovers.js';
 import {
   columnPresentSql,
+  countColumnsSql,
   countConstraintsSql,
   countIndexesSql,
   countRowsSql,
@@ -63,6 +64,7 @@ function measuredFor(action: RepairAction): Measured {
 
 interface Counts {
   readonly rows: number | null;
+  readonly columns: number;
   readonly indexes?: number;
   readonly constraints?: number;
 }
@@ -78,6 +80,7 @@ async function count(db: Queryable, relation: QualifiedName, what: Measured): Pr
   const tree = { ...relation, tree: what.tree };
   return {
     rows,
+    columns: await single<number>(db, countColumnsSql(relation), 'n'),
     ...(what.indexes ? { indexes: await single<number>(db, countIndexesSql(tree), 'n') } : {}),
     ...(what.constraints ? { constraints: await single<number>(db, countConstraintsSql(tree), 'n') } : {}),
   };
@@ -146,6 +149,8 @@ export async function applyAction(pool: pg.Pool, action: RepairAction, options: 
       problems.push(`verification query failed: ${message(error)}`);
     }
     compare(problems, 'row count', before.rows, after.rows);
+    // A column add must add exactly one column; a move must keep every column.
+    compare(problems, 'column count', before.columns + (action.kind === 'add-column' ? 1 : 0), after.columns);
     compare(problems, 'index count', before.indexes, after.indexes);
     compare(problems, 'constraint count', before.constraints, after.constraints);
     const verification: Verification = {
@@ -153,6 +158,8 @@ export async function applyAction(pool: pg.Pool, action: RepairAction, options: 
       resolvesInTarget: resolves,
       rowsBefore: before.rows,
       rowsAfter: after.rows,
+      columnsBefore: before.columns,
+      columnsAfter: after.columns,
       ...(before.indexes !== undefined ? { indexesBefore: before.indexes, indexesAfter: after.indexes } : {}),
       ...(before.constraints !== undefined ? { constraintsBefore: before.constraints, constraintsAfter: after.constraints } : {}),
       problems,

@@ -3,6 +3,7 @@
  * OID, not by name), but a person should know: a view the app queries by name still lives in the
  * old schema, a trigger function or a type the table uses did not move with it. One catalog query
  * per moved relation; each row becomes one sentence with the statement that would finish the job.
+ * Contract with the reporters: that statement ends the sentence, after `: `, and ends with `;`.
  */
 import { qualified, quoteIdent } from '../db/quote.js';
 import type { QualifiedName, Queryable } from '../db/types.js';

@@ -119,6 +119,11 @@ export function countIndexesSql(relation: QualifiedName & { readonly tree?: bool
   return `SELECT count(*)::int AS n FROM pg_catalog.pg_index WHERE indrelid ${relidMatch(relation)}`;
 }
 
+/** Live (not dropped) columns of the relation: a move keeps them, a column add raises them by one. */
+export function countColumnsSql(relation: QualifiedName): string {
+  return `SELECT count(*)::int AS n FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass(${regclassLiteral(relation)}) AND attnum > 0 AND NOT attisdropped`;
+}
+
 /** Constraints on the relation (or its partition tree), same shape as `countIndexesSql`. */
 export function countConstraintsSql(relation: QualifiedName & { readonly tree?: boolean }): string {
   return `SELECT count(*)::int AS n FROM pg_catalog.pg_constraint WHERE conrelid ${relidMatch(relation)}`;

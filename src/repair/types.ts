@@ -66,6 +66,9 @@ export interface Verification {
   readonly resolvesInTarget: boolean;
   readonly rowsBefore: number | null;
   readonly rowsAfter: number | null;
+  /** Live columns before and after (a column add: after = before + 1). */
+  readonly columnsBefore?: number | undefined;
+  readonly columnsAfter?: number | undefined;
   /** Counts of indexes/constraints on the object before and after (tables only). */
   readonly indexesBefore?: number | undefined;
   readonly indexesAfter?: number | undefined;

@@ -143,12 +143,24 @@ function problem(result: RunResult): string {
   ].join('\n\n');
 }
 
+/**
+ * A repair warning ends with the SQL that would finish the job (see repair/leftovers.ts): that
+ * statement is set as code, so it can be copied from the raw file as well as the rendered one.
+ */
+function warningText(warning: string): string {
+  const m = /^([\s\S]*?: )((?:ALTER|CREATE|GRANT) [^\n]*;)$/.exec(warning);
+  return m ? `${mdText(m[1]!)}${mdCode(m[2]!)}` : mdText(warning);
+}
+
 function verificationText(v: Verification | undefined, targetSchema: string): string {
   if (!v) return 'not verified';
   const parts = [
     `${v.ok ? 'passed' : '**FAILED**'}: ${v.resolvesInTarget ? 'resolves' : '**does not resolve**'} in ${mdCode(targetSchema)}`,
     `rows ${v.rowsBefore ?? '?'} → ${v.rowsAfter ?? '?'}`,
   ];
+  if (v.columnsBefore !== undefined || v.columnsAfter !== undefined) {
+    parts.push(`columns ${v.columnsBefore ?? '?'} → ${v.columnsAfter ?? '?'}`);
+  }
   if (v.indexesBefore !== undefined || v.indexesAfter !== undefined) {
     parts.push(`indexes ${v.indexesBefore ?? '?'} → ${v.indexesAfter ?? '?'}`);
   }
@@ -201,7 +213,7 @@ function repairSection(entry: RepairInRound, index: number, result: RunResult): 
     out.push('**Rollback**, if it ever has to be undone:', mdFence(action.rollbackSql, 'sql'));
   }
   if (record.warnings.length > 0) {
-    out.push('**Warnings.**\n\n' + record.warnings.map((w) => `- ${mdText(w)}`).join('\n'));
+    out.push('**Warnings.**\n\n' + record.warnings.map((w) => `- ${warningText(w)}`).join('\n'));
   }
   return out.join('\n\n');
 }
@@ -288,7 +300,7 @@ function whatIsLeft(result: RunResult): string {
     if (record.status === 'applied' && record.verification && !record.verification.ok) {
       items.push(`The repair of ${mdCode(findingName(record.action.finding))} ran but did not verify.`);
     }
-    for (const w of record.warnings) items.push(`${mdCode(findingName(record.action.finding))}: ${mdText(w)}`);
+    for (const w of record.warnings) items.push(`${mdCode(findingName(record.action.finding))}: ${warningText(w)}`);
   }
   for (const w of result.warnings) items.push(mdText(w));
   if (result.outcome === 'environment-error') {

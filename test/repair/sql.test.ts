@@ -4,6 +4,7 @@ import {
   addColumnSql,
   columnPresentSql,
   countConstraintsSql,
+  countColumnsSql,
   countIndexesSql,
   countRowsSql,
   moveFunctionSql,
@@ -87,6 +88,10 @@ t.test('verification queries use a quoted regclass literal of the catalog names'
   const rel = { schema: 'public', name: "it's" };
   t.equal(resolvesSql(rel), `SELECT to_regclass('"public"."it''s"') IS NOT NULL AS resolves`);
   t.equal(countRowsSql(rel), `SELECT count(*) AS n FROM "public"."it's"`);
+  t.equal(
+    countColumnsSql(rel),
+    `SELECT count(*)::int AS n FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass('"public"."it''s"') AND attnum > 0 AND NOT attisdropped`,
+  );
   t.equal(countIndexesSql(rel), `SELECT count(*)::int AS n FROM pg_catalog.pg_index WHERE indrelid = to_regclass('"public"."it''s"')`);
   t.equal(
     countConstraintsSql({ ...rel, tree: true }),

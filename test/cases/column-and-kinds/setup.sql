@@ -13,3 +13,5 @@ INSERT INTO test_schema.events VALUES (1, '2025-06-01', 'a'), (2, '2026-06-01', 
 CREATE TABLE public.teams_membership (id serial PRIMARY KEY, team text NOT NULL);
 INSERT INTO public.teams_membership (team) SELECT 'team ' || g FROM generate_series(1, 10) g;
 CREATE TABLE test_schema.teams_membership (id serial PRIMARY KEY, team text NOT NULL, left_at timestamptz, role text NOT NULL DEFAULT 'member');
+-- A reporting view nobody probes, built on a table that will move: it must stay, with a warning.
+CREATE VIEW test_schema.events_per_day AS SELECT at, count(*) AS n FROM test_schema.events GROUP BY at;
