@@ -131,19 +131,20 @@ class Cascade {
       }
 
       const records: RepairRecord[] = [];
-      for (const action of actions) {
-        if (this.settings.signal?.aborted) {
-          // Keep what this round did in the result (and so in the report) before stopping.
-          this.record(round, started, probes, sourced, records, refusals);
-          this.stopIfInterrupted(round);
+      try {
+        for (const action of actions) {
+          this.stopIfInterrupted(round, records);
+          const outcome = await this.deps.apply(action);
+          const record: RepairRecord = { action, sources: this.sourcesOf(action, collected), ...outcome };
+          records.push(record);
+          this.deps.emit({ type: 'repair', round, record });
+          if (record.status === 'applied') for (const f of findingsOf(action)) this.repairedIn.set(findingKey(f), round);
         }
-        const outcome = await this.deps.apply(action);
-        const record: RepairRecord = { action, sources: this.sourcesOf(action, collected), ...outcome };
-        records.push(record);
-        this.deps.emit({ type: 'repair', round, record });
-        if (record.status === 'applied') for (const f of findingsOf(action)) this.repairedIn.set(findingKey(f), round);
+      } finally {
+        // Whatever stops the loop (an interrupt, a lost lock, a database gone), the changes already
+        // committed this round stay in the result, and so in report.md, repair.sql and rollback.sql.
+        this.record(round, started, probes, sourced, records, refusals);
       }
-      this.record(round, started, probes, sourced, records, refusals);
 
       if (!records.some((r) => r.status === 'applied')) {
         return this.end({
@@ -155,20 +156,25 @@ class Cascade {
       const failingNames = new Set(failing.map((p) => p.endpoint));
       targets = all.filter((e) => failingNames.has(e.name));
     }
-    const last = this.rounds.at(-1);
-    const stillFailing = last ? last.probes.filter((p) => !p.ok).map((p) => p.endpoint) : [];
+    // The last allowed round's repairs have not been probed yet: confirm before judging the run.
+    const confirm = await this.probe(this.settings.maxRounds, all, true);
+    const stillFailing = confirm.filter((p) => !p.ok);
+    if (stillFailing.length === 0) {
+      return this.end({ outcome: 'green', reason: `Every endpoint answered as expected after ${this.countApplied()} repair(s).`, exitCode: 0, final: confirm });
+    }
     return this.end({
       outcome: 'max-rounds',
-      reason: `Stopped after repair.maxRounds (${this.settings.maxRounds}) rounds with endpoints still failing: ${list(stillFailing)}. Raise maxRounds if each round is still making progress.`,
+      reason: `Stopped after repair.maxRounds (${this.settings.maxRounds}) rounds with endpoints still failing: ${list(stillFailing.map((p) => p.endpoint))}. Raise maxRounds if each round is still making progress.`,
       exitCode: 1,
+      final: confirm,
     });
   }
 
   /** Between two changes is the only place a run stops: every change is whole and verified. */
-  private stopIfInterrupted(round: number): void {
+  private stopIfInterrupted(round: number, thisRound: readonly RepairRecord[] = []): void {
     const signal = this.settings.signal;
     if (!signal?.aborted) return;
-    const applied = this.countApplied();
+    const applied = this.countApplied() + thisRound.filter((r) => r.status === 'applied').length;
     throw new InterruptedError(
       `Interrupted (${String(signal.reason ?? 'aborted')}) in round ${round} with ${applied} repair(s) applied; each was committed and verified on its own, nothing is half-done. Run again to continue.`,
     );
@@ -243,6 +249,15 @@ class Cascade {
     this.deps.emit({ type: 'warning', message });
   }
 
+  /** Committed changes whose verification found a problem: never hidden behind a green run. */
+  private verificationWarnings(): string[] {
+    return this.rounds.flatMap((r) =>
+      r.repairs
+        .filter((x) => x.status === 'applied' && x.verification && !x.verification.ok)
+        .map((x) => `The repair "${actionLabel(x.action)}" was committed but its verification failed: ${x.verification!.problems.join('; ')}. Check it by hand (rollback.sql has the statement that undoes it).`),
+    );
+  }
+
   private end(fields: {
     outcome: CascadeResult['outcome'];
     reason: string;
@@ -251,11 +266,13 @@ class Cascade {
     final?: readonly ProbeResult[];
   }): CascadeResult {
     const final: ProbeSummary[] = (fields.final ?? []).map((p) => summariseProbe(p));
+    const unverified = this.verificationWarnings();
+    for (const w of unverified) this.warn(w);
     return {
       rounds: this.rounds,
       final,
       outcome: fields.outcome,
-      reason: fields.reason,
+      reason: unverified.length > 0 ? `${fields.reason} But ${unverified.length} committed repair(s) failed verification: see the warnings.` : fields.reason,
       errorCode: fields.errorCode,
       exitCode: fields.exitCode,
       warnings: this.warnings,

@@ -6,6 +6,7 @@
 import { formatPath, type KeyPath, type ProblemCollector } from './problems.js';
 import { didYouMean, listOf } from './suggest.js';
 import type { EndpointConfig } from './types.js';
+import { isSystemSchema } from '../db/system-schema.js';
 
 /**
  * The validated value, which may be partial when other keys had problems: every rule below only
@@ -61,10 +62,15 @@ export function checkAcrossKeys(config: PartialConfig, options: CrossCheckOption
 
   const seenSchemas = new Set<string>();
   const target = config.database?.targetSchema;
+  const systemSchema = (name: string) =>
+    `\`${name}\` is a PostgreSQL system schema; smoke-fix never moves anything into or out of pg_catalog, information_schema or pg_*: name your application's schema`;
+  if (target !== undefined && isSystemSchema(target)) report(['database', 'targetSchema'], systemSchema(target));
   (config.database?.sourceSchemas ?? []).forEach((name, i) => {
     if (name === undefined) return;
     const path = ['database', 'sourceSchemas', i];
-    if (name === target) {
+    if (isSystemSchema(name)) {
+      report(path, systemSchema(name));
+    } else if (name === target) {
       report(path, `\`${name}\` is the target schema; a schema cannot be both the target and a source: remove it here or change \`database.targetSchema\``);
     } else if (seenSchemas.has(name)) {
       report(path, `\`${name}\` is listed twice: remove one`);

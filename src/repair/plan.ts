@@ -81,6 +81,10 @@ function refuseOtherSchema(schema: string | undefined, target: string, what: str
 
 function planRelation(finding: MissingRelationFinding, input: PlanInput): Decision {
   const target = input.targetSchema;
+  // The config refuses this too; the planner must never depend on that alone.
+  if (isSystemSchema(target)) {
+    return refuse('system-schema', `The target schema ${show(target)} is a system schema; smoke-fix never moves anything into one.`);
+  }
   const otherSchema = refuseOtherSchema(finding.schema, target, `relation ${show(finding.name)}`);
   if (otherSchema) return otherSchema;
 

@@ -12,6 +12,7 @@ import type { CatalogRelation } from '../../src/db/types.js';
 import type { Finding } from '../../src/diagnose/types.js';
 import type { ProbeResult } from '../../src/probe/types.js';
 import type { PlanItem, RepairAction } from '../../src/repair/types.js';
+import { LockLostError } from '../../src/errors.js';
 
 interface World {
   /** table → schema */
@@ -186,4 +187,45 @@ t.test('an interrupt stops the run between two changes, keeping what was done', 
   t.equal(world.tables.get('b'), 'test_schema');
   t.same(r.rounds[0]!.repairs.map((x) => x.status), ['applied'], 'the applied change is in the result');
   t.match(r.reason, /Interrupted \(SIGTERM\) in round 1 with 1 repair\(s\) applied/);
+});
+
+t.test('the last allowed round is confirmed: a fix in round maxRounds still ends green', async (t) => {
+  const world: World = { tables: new Map([['a', 'test_schema']]), needs: { p: ['a'] } };
+  const { deps, applied } = fakeDeps(world);
+  const r = await runCascade({ endpoints: [ep('p')], mode: 'apply', maxRounds: 1 }, deps);
+  t.same(applied, ['a']);
+  t.equal(r.outcome, 'green', r.reason);
+  t.equal(r.exitCode, 0);
+  t.same(r.final.map((p) => p.status), [200]);
+});
+
+t.test('a lost lock mid-round keeps the committed change of that round in the result', async (t) => {
+  const world: World = { tables: new Map([['a', 'test_schema'], ['b', 'test_schema']]), needs: { p: ['a'], q: ['b'] } };
+  const { deps, applied } = fakeDeps(world);
+  const apply = deps.apply;
+  let calls = 0;
+  deps.apply = async (action) => {
+    calls += 1;
+    if (calls === 2) throw new LockLostError('The connection holding the smoke-fix repair lock was lost');
+    return apply(action);
+  };
+  const r = await runCascade({ endpoints: [ep('p'), ep('q')], mode: 'apply', maxRounds: 5 }, deps);
+  t.equal(r.exitCode, 3);
+  t.equal(r.errorCode, 'LOCK_LOST');
+  t.same(applied, ['a']);
+  t.same(r.rounds[0]?.repairs.map((x) => [x.action.sql, x.status]), [['move a', 'applied']], 'the committed move is reported');
+});
+
+t.test('a committed repair whose verification failed is never hidden behind green', async (t) => {
+  const world: World = { tables: new Map([['a', 'test_schema']]), needs: { p: ['a'] } };
+  const { deps } = fakeDeps(world);
+  const apply = deps.apply;
+  deps.apply = async (action) => ({
+    ...(await apply(action)),
+    verification: { ok: false, resolvesInTarget: true, rowsBefore: 10, rowsAfter: 9, problems: ['row count changed from 10 to 9'] },
+  });
+  const r = await runCascade({ endpoints: [ep('p')], mode: 'apply', maxRounds: 5 }, deps);
+  t.equal(r.outcome, 'green', 'every endpoint passes');
+  t.match(r.reason, /1 committed repair\(s\) failed verification/);
+  t.match(r.warnings.join('\n'), /move test_schema.a → public" was committed but its verification failed: row count changed from 10 to 9/);
 });

@@ -209,3 +209,20 @@ t.test('key names that exist on every JS object are just names', async (t) => {
   const headers = await loadConfig(writeConfig(t, MINIMAL + '  - { path: /a, headers: { __proto__: x } }\n', 'proto.yaml'), {});
   t.same(Object.entries(headers.endpoints[1]?.headers ?? {}), [['__proto__', 'x']], 'an own header, not a prototype');
 });
+
+t.test('a system schema is refused as target or source', async (t) => {
+  const yaml = `baseUrl: http://127.0.0.1:8000
+database:
+  url: postgres://app@127.0.0.1:5432/app
+  targetSchema: pg_catalog
+  sourceSchemas: [test_schema, information_schema, pg_toast]
+endpoints: [/health]
+`;
+  const { problems } = await validateConfigFile(writeConfig(t, yaml), {});
+  t.match(problems, [
+    { line: 4, path: 'database.targetSchema', message: /`pg_catalog` is a PostgreSQL system schema/ },
+    { line: 5, path: 'database.sourceSchemas[1]', message: /`information_schema` is a PostgreSQL system schema/ },
+    { line: 5, path: 'database.sourceSchemas[2]', message: /`pg_toast` is a PostgreSQL system schema/ },
+  ]);
+  t.equal(problems.length, 3);
+});

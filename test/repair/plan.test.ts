@@ -177,3 +177,14 @@ t.test('the planner never emits DROP or TRUNCATE in SQL it would run', async (t)
   t.equal(items.filter((i) => i.type === 'action').length, 3);
   for (const item of items) if (item.type === 'action') t.notMatch(item.action.sql, /\b(DROP|TRUNCATE)\b/i);
 });
+
+t.test('nothing is ever moved into a system schema, whatever the settings say', async (t) => {
+  const items = planRepairs({
+    findings: [missing('zz')],
+    relations: [located('zz', { inSources: [rel('test_schema', 'zz')] })],
+    columns: [],
+    targetSchema: 'pg_catalog',
+    sourceSchemas: ['test_schema'],
+  });
+  t.match(refusalOf(items), { reason: 'system-schema', detail: /target schema "pg_catalog" is a system schema/ });
+});
