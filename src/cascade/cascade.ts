@@ -47,7 +47,16 @@ class Cascade {
       if (error instanceof SmokeFixError && error.exitCode === 3) {
         return this.end({ outcome: 'environment-error', reason: error.message, errorCode: error.code, exitCode: 3 });
       }
-      throw error;
+      // A bug of the tool's own. Changes may already be committed: end with a result anyway, so
+      // report.md, repair.sql and rollback.sql still record them.
+      const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      this.warn(`internal error: ${text}`);
+      return this.end({
+        outcome: 'stuck',
+        reason: `smoke-fix stopped on an internal error (${error instanceof Error ? error.message : String(error)}) after ${this.countApplied()} applied repair(s); every change made is listed in this report. Please report the error.`,
+        errorCode: 'INTERNAL_ERROR',
+        exitCode: 1,
+      });
     }
   }
 

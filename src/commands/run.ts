@@ -13,6 +13,7 @@ import { secretsOf } from '../config/secrets.js';
 import type { RepairMode, ResolvedConfig } from '../config/types.js';
 import { openDatabase, type Database } from '../db/connect.js';
 import { locateColumns, locateRelations } from '../db/locate.js';
+import { rethrowAsUnreachable } from '../db/connection-errors.js';
 import { acquireRunLock, type RunLock } from '../db/lock.js';
 import { diagnose } from '../diagnose/diagnose.js';
 import type { MissingColumnFinding } from '../diagnose/types.js';
@@ -113,7 +114,7 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
     // Plan mode changes nothing, so it may run beside a repairing run; apply mode may not.
     if (mode === 'apply') lock = await acquireRunLock(db.pool, { targetSchema: config.database.targetSchema });
     logReaders = await startLogReaders(config, db);
-    const readLogs = logReaders.read;
+    const readLogs = () => logReaders!.read().catch((error: unknown) => rethrowAsUnreachable(error, 'reading the logs'));
     const sessions = createSessionManager({ auth: config.auth, client });
     const pool = db.pool;
     const { targetSchema, sourceSchemas } = config.database;
@@ -127,7 +128,7 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
         const [relations, columns] = await Promise.all([
           names.length > 0 ? locateRelations(pool, { names, targetSchema, sourceSchemas }) : [],
           columnFindings.length > 0 ? locateColumns(pool, { findings: columnFindings, targetSchema, sourceSchemas }) : [],
-        ]);
+        ]).catch((error: unknown) => rethrowAsUnreachable(error, 'the catalog look-up'));
         return { relations, columns };
       },
       plan: (findings, locations) => planRepairs({ findings, ...locations, targetSchema, sourceSchemas }),

@@ -68,7 +68,10 @@ interface RelationRow {
 export async function locateRelations(db: Queryable, input: LocateRelationsInput): Promise<RelationLocation[]> {
   const names = [...new Set(input.names)];
   if (names.length === 0) return [];
-  const { rows } = await db.query<RelationRow & Record<string, unknown>>(LOCATE_RELATIONS_SQL, [names]);
+  // No relation can be named with a NUL byte, and PostgreSQL rejects one even as a parameter:
+  // such a name is simply not in the catalog (the planner then reports it as not found).
+  const askable = names.filter((n) => !n.includes('\u0000'));
+  const { rows } = askable.length > 0 ? await db.query<RelationRow & Record<string, unknown>>(LOCATE_RELATIONS_SQL, [askable]) : { rows: [] };
   return names.map((name) => {
     const found = rows.filter((r) => r.wanted === name).map(toCatalogRelation);
     return {

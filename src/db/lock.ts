@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { LockHeldError, LockLostError } from '../errors.js';
+import { rethrowAsUnreachable } from './connection-errors.js';
 
 export interface RunLock {
   /** The two int4 keys of `pg_advisory_lock(key1, key2)`. */
@@ -47,7 +48,7 @@ interface HolderRow {
 
 export async function acquireRunLock(pool: pg.Pool, options: { readonly targetSchema: string }): Promise<RunLock> {
   const key = runLockKey(options.targetSchema);
-  const client = await pool.connect();
+  const client = await pool.connect().catch((error: unknown) => rethrowAsUnreachable(error, 'taking the run lock'));
   // The lock lives as long as this session. If the session dies (pg_terminate_backend, a server
   // restart) the lock is gone: remember why, so no further DDL runs unprotected. Without a
   // listener, the client's 'error' event would also crash the process.

@@ -26,12 +26,22 @@ export function diagnose(text: string, options: DiagnoseOptions = {}): Finding[]
   const seen = new Set<string>();
   const findings: Finding[] = [];
   for (const { finding } of positioned) {
+    if (!possibleIdentifiers(finding)) continue;
     const key = findingKey(finding);
     if (seen.has(key)) continue;
     seen.add(key);
     findings.push(finding);
   }
   return findings;
+}
+
+/**
+ * PostgreSQL names can never hold a NUL byte (and the database refuses one even as a query
+ * parameter), so a "name" with one was planted by the page, not printed by PostgreSQL.
+ */
+function possibleIdentifiers(f: Finding): boolean {
+  const parts = f.kind === 'missing-relation' ? [f.name, f.schema] : [f.column, f.table, f.schema];
+  return parts.every((p) => p === undefined || (p.length > 0 && !p.includes('\u0000')));
 }
 
 function looksLikeJson(text: string, contentType: string | undefined): boolean {

@@ -19,6 +19,8 @@ import {
   UNRESOLVED_NAMES_SQL,
 } from './sql.js';
 import type { RepairAction, Verification } from './types.js';
+import { isConnectionError } from '../db/connection-errors.js';
+import { DatabaseUnreachableError } from '../errors.js';
 
 export interface ApplyOptions {
   readonly lockTimeoutMs: number;
@@ -47,8 +49,11 @@ interface Measured {
 
 function measuredFor(action: RepairAction): Measured {
   if (action.kind === 'add-column') {
+    // No row count: the target table is live, and counting it while ADD COLUMN holds its ACCESS
+    // EXCLUSIVE lock would stall the app for a full scan. Adding a column cannot change the rows;
+    // the column count (before + 1) is what proves this change.
     const table = { schema: action.schema, name: action.table };
-    return { before: table, after: table, rows: true, indexes: true, constraints: true, tree: false };
+    return { before: table, after: table, rows: false, indexes: true, constraints: true, tree: false };
   }
   const kind = action.relation.kind;
   const tableLike = kind === 'table' || kind === 'partitioned-table';
@@ -113,9 +118,13 @@ export async function applyAction(pool: pg.Pool, action: RepairAction, options: 
   try {
     client = await pool.connect();
   } catch (error) {
+    if (isConnectionError(error)) {
+      throw new DatabaseUnreachableError(`The database could not be reached to run "${action.sql}" (${message(error)}); nothing of it was applied.`, { cause: error });
+    }
     return { status: 'failed', startedAt, durationMs: elapsed(), error: message(error), warnings: [] };
   }
   let broken: Error | undefined;
+  let committing = false;
   try {
     let before: Counts;
     let after: Counts;
@@ -128,8 +137,20 @@ export async function applyAction(pool: pg.Pool, action: RepairAction, options: 
       // exactly the rows that moved. A count after COMMIT would race the app, which starts writing
       // to the table the moment it resolves.
       after = await count(client, what.after, what);
+      committing = true;
       await client.query('COMMIT');
     } catch (error) {
+      if (isConnectionError(error)) {
+        // The session is gone. Before COMMIT the server rolled the transaction back; during COMMIT
+        // nobody can tell from here whether it landed, and that is said, not guessed.
+        broken = error instanceof Error ? error : new Error(String(error));
+        throw new DatabaseUnreachableError(
+          committing
+            ? `The database connection was lost while committing "${action.sql}" (${message(error)}): whether it was applied is unknown. Check with \`smoke-fix scan\` before running again.`
+            : `The database connection was lost before "${action.sql}" committed (${message(error)}); the server rolled it back, nothing of it was applied.`,
+          { cause: error },
+        );
+      }
       await client.query('ROLLBACK').catch((e: unknown) => {
         broken = e instanceof Error ? e : new Error(String(e));
       });

@@ -156,8 +156,9 @@ function verificationText(v: Verification | undefined, targetSchema: string): st
   if (!v) return 'not verified';
   const parts = [
     `${v.ok ? 'passed' : '**FAILED**'}: ${v.resolvesInTarget ? 'resolves' : '**does not resolve**'} in ${mdCode(targetSchema)}`,
-    `rows ${v.rowsBefore ?? '?'} → ${v.rowsAfter ?? '?'}`,
   ];
+  // Views, sequences and column adds have no row count of their own to compare.
+  if (v.rowsBefore !== null || v.rowsAfter !== null) parts.push(`rows ${v.rowsBefore ?? '?'} → ${v.rowsAfter ?? '?'}`);
   if (v.columnsBefore !== undefined || v.columnsAfter !== undefined) {
     parts.push(`columns ${v.columnsBefore ?? '?'} → ${v.columnsAfter ?? '?'}`);
   }

@@ -229,3 +229,22 @@ t.test('a committed repair whose verification failed is never hidden behind gree
   t.match(r.reason, /1 committed repair\(s\) failed verification/);
   t.match(r.warnings.join('\n'), /move test_schema.a → public" was committed but its verification failed: row count changed from 10 to 9/);
 });
+
+t.test('an internal error after a committed change still ends with a result that lists the change', async (t) => {
+  const world: World = { tables: new Map([['a', 'test_schema'], ['b', 'test_schema']]), needs: { p: ['a', 'b'] } };
+  const { deps, applied } = fakeDeps(world);
+  const locate = deps.locate;
+  let calls = 0;
+  deps.locate = async (findings) => {
+    calls += 1;
+    if (calls === 2) throw new TypeError('boom');
+    return locate(findings);
+  };
+  const r = await runCascade({ endpoints: [ep('p')], mode: 'apply', maxRounds: 5 }, deps);
+  t.same(applied, ['a']);
+  t.equal(r.errorCode, 'INTERNAL_ERROR');
+  t.equal(r.exitCode, 1);
+  t.match(r.reason, /internal error \(boom\) after 1 applied repair/);
+  t.same(r.rounds[0]?.repairs.map((x) => x.status), ['applied'], 'the committed change is in the result');
+  t.match(r.warnings.join('\n'), /TypeError: boom/);
+});

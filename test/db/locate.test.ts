@@ -79,6 +79,12 @@ t.test('names travel as parameters: a hostile name finds nothing and changes not
   t.same(await db.query('SELECT count(*)::int AS n FROM public.users'), [{ n: 1 }]);
 });
 
+t.test('a name with a NUL byte is simply not in the catalog (no database error)', async (t) => {
+  const { database } = await drifted(t);
+  const found = await locateRelations(database.pool, { names: ['a\u0000b'], ...schemas });
+  t.same(found.map((l) => [l.name, l.inTarget, l.inSources, l.elsewhere]), [['a\u0000b', null, [], []]]);
+});
+
 t.test('no names, no query', async (t) => {
   const { database } = await drifted(t);
   const spy = counting(database.pool);

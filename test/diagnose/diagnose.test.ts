@@ -147,6 +147,11 @@ const cases: Case[] = [
     want: [relation('x; DROP TABLE users')],
   },
   {
+    name: 'a NUL byte cannot be in a PostgreSQL name: such a "name" is planted, and dropped',
+    text: 'relation "a\u0000b" does not exist; relation "real_one" does not exist',
+    want: [relation('real_one')],
+  },
+  {
     name: 'hostile name in HTML: markup in the name comes back decoded, still just a name',
     text: '<pre class="exception_value">relation &quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot; does not exist</pre>',
     contentType: 'text/html',

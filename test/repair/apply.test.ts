@@ -3,6 +3,7 @@ import pg from 'pg';
 import t from 'tap';
 import { openDatabase } from '../../src/db/connect.js';
 import { applyAction } from '../../src/repair/apply.js';
+import { DatabaseUnreachableError } from '../../src/errors.js';
 import { createTestDatabase, stopSharedServerAtEnd, type TestDatabase } from '../helpers/database.js';
 import { actionFor, missingColumn, missingRelation } from './pipeline.js';
 
@@ -152,7 +153,8 @@ t.test('a nullable column is added and every row is kept', async (t) => {
   const leftAt = await applyAction(pool, await actionFor(pool, missingColumn('left_at', 'teams_membership')), timeouts);
   t.equal(leftAt.status, 'applied', leftAt.error ?? '');
   t.match(leftAt.verification, {
-    ok: true, resolvesInTarget: true, rowsBefore: 40, rowsAfter: 40, columnsBefore: 2, columnsAfter: 3, indexesBefore: 1, indexesAfter: 1,
+    // No count(*) of the live table under ADD COLUMN's exclusive lock: the column count proves it.
+    ok: true, resolvesInTarget: true, rowsBefore: null, rowsAfter: null, columnsBefore: 2, columnsAfter: 3, indexesBefore: 1, indexesAfter: 1,
   });
 
   const role = await actionFor(pool, missingColumn('role', 'teams_membership'));
@@ -194,4 +196,17 @@ t.test('a statement that PostgreSQL rejects is rolled back with its message', as
   t.equal(outcome.status, 'failed');
   t.match(outcome.error, /relation "clash" already exists in schema "public" \(SQLSTATE 42P07\)/);
   t.equal(await regclass(db, 'test_schema.clash'), 'test_schema.clash');
+});
+
+t.test('a database that is gone when a repair starts: exit 3, and the message says nothing was applied', async (t) => {
+  const db = await createTestDatabase(t, { ownServer: true });
+  await db.exec(`CREATE SCHEMA test_schema; CREATE TABLE test_schema.gone (id int);`);
+  const database = await openDatabase({ url: db.url, connectRetries: 1 });
+  t.teardown(() => database.close());
+  const action = await actionFor(database.pool, missingRelation('gone'));
+  await db.stopServer();
+  const error = await applyAction(database.pool, action, timeouts).catch((e: unknown) => e);
+  t.type(error, DatabaseUnreachableError);
+  t.equal((error as DatabaseUnreachableError).exitCode, 3);
+  t.match((error as Error).message, /nothing of it was applied/);
 });
