@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pino, { type Logger } from 'pino';
-import { maskSecrets } from './util/redact.js';
+import { maskDeep, maskSecrets } from './util/redact.js';
 
 export type { Logger } from 'pino';
 
@@ -31,15 +31,6 @@ const REDACT_PATHS = [
   'headers["set-cookie"]',
 ];
 
-function maskDeep(value: unknown, secrets: readonly string[], depth = 0): unknown {
-  if (typeof value === 'string') return maskSecrets(value, secrets);
-  if (depth > 8 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => maskDeep(v, secrets, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = maskDeep(v, secrets, depth + 1);
-  return out;
-}
-
 export function createLogger(options: LoggerOptions): Logger {
   if (!options.destination) return pino({ enabled: false });
   const secrets = options.secrets ?? [];
@@ -53,7 +44,7 @@ export function createLogger(options: LoggerOptions): Logger {
       name: 'smoke-fix',
       level: options.level ?? 'info',
       redact: { paths: REDACT_PATHS, censor: '***' },
-      formatters: { log: (obj) => maskDeep(obj, secrets) as Record<string, unknown> },
+      formatters: { log: (obj) => maskDeep(obj, secrets) },
       hooks: {
         logMethod(args, method) {
           method.apply(

@@ -30,7 +30,7 @@ import { applyAction } from '../repair/apply.js';
 import { planRepairs } from '../repair/plan.js';
 import { writeReports } from '../report/write.js';
 import type { RunResult } from '../result.js';
-import { redactUrl } from '../util/redact.js';
+import { maskDeep, redactUrl } from '../util/redact.js';
 import { VERSION } from '../version.js';
 
 export interface RunSettings {
@@ -160,7 +160,9 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
   }
 
   const finished = new Date();
-  const result: RunResult = {
+  // Masked once, here, with every secret of the config: stdout (--json), events, logs and reports
+  // all read this value, and a body excerpt may echo a header or a password back.
+  const result: RunResult = maskDeep<RunResult>({
     tool: { name: 'smoke-fix', version: VERSION },
     configFile: config.file,
     baseUrl: config.baseUrl,
@@ -172,7 +174,7 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
     finishedAt: finished.toISOString(),
     durationMs: finished.getTime() - started.getTime(),
     ...cascade,
-  };
+  }, secretsOf(config));
   log?.info({ outcome: result.outcome, exitCode: result.exitCode, reason: result.reason }, 'run finished');
 
   let reportDir: string | undefined;

@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RunResult } from '../result.js';
-import { maskSecrets } from '../util/redact.js';
+import { maskDeep, maskSecrets } from '../util/redact.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
@@ -48,20 +48,6 @@ export function runFolderName(result: Pick<RunResult, 'startedAt' | 'outcome'>):
   return `${stamp}-${result.outcome.replace(/[^a-z0-9-]/gi, '')}`;
 }
 
-/**
- * Every string of the result with the secrets masked, BEFORE rendering: each format escapes text
- * its own way (`\<` in markdown, `&lt;` in XML, `\"` in JSON), so masking only the output would
- * miss a secret that contains such a character.
- */
-function maskDeep<T>(value: T, secrets: readonly string[]): T {
-  if (typeof value === 'string') return maskSecrets(value, secrets) as T;
-  if (Array.isArray(value)) return value.map((v) => maskDeep(v, secrets)) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, secrets)])) as T;
-  }
-  return value;
-}
-
 async function claimFolder(parent: string, name: string): Promise<string> {
   for (let n = 1; n < 1000; n++) {
     const candidate = join(parent, n === 1 ? name : `${name}-${n}`);
@@ -79,7 +65,9 @@ export async function writeReports(result: RunResult, options: WriteReportsOptio
   const parent = resolve(options.dir);
   await mkdir(parent, { recursive: true });
   const secrets = options.secrets ?? [];
-  const safe = secrets.length > 0 ? maskDeep(result, secrets) : result;
+  // Masked BEFORE rendering: each format escapes text its own way (`\<` in markdown, `&lt;` in
+  // XML, `\"` in JSON), so masking only the output could miss a secret that got escaped.
+  const safe = maskDeep(result, secrets);
   const dir = await claimFolder(parent, runFolderName(safe));
   const contents: Record<ReportKind, string> = {
     markdown: renderMarkdown(safe),

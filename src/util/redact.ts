@@ -22,3 +22,15 @@ export function maskSecrets(text: string, secrets: readonly string[]): string {
   }
   return out;
 }
+
+/**
+ * Every string inside `value` (objects, arrays, nested) with the secrets masked; other values as
+ * they are. Depth-limited so a cyclic or absurdly deep object cannot hang a log line.
+ */
+export function maskDeep<T>(value: T, secrets: readonly string[], depth = 0): T {
+  if (secrets.length === 0) return value;
+  if (typeof value === 'string') return maskSecrets(value, secrets) as T;
+  if (depth > 32 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => maskDeep(v, secrets, depth + 1)) as T;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, secrets, depth + 1)])) as T;
+}

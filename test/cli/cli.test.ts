@@ -1,5 +1,7 @@
 /** The real binary, as cron or a deploy hook runs it: exit codes, output, secrets. */
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -154,4 +156,23 @@ t.test('SIGTERM mid-run: stops before the next change, writes the report, exits 
   t.match(await readFile(join(result.reportDir, 'report.md'), 'utf8'), /Interrupted \(SIGTERM\)/);
   const [row] = await db.query<{ schema: string }>(`SELECT schemaname AS schema FROM pg_tables WHERE tablename = 'user_profile_about_item'`);
   t.equal(row!.schema, 'test_schema', 'nothing was moved after the signal');
+});
+
+t.test('--json never prints a secret the app echoes back (here a key from http.headers)', async (t) => {
+  const key = 'k3y-Very-Secret-9931';
+  // An app that echoes request headers on its error page, as some debug pages do.
+  const server = createServer((req, res) => {
+    res.writeHead(500, { 'content-type': 'text/plain' }).end(`boom; headers seen: ${JSON.stringify(req.headers)}`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const db = await createTestDatabase(t);
+  const dir = await tempDir(t);
+  const file = join(dir, 'config.yaml');
+  await writeFile(file, 'baseUrl: ${BASE_URL}\ndatabase:\n  url: ${DATABASE_URL}\nendpoints: [/echo/]\nhttp:\n  headers: { X-Api-Key: ${API_KEY} }\n');
+  const { port } = server.address() as AddressInfo;
+  const r = await cli(['run', file, '--json'], { BASE_URL: `http://127.0.0.1:${port}`, DATABASE_URL: db.url, API_KEY: key });
+  t.equal(r.code, 1, 'stuck: a 500 with no database error');
+  t.match(r.stdout, /headers seen/, 'the echoed body excerpt is in the output');
+  t.notOk(r.stdout.includes(key) || r.stderr.includes(key), 'but the key is masked');
 });
