@@ -1,6 +1,10 @@
 /**
  * Transport retries with p-retry (exponential back-off). Every attempt is recorded. A 500 is an
  * answer the cascade diagnoses: it is returned at once, never retried.
+ *
+ * Only idempotent requests (RFC 9110: GET, HEAD, OPTIONS, PUT, DELETE) are sent again after a
+ * reset, a timeout or a gateway status: the first one may have reached the app already. A POST or
+ * PATCH is retried only when its connection was refused, i.e. it certainly never arrived.
  */
 import pRetry, { AbortError } from 'p-retry';
 import { GATEWAY_STATUSES, TransportError } from './transport.js';
@@ -24,6 +28,13 @@ function gatewayFailure(status: number): TransportFailure {
   return { code: `HTTP_${status}`, message: `the server answered ${status} (gateway or app restarting)` };
 }
 
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+/** Whether sending this request again is safe after `failure`. */
+function mayResend(method: string, failureCode: string): boolean {
+  return IDEMPOTENT.has(method.toUpperCase()) || failureCode === 'ECONNREFUSED';
+}
+
 export async function sendWithRetries(input: {
   send: (request: HttpRequest) => Promise<HttpResponse>;
   request: HttpRequest;
@@ -41,6 +52,7 @@ export async function sendWithRetries(input: {
     } catch (err) {
       if (err instanceof TransportError) {
         attempts.push({ status: null, durationMs: err.durationMs, failure: { code: err.code, message: err.message } });
+        if (!mayResend(request.method, err.code)) throw new AbortError(err);
         throw err;
       }
       // Not a transport failure (a bad header, a bug): retrying cannot help.
@@ -48,7 +60,8 @@ export async function sendWithRetries(input: {
     }
     if (GATEWAY_STATUSES.has(response.status)) {
       attempts.push({ status: response.status, durationMs: response.durationMs, failure: gatewayFailure(response.status) });
-      throw new GatewayAnswer(response);
+      const answer = new GatewayAnswer(response);
+      throw mayResend(request.method, `HTTP_${response.status}`) ? answer : new AbortError(answer);
     }
     attempts.push({ status: response.status, durationMs: response.durationMs });
     return response;

@@ -85,3 +85,43 @@ t.test('a refused port: status null after the retries, failure kept', async (t) 
   t.match(result.reason, /^ECONNREFUSED: .*\(after 3 attempts\)$/);
   t.equal(result.body, '');
 });
+
+t.test('a POST that may have arrived is never sent twice; a refused one is', async (t) => {
+  let hits = 0;
+  const server = await startServer(t, (req, res) => {
+    hits++;
+    req.resume();
+    if (hits === 1) req.socket.destroy(); // the app may have acted before the connection dropped
+    else res.end('fine');
+  });
+  const client = createHttpClient({ baseUrl: server.url, http: httpConfig({ retries: 3 }), retryMinTimeoutMs: 10 });
+  t.teardown(() => client.close());
+  const sessions = createSessionManager({ auth: {}, client });
+  const [reset] = await probeEndpoints({ endpoints: [endpoint({ path: '/', method: 'POST', body: 'x=1' })], client, sessions });
+  t.equal(hits, 1, 'not resent after a reset');
+  t.equal(reset?.status, null);
+  t.equal(reset?.failure?.code, 'ECONNRESET');
+
+  const gateway = await startServer(t, (req, res) => {
+    req.resume();
+    res.writeHead(503).end('down');
+  });
+  const gwClient = createHttpClient({ baseUrl: gateway.url, http: httpConfig({ retries: 3 }), retryMinTimeoutMs: 10 });
+  t.teardown(() => gwClient.close());
+  const [posted] = await probeEndpoints({
+    endpoints: [endpoint({ path: '/', method: 'POST', body: 'x=1' })],
+    client: gwClient,
+    sessions: createSessionManager({ auth: {}, client: gwClient }),
+  });
+  t.equal(posted?.attempts.length, 1, 'a 503 to a POST is reported, not resent');
+
+  const port = await closedPort();
+  const refusedClient = createHttpClient({ baseUrl: `http://127.0.0.1:${port}`, http: httpConfig({ retries: 2 }), retryMinTimeoutMs: 10 });
+  t.teardown(() => refusedClient.close());
+  const [refused] = await probeEndpoints({
+    endpoints: [endpoint({ path: '/', method: 'POST', body: 'x=1' })],
+    client: refusedClient,
+    sessions: createSessionManager({ auth: {}, client: refusedClient }),
+  });
+  t.equal(refused?.attempts.length, 3, 'a refused connection never reached the app: retried');
+});
