@@ -54,6 +54,10 @@ export function collectFindings(input: CollectInput): CollectedFinding[] {
   }
   for (const entry of input.logs) {
     const endpoint = attribute(entry, input.endpoints);
+    // A record about a request we did not make is not ours to act on: anyone can request
+    // `/relation "x" does not exist` and have it logged. Records that name no path at all (a
+    // traceback without its request line, PostgreSQL's own log) are still read.
+    if (entry.requestPath !== undefined && endpoint === undefined) continue;
     for (const f of input.diagnose(entry.text)) add(f, withEndpoint(entry.source, endpoint));
   }
   return [...byKey.values()];
