@@ -1,5 +1,6 @@
 /** Reading byte ranges of open log files. */
 import { open, stat, type FileHandle } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
 import { readWindow, type ReadWindow } from './read-window.js';
 
 /** `length` bytes from `position` (fewer if the file ends first). */
@@ -31,11 +32,12 @@ export async function unreadTailOfCopy(options: {
 }): Promise<{ bytes: Buffer; window: ReadWindow } | null> {
   const { copyPath, offset, fingerprint, maxBytes } = options;
   if (fingerprint.length === 0) return null;
-  // stat before open: opening a FIFO would block.
+  // stat before open: opening a FIFO would block; O_NONBLOCK covers a swap between the two, and
+  // the fstat below refuses anything that is not a regular file.
   if (!(await stat(copyPath).catch(() => null))?.isFile()) return null;
   let handle: FileHandle;
   try {
-    handle = await open(copyPath, 'r');
+    handle = await open(copyPath, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
   } catch {
     return null;
   }

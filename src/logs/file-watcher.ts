@@ -9,7 +9,7 @@
  *
  * Failures to read a log are warnings, never exceptions: a missing log must not stop a repair run.
  */
-import type { Stats } from 'node:fs';
+import { constants as fsConstants, type Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { groupAppLogLines, INITIAL_APP_LOG_STATE, type AppLogState } from './app-log-records.js';
 import { FINGERPRINT_BYTES, readRange, unreadTailOfCopy } from './file-range.js';
@@ -204,7 +204,9 @@ async function track(path: string, maxBytes: number, warnings: string[]): Promis
  */
 async function openFollowed(file: TrackedFile, st: Stats): Promise<void> {
   if (!st.isFile()) throw notAFile();
-  const handle = await open(file.path, 'r');
+  // O_NONBLOCK: if the path was swapped for a FIFO between stat and open, open returns at once
+  // instead of waiting for a writer, and the fstat below refuses it. No effect on regular files.
+  const handle = await open(file.path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
   try {
     const opened = await handle.stat();
     if (!opened.isFile()) throw notAFile();
