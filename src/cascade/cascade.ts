@@ -7,7 +7,7 @@
  * Failing targets are data; only a LoginFailedError or an unreachable target end the run early.
  */
 import type { EndpointConfig } from '../config/types.js';
-import { findingKey, type SourcedFinding } from '../diagnose/types.js';
+import { describeFinding, findingKey, type SourcedFinding } from '../diagnose/types.js';
 import { InterruptedError, SmokeFixError, TargetUnreachableError } from '../errors.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { Refusal, RepairAction, RepairRecord } from '../repair/types.js';
@@ -239,14 +239,14 @@ class Cascade {
     const repeated = refusals.filter((r) => this.repairedIn.has(findingKey(r.finding)));
     if (repeated.length > 0) {
       const r = repeated[0]!;
-      return `The repair of ${findingLabel(r)} in round ${this.repairedIn.get(findingKey(r.finding))} did not change the error: the app still reports it (restart the app or check its search_path). ${this.refusalSummary(refusals)}`;
+      return `The repair of ${describeFinding(r.finding)} in round ${this.repairedIn.get(findingKey(r.finding))} did not change the error: the app still reports it (restart the app or check its search_path). ${this.refusalSummary(refusals)}`;
     }
     return `No finding of this round can be repaired safely. ${this.refusalSummary(refusals)}`;
   }
 
   private refusalSummary(refusals: readonly Refusal[]): string {
     if (refusals.length === 0) return '';
-    return `Refused: ${list(refusals.map((r) => `${findingLabel(r)} (${r.reason})`))}.`;
+    return `Refused: ${list(refusals.map((r) => `${describeFinding(r.finding)} (${r.reason})`))}.`;
   }
 
   private countApplied(): number {
@@ -296,11 +296,6 @@ function findingsOf(action: RepairAction) {
 
 function firstMessageFor(endpoint: string, findings: readonly SourcedFinding[]): string | undefined {
   return findings.find((f) => f.source.endpoint === endpoint)?.finding.message;
-}
-
-function findingLabel(r: Refusal): string {
-  const f = r.finding;
-  return f.kind === 'missing-relation' ? `relation "${f.name}"` : `column "${f.table ? f.table + '.' : ''}${f.column}"`;
 }
 
 export function actionLabel(a: RepairAction): string {

@@ -6,7 +6,7 @@ import type { EndpointConfig, RepairMode } from '../config/types.js';
 import type { ColumnLocation, RelationLocation } from '../db/types.js';
 import type { Finding, FindingSource } from '../diagnose/types.js';
 import type { ProbeResult } from '../probe/types.js';
-import type { PlanItem, RepairAction, RepairRecord } from '../repair/types.js';
+import type { ApplyOutcome, PlanItem, RepairAction } from '../repair/types.js';
 import type { EmitEvent } from './events.js';
 
 /** A chunk of log text (one record) read since the previous call. */
@@ -22,7 +22,6 @@ export interface Locations {
   readonly columns: readonly ColumnLocation[];
 }
 
-export type ApplyOutcome = Omit<RepairRecord, 'action' | 'sources'>;
 
 export interface CascadeDeps {
   /** Probe these endpoints once each (transport retries inside). May throw LoginFailedError. */

@@ -1,17 +1,13 @@
 /** What of a probe is kept in the result: everything but the body, which shrinks to an excerpt. */
 import type { ProbeResult } from '../probe/types.js';
 import type { ProbeSummary } from '../result.js';
+import { textOf } from '../util/html-text.js';
 
 const EXCERPT_CHARS = 300;
 
-/** HTML tags and runs of whitespace removed, so a Django error page excerpt is readable. */
+/** Readable text of the body's start (a Django error page shown as text, not markup). */
 function readable(body: string): string {
-  return body
-    .slice(0, 64 * 1024)
-    .replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return textOf(body.slice(0, 64 * 1024));
 }
 
 export function summariseProbe(probe: ProbeResult, firstFindingMessage?: string): ProbeSummary {

@@ -6,6 +6,7 @@ import { actionLabel } from '../cascade/cascade.js';
 import type { RunEvent } from '../cascade/events.js';
 import type { RunResult } from '../result.js';
 import type { Style } from './style.js';
+import { reasonBeyondStatus } from '../probe/types.js';
 
 export type Verbosity = 'quiet' | 'normal' | 'verbose';
 
@@ -42,7 +43,8 @@ export function createProgressRenderer(options: RenderOptions): (event: RunEvent
         break;
       case 'probe': {
         const r = event.result;
-        const why = r.reason && r.reason !== String(r.status) ? '  ' + r.reason : '';
+        const reason = reasonBeyondStatus(r);
+        const why = reason ? '  ' + reason : '';
         if (!r.ok) line(`  ${style.red('✗')} ${r.endpoint}  ${r.method} ${r.path}  ${r.status ?? '---'}${why}`);
         else if (verbosity === 'verbose') line(`  ${style.green('✓')} ${r.endpoint}  ${r.method} ${r.path}  ${r.status}`);
         status(`round ${event.round} · ${event.done}/${event.total} endpoints · ${repairs} repair(s)`);

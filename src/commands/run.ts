@@ -39,8 +39,6 @@ export interface RunSettings {
   readonly mode?: RepairMode | undefined;
   /** Overrides `report.dir`. */
   readonly reportDir?: string | undefined;
-  /** Skip writing report files (tests of the core only). */
-  readonly writeReports?: boolean | undefined;
   readonly emit?: EmitEvent | undefined;
   readonly logger?: Logger | undefined;
   /** Abort (SIGINT/SIGTERM) to stop before the next round or change; a report is still written. */
@@ -50,7 +48,7 @@ export interface RunSettings {
 export interface RunOutput {
   readonly result: RunResult;
   /** Folder the reports were written to. */
-  readonly reportDir?: string | undefined;
+  readonly reportDir: string;
   /** Django migration files written (apply mode, `repair.djangoMigrations`). */
   readonly migrations: readonly string[];
 }
@@ -160,6 +158,7 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
   }
 
   const finished = new Date();
+  const secrets = secretsOf(config);
   // Masked once, here, with every secret of the config: stdout (--json), events, logs and reports
   // all read this value, and a body excerpt may echo a header or a password back.
   const result: RunResult = maskDeep<RunResult>({
@@ -174,23 +173,19 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
     finishedAt: finished.toISOString(),
     durationMs: finished.getTime() - started.getTime(),
     ...cascade,
-  }, secretsOf(config));
+  }, secrets);
   log?.info({ outcome: result.outcome, exitCode: result.exitCode, reason: result.reason }, 'run finished');
 
-  let reportDir: string | undefined;
+  const written = await writeReports(result, { dir: settings.reportDir ?? config.report.dir, secrets });
   let migrations: string[] = [];
-  if (settings.writeReports !== false) {
-    const written = await writeReports(result, { dir: settings.reportDir ?? config.report.dir, secrets: secretsOf(config) });
-    reportDir = written.dir;
-    const applied = result.rounds.flatMap((r) => r.repairs).filter((r) => r.status === 'applied');
-    if (applied.length > 0 && Object.keys(config.repair.djangoMigrations).length > 0) {
-      const out = await writeDjangoMigrations({ records: applied, apps: config.repair.djangoMigrations });
-      migrations = out.written;
-      for (const s of out.skipped) log?.warn({ object: s.object }, `no migration written: ${s.reason}`);
-    }
+  const applied = result.rounds.flatMap((r) => r.repairs).filter((r) => r.status === 'applied');
+  if (applied.length > 0 && Object.keys(config.repair.djangoMigrations).length > 0) {
+    const out = await writeDjangoMigrations({ records: applied, apps: config.repair.djangoMigrations });
+    migrations = out.written;
+    for (const s of out.skipped) log?.warn({ object: s.object }, `no migration written: ${s.reason}`);
   }
   emit({ type: 'run-end', result });
-  return { result, reportDir, migrations };
+  return { result, reportDir: written.dir, migrations };
 }
 
 function logEvent(log: Logger | undefined, event: Parameters<EmitEvent>[0]): void {

@@ -39,6 +39,13 @@ export interface SourcedFinding {
   readonly source: FindingSource;
 }
 
+/** Plain text for people: `relation "public.x"`, `column "t.x"` (reports, reasons, progress). */
+export function describeFinding(f: Finding): string {
+  if (f.kind === 'missing-relation') return `relation "${f.schema ? f.schema + '.' : ''}${f.name}"`;
+  const owner = [f.schema, f.table].filter(Boolean).join('.');
+  return `column "${owner ? owner + '.' : ''}${f.column}"`;
+}
+
 /** Stable key used to de-duplicate findings within a round. */
 export function findingKey(f: Finding): string {
   return f.kind === 'missing-relation'

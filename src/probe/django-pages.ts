@@ -3,9 +3,10 @@
  * Pure functions over HTML text. Regular expressions are enough here because we look for a few
  * known shapes, not for a DOM; entities are decoded with the `entities` package.
  */
-import { decodeHTML, decodeHTMLAttribute } from 'entities';
+import { decodeHTMLAttribute } from 'entities';
+import { HTML_COMMENT as COMMENT, textOf } from '../util/html-text.js';
 
-const COMMENT = /<!--[\s\S]*?-->/g;
+export { textOf };
 const INPUT_TAG = /<input\b((?:[^>"']|"[^"]*"|'[^']*')*)>/gi;
 const ATTRIBUTE = /([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?/g;
 
@@ -27,13 +28,6 @@ export function inputValue(html: string, name: string): string | undefined {
     if (attributes.get('name') === name) return attributes.get('value');
   }
   return undefined;
-}
-
-/** Visible text of an HTML fragment, whitespace collapsed. */
-export function textOf(html: string): string {
-  return decodeHTML(html.replace(COMMENT, ' ').replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, ' ').replace(/<[^>]*>/g, ' '))
-    .replace(/\s+/g, ' ')
-    .trim();
 }
 
 const CSRF_FAILED = 'CSRF verification failed. Request aborted.';

@@ -148,3 +148,11 @@ export interface SessionManager {
   loginPageOwner(location: string): string | undefined;
   secrets(): Promise<string[]>;
 }
+
+/**
+ * The reason when it says more than the status itself (`redirected to …`, a CSRF reason, a
+ * transport failure); undefined for a plain `500`, which every output already shows as a status.
+ */
+export function reasonBeyondStatus(probe: Pick<ProbeResult, 'reason' | 'status'>): string | undefined {
+  return probe.reason && probe.reason !== String(probe.status) ? probe.reason : undefined;
+}

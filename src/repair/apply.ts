@@ -18,7 +18,9 @@ import {
   setLocalTimeoutsSql,
   UNRESOLVED_NAMES_SQL,
 } from './sql.js';
-import type { RepairAction, Verification } from './types.js';
+import type { ApplyOutcome, RepairAction, Verification } from './types.js';
+
+export type { ApplyOutcome } from './types.js';
 import { isConnectionError } from '../db/connection-errors.js';
 import { DatabaseUnreachableError } from '../errors.js';
 
@@ -27,14 +29,6 @@ export interface ApplyOptions {
   readonly statementTimeoutMs: number;
 }
 
-export interface ApplyOutcome {
-  readonly status: 'applied' | 'failed';
-  readonly startedAt: string;
-  readonly durationMs: number;
-  readonly verification?: Verification;
-  readonly error?: string;
-  readonly warnings: string[];
-}
 
 /** What to count on each side of the DDL. Views, sequences and foreign tables have no rows of their own to count. */
 interface Measured {

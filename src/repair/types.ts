@@ -78,6 +78,16 @@ export interface Verification {
   readonly problems: readonly string[];
 }
 
+/** What applying one action returned (the cascade adds the action and where its findings were read). */
+export interface ApplyOutcome {
+  readonly status: 'applied' | 'failed';
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly verification?: Verification;
+  readonly error?: string;
+  readonly warnings: string[];
+}
+
 export interface RepairRecord {
   readonly action: RepairAction;
   /** planned: plan mode (nothing ran). applied: committed and verified. failed: rolled back. */

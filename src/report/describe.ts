@@ -3,17 +3,13 @@
  * where it was read. They return raw text; each format escapes it its own way.
  */
 import type { Finding, FindingSource, SourcedFinding } from '../diagnose/types.js';
-import { findingKey } from '../diagnose/types.js';
+import { describeFinding, findingKey } from '../diagnose/types.js';
 import type { ProbeSummary, RoundResult, RunResult } from '../result.js';
 import type { RepairRecord } from '../repair/types.js';
 
 /** `missing relation "user_profile_about_item"`, `missing column "teams_membership.left_at"`. */
 export function findingTitle(finding: Finding): string {
-  if (finding.kind === 'missing-relation') {
-    return `missing relation "${finding.schema ? finding.schema + '.' : ''}${finding.name}"`;
-  }
-  const owner = [finding.schema, finding.table].filter(Boolean).join('.');
-  return `missing column "${owner ? owner + '.' : ''}${finding.column}"`;
+  return `missing ${describeFinding(finding)}`;
 }
 
 /** `body of "public profile"`, `log file /var/log/app/django.log (after "settings")`. */

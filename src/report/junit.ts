@@ -7,6 +7,7 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import type { ProbeSummary, RoundResult, RunResult } from '../result.js';
 import { endpointNames, findingsForEndpoint, lastProbe, statusText } from './describe.js';
+import { reasonBeyondStatus } from '../probe/types.js';
 
 /**
  * XML 1.0 `Char` excludes C0 controls other than tab/LF/CR, U+FFFE/U+FFFF and lone surrogates; a
@@ -34,7 +35,8 @@ function explainingRound(result: RunResult, round: RoundResult | undefined): Rou
 function failureText(result: RunResult, probe: ProbeSummary, round: RoundResult | undefined): string {
   const where = round ? `round ${round.number}` : 'the final pass';
   const lines = [`${probe.method} ${probe.path} answered ${statusText(probe)} in ${where}.`];
-  if (probe.reason && probe.reason !== String(probe.status)) lines.push(`Reason: ${probe.reason}`);
+  const reason = reasonBeyondStatus(probe);
+  if (reason) lines.push(`Reason: ${reason}`);
   if (probe.failure) lines.push(`Transport: ${probe.failure.code} ${probe.failure.message}`);
   const explaining = explainingRound(result, round);
   const findings = explaining ? findingsForEndpoint(explaining, probe.endpoint) : [];
@@ -55,8 +57,9 @@ function testcase(result: RunResult, name: string): Record<string, unknown> {
     '@_time': seconds(probe.durationMs),
   };
   if (!probe.ok) {
+    const reason = reasonBeyondStatus(probe);
     node.failure = {
-      '@_message': attr(`${statusText(probe)}${probe.reason && probe.reason !== String(probe.status) ? `: ${probe.reason}` : ''}`),
+      '@_message': attr(`${statusText(probe)}${reason ? `: ${reason}` : ''}`),
       '@_type': attr(probe.status === null ? probe.failure?.code ?? 'no-answer' : `HTTP ${probe.status}`),
       '#text': failureText(result, probe, round),
     };

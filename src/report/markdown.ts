@@ -17,6 +17,7 @@ import {
   type RepairInRound,
 } from './describe.js';
 import { mdCode, mdFence, mdTable, mdText } from './markdown-text.js';
+import { reasonBeyondStatus } from '../probe/types.js';
 
 const OUTCOME_TITLE: Record<RunResult['outcome'], string> = {
   green: 'green, every endpoint passes',
@@ -132,7 +133,8 @@ function problem(result: RunResult): string {
   }
   const lines = failing.map((p) => {
     const errors = findingsForEndpoint(first, p.endpoint).map((f) => mdCode(f.finding.message));
-    const why = p.reason && p.reason !== String(p.status) ? `, ${mdText(p.reason)}` : '';
+    const reason = reasonBeyondStatus(p);
+    const why = reason ? `, ${mdText(reason)}` : '';
     return `- **${mdText(p.endpoint)}** ${request(p)} answered ${mdText(statusText(p))}${why}` +
       (errors.length > 0 ? `: ${errors.join('; ')}` : '');
   });
@@ -254,7 +256,8 @@ function refusals(result: RunResult): string {
 function probeRow(p: ProbeSummary, round: RoundResult | undefined): string[] {
   const cell = { inTable: true };
   const errors = round ? findingsForEndpoint(round, p.endpoint).map((f) => mdCode(f.finding.message, cell)) : [];
-  const why = !p.ok && p.reason && p.reason !== String(p.status) ? mdText(p.reason) : '';
+  const reason = p.ok ? undefined : reasonBeyondStatus(p);
+  const why = reason ? mdText(reason) : '';
   return [
     mdText(p.endpoint),
     request(p, cell),

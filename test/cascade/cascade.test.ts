@@ -78,7 +78,7 @@ function fakeDeps(world: World, events: RunEvent[] = []) {
         world.tables.set(action.relation.name, 'public');
         applied.push(action.relation.name);
       }
-      return { status: 'applied', warnings: [] };
+      return { status: 'applied', startedAt: new Date(0).toISOString(), durationMs: 1, warnings: [] };
     },
     emit: (e) => events.push(e),
     now: () => new Date(0),

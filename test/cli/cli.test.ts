@@ -2,13 +2,13 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { startSqlApp } from '../../src/demo/app.js';
 import { DEMO_EXPECTED, DEMO_MEMBER, DEMO_ROUTES, DEMO_SETUP_SQL } from '../../src/demo/fixture.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
+import { tempDir } from '../helpers/temp.js';
 
 stopSharedServerAtEnd(t);
 
@@ -25,11 +25,6 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: 
   });
 }
 
-async function tempDir(t: { teardown(fn: () => unknown): void }) {
-  const dir = await mkdtemp(join(tmpdir(), 'smoke-fix-cli-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 t.test('usage errors exit 2 and say what to do', async (t) => {
   const none = await cli([]);

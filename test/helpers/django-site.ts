@@ -11,8 +11,12 @@ import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { runWithConfig, type RunOutput } from '../../src/commands/run.js';
+import { loadConfig } from '../../src/config/load.js';
 import { quoteIdent } from '../../src/db/quote.js';
 import { freePort } from '../../src/embedded/postgres.js';
+import { withClient } from './database.js';
+import { tempDir as sharedTempDir } from './temp.js';
 
 export const PYTHON = '/usr/bin/python3';
 /** The fixture itself; tests that write into the site (migrations) work on a `copySite()`. */
@@ -157,16 +161,6 @@ function script(options: SiteOptions & { name: string; args?: readonly string[];
 }
 
 // ---------------------------------------------------------------- database set-up
-
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 function createSourceSchema(databaseUrl: string): Promise<unknown> {
   return withClient(databaseUrl, (c) => c.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(SOURCE_SCHEMA)}`));
@@ -383,6 +377,18 @@ export function caseConfig(name: string): string {
   return join(DJANGO_SITE_DIR, 'cases', name, 'config.yaml');
 }
 
+/**
+ * smoke-fix run with a case's config, through the library call the CLI makes; `env` fills the
+ * config's `${VAR}`s. Reports go to `reportDir`, or a temporary folder of the test.
+ */
+export async function runCase(
+  t: Pick<TestLike, 'teardown'>,
+  options: { name: string; env: Record<string, string>; reportDir?: string },
+): Promise<RunOutput> {
+  const config = await loadConfig(caseConfig(options.name), options.env);
+  return runWithConfig({ config, reportDir: options.reportDir ?? (await tempDir(t)) });
+}
+
 interface TestLike {
   teardown(fn: () => unknown): void;
   passing(): boolean;
@@ -399,11 +405,9 @@ export async function serveSite(t: TestLike, options: DjangoServerOptions): Prom
   return server;
 }
 
-/** A temporary folder removed in teardown (reports, log files). */
-export async function tempDir(t: Pick<TestLike, 'teardown'>, prefix = 'smoke-fix-django-'): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  return dir;
+/** A temporary folder removed in teardown (reports, log files); the shared helper, Django's prefix. */
+export function tempDir(t: Pick<TestLike, 'teardown'>, prefix = 'smoke-fix-django-'): Promise<string> {
+  return sharedTempDir(t, prefix);
 }
 
 /** Row count of each table where it lives now (`schema.table` must resolve to exactly one). */

@@ -2,8 +2,7 @@
  * Runs every folder under test/cases against a real PostgreSQL and the real bundled app, through
  * the same library call the CLI makes, and checks what a user would check afterwards.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { runWithConfig } from '../../src/commands/run.js';
@@ -12,6 +11,7 @@ import { startSqlApp, type AppRoute } from '../../src/demo/app.js';
 import type { ErrorStyle } from '../../src/demo/error-pages.js';
 import { catalogSnapshot } from '../helpers/catalog.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
+import { tempDir } from '../helpers/temp.js';
 
 stopSharedServerAtEnd(t);
 
@@ -42,8 +42,7 @@ for (const name of cases) {
     await db.exec(await read('setup.sql'));
     const running = await startSqlApp({ databaseUrl: db.url, routes: app.routes, errorStyle: app.errorStyle });
     t.teardown(() => running.close());
-    const reportDir = await mkdtemp(join(tmpdir(), 'smoke-fix-case-'));
-    t.teardown(() => rm(reportDir, { recursive: true, force: true }));
+    const reportDir = await tempDir(t, 'smoke-fix-case-');
 
     const before = await catalogSnapshot(db.url);
     const config = await loadConfig(join(dir, 'config.yaml'), { BASE_URL: running.url, DATABASE_URL: db.url });

@@ -6,11 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import { runWithConfig } from '../../src/commands/run.js';
-import { loadConfig } from '../../src/config/load.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
 import {
-  caseConfig,
   createUsers,
   djangoUnavailable,
   migrateWithDrift,
@@ -18,15 +15,28 @@ import {
   OWN_TABLES,
   reportText,
   rowCounts,
+  runCase,
   schemaOf,
   seedSite,
   serveSite,
-  tempDir,
   USERS,
 } from '../helpers/django-site.js';
 
 stopSharedServerAtEnd(t);
 const skip = await djangoUnavailable();
+
+/** The logged-in case: a member and a superuser profile, with the users' passwords from env. */
+function runLoggedIn(t: Parameters<typeof runCase>[0], input: { siteUrl: string; databaseUrl: string; alicePassword?: string }) {
+  return runCase(t, {
+    name: 'logged-in',
+    env: {
+      BASE_URL: input.siteUrl,
+      DATABASE_URL: input.databaseUrl,
+      ALICE_PASSWORD: input.alicePassword ?? USERS.alice.password,
+      ROOT_PASSWORD: USERS.root.password,
+    },
+  });
+}
 
 t.test('member and admin sessions reach their pages once the drift is repaired', { skip }, async (t) => {
   const db = await createTestDatabase(t);
@@ -36,13 +46,7 @@ t.test('member and admin sessions reach their pages once the drift is repaired',
   const rows = await seedSite({ databaseUrl: db.url });
   const site = await serveSite(t, { databaseUrl: db.url, debug: true });
 
-  const config = await loadConfig(caseConfig('logged-in'), {
-    BASE_URL: site.url,
-    DATABASE_URL: db.url,
-    ALICE_PASSWORD: USERS.alice.password,
-    ROOT_PASSWORD: USERS.root.password,
-  });
-  const { result, reportDir } = await runWithConfig({ config, reportDir: await tempDir(t) });
+  const { result, reportDir } = await runLoggedIn(t, { siteUrl: site.url, databaseUrl: db.url });
 
   t.equal(result.outcome, 'green', `outcome (${result.reason})`);
   t.equal(result.exitCode, 0, 'exit code 0');
@@ -70,13 +74,7 @@ t.test('a refused password is an environment error naming the profile, and nothi
   const site = await serveSite(t, { databaseUrl: db.url, debug: true });
   const wrong = `not-${USERS.alice.password}`;
 
-  const config = await loadConfig(caseConfig('logged-in'), {
-    BASE_URL: site.url,
-    DATABASE_URL: db.url,
-    ALICE_PASSWORD: wrong,
-    ROOT_PASSWORD: USERS.root.password,
-  });
-  const { result, reportDir } = await runWithConfig({ config, reportDir: await tempDir(t) });
+  const { result, reportDir } = await runLoggedIn(t, { siteUrl: site.url, databaseUrl: db.url, alicePassword: wrong });
 
   t.equal(result.outcome, 'environment-error', `outcome (${result.reason})`);
   t.equal(result.exitCode, 3, 'exit code 3');
@@ -95,13 +93,7 @@ t.test('a login page broken by the drift (auth_user, django_session) is repaired
   await moveTablesToSourceSchema({ databaseUrl: db.url, tables: ['auth_user', 'django_session'] });
   const site = await serveSite(t, { databaseUrl: db.url, debug: true });
 
-  const config = await loadConfig(caseConfig('logged-in'), {
-    BASE_URL: site.url,
-    DATABASE_URL: db.url,
-    ALICE_PASSWORD: USERS.alice.password,
-    ROOT_PASSWORD: USERS.root.password,
-  });
-  const { result, reportDir } = await runWithConfig({ config, reportDir: await tempDir(t) });
+  const { result, reportDir } = await runLoggedIn(t, { siteUrl: site.url, databaseUrl: db.url });
 
   t.equal(result.outcome, 'green', `outcome (${result.reason})`);
   t.equal(result.exitCode, 0, 'exit code 0');

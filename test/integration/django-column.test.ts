@@ -6,19 +6,16 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import { runWithConfig } from '../../src/commands/run.js';
-import { loadConfig } from '../../src/config/load.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
 import {
-  caseConfig,
   createUsers,
   djangoUnavailable,
   get,
   migrateWithColumnDrift,
   rowCounts,
+  runCase,
   schemasOf,
   serveSite,
-  tempDir,
   USERS,
 } from '../helpers/django-site.js';
 
@@ -44,8 +41,7 @@ t.test('left_at only in the stale copy: added to public.teams_membership, every 
   const site = await serveSite(t, { databaseUrl: db.url, debug: true });
   t.equal((await get(`${site.url}/teams/`)).status, 500, '/teams/ fails before the run');
 
-  const config = await loadConfig(caseConfig('missing-column'), { BASE_URL: site.url, DATABASE_URL: db.url });
-  const { result, reportDir } = await runWithConfig({ config, reportDir: await tempDir(t) });
+  const { result, reportDir } = await runCase(t, { name: 'missing-column', env: { BASE_URL: site.url, DATABASE_URL: db.url } });
 
   t.equal(result.outcome, 'green', `outcome (${result.reason})`);
   t.equal(result.exitCode, 0, 'exit code 0');

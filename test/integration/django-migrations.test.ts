@@ -6,11 +6,8 @@
  */
 import { basename, dirname } from 'node:path';
 import t from 'tap';
-import { runWithConfig } from '../../src/commands/run.js';
-import { loadConfig } from '../../src/config/load.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
 import {
-  caseConfig,
   copySite,
   createUsers,
   djangoUnavailable,
@@ -18,10 +15,10 @@ import {
   migrateWithDrift,
   OWN_TABLES,
   rowCounts,
+  runCase,
   schemaOf,
   seedSite,
   serveSite,
-  tempDir,
   USERS,
 } from '../helpers/django-site.js';
 
@@ -44,8 +41,7 @@ t.test('the written repair migrations are accepted by Django and repair another 
   const rows = await driftedDatabase(db.url);
   const server = await serveSite(t, { databaseUrl: db.url, debug: true, siteDir: site.dir });
 
-  const config = await loadConfig(caseConfig('django-migrations'), { BASE_URL: server.url, DATABASE_URL: db.url, SITE_DIR: site.dir });
-  const { result, migrations } = await runWithConfig({ config, reportDir: await tempDir(t) });
+  const { result, migrations } = await runCase(t, { name: 'django-migrations', env: { BASE_URL: server.url, DATABASE_URL: db.url, SITE_DIR: site.dir } });
   t.equal(result.outcome, 'green', `outcome (${result.reason})`);
   t.equal(result.exitCode, 0, 'exit code 0');
 

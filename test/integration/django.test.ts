@@ -6,11 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import { runWithConfig } from '../../src/commands/run.js';
-import { loadConfig } from '../../src/config/load.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
 import {
-  caseConfig,
   createUsers,
   djangoUnavailable,
   get,
@@ -18,6 +15,7 @@ import {
   OWN_TABLES,
   reportText,
   rowCounts,
+  runCase,
   schemaOf,
   seedSite,
   serveSite,
@@ -42,8 +40,7 @@ t.test('anonymous pages: the cascade moves every own-app table back to public', 
   const site = await serveSite(t, { databaseUrl: db.url, debug: true });
   const reports = await tempDir(t);
 
-  const config = await loadConfig(caseConfig('anonymous'), { BASE_URL: site.url, DATABASE_URL: db.url });
-  const { result, reportDir } = await runWithConfig({ config, reportDir: reports });
+  const { result, reportDir } = await runCase(t, { name: 'anonymous', env: { BASE_URL: site.url, DATABASE_URL: db.url }, reportDir: reports });
 
   t.equal(result.outcome, 'green', `outcome (${result.reason})`);
   t.equal(result.exitCode, 0, 'exit code 0');
@@ -78,8 +75,7 @@ t.test('DEBUG=False: the errors are read from Django\'s log file alone', { skip 
   t.notMatch(before.body, /user_profile/, 'the page itself names no table (only "Server Error (500)")');
   const reports = await tempDir(t);
 
-  const config = await loadConfig(caseConfig('log-only'), { BASE_URL: site.url, DATABASE_URL: db.url, DJANGO_LOG_FILE: logFile });
-  const { result, reportDir } = await runWithConfig({ config, reportDir: reports });
+  const { result, reportDir } = await runCase(t, { name: 'log-only', env: { BASE_URL: site.url, DATABASE_URL: db.url, DJANGO_LOG_FILE: logFile }, reportDir: reports });
 
   t.equal(result.outcome, 'green', `outcome (${result.reason})`);
   t.equal(result.exitCode, 0, 'exit code 0');

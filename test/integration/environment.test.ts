@@ -1,6 +1,5 @@
 /** Exit 3: the environment, not the app, is the problem — and the message says which part. */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { runWithConfig } from '../../src/commands/run.js';
@@ -12,12 +11,12 @@ import { DEMO_ROUTES, DEMO_SETUP_SQL } from '../../src/demo/fixture.js';
 import { freePort } from '../../src/embedded/postgres.js';
 import { catalogSnapshot } from '../helpers/catalog.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
+import { tempDir } from '../helpers/temp.js';
 
 stopSharedServerAtEnd(t);
 
 async function configFor(t: { teardown(fn: () => unknown): void }, vars: { baseUrl: string; databaseUrl: string }, extra = '') {
-  const dir = await mkdtemp(join(tmpdir(), 'smoke-fix-env-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'smoke-fix-env-');
   const file = join(dir, 'config.yaml');
   await writeFile(
     file,

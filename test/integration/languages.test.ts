@@ -4,8 +4,7 @@
  * `lc_messages`, so the bundled app's 500s carry the server's translated text; smoke-fix must
  * read it from HTML, JSON and plain text and repair everything.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import t from 'tap';
@@ -14,6 +13,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { startSqlApp, type AppRoute } from '../../src/demo/app.js';
 import { withClient } from '../helpers/database.js';
 import { startSystemPostgres, systemPostgresUnavailable } from '../helpers/system-postgres.js';
+import { tempDir } from '../helpers/temp.js';
 
 const FIXTURE = join(process.cwd(), 'test', 'fixtures', 'languages');
 
@@ -62,8 +62,7 @@ for (const { locale, language, phrase } of LANGUAGES) {
     const members = await get(`${app.url}/members/`);
     t.ok(members.body.includes(phrase) && members.body.includes('nickname'), `the column error is in ${language}: ${members.body.split('\n')[1]}`);
 
-    const reportDir = await mkdtemp(join(tmpdir(), 'smoke-fix-lang-'));
-    t.teardown(() => rm(reportDir, { recursive: true, force: true }));
+    const reportDir = await tempDir(t, 'smoke-fix-lang-');
     const config = await loadConfig(join(FIXTURE, 'config.yaml'), { BASE_URL: app.url, DATABASE_URL: server.url });
     const { result, reportDir: written } = await runWithConfig({ config, reportDir });
 

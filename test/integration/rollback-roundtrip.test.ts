@@ -3,8 +3,6 @@
  * was before the run; repair.sql run after it redoes the repair exactly.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
@@ -15,6 +13,7 @@ import { demoConfigEnv, startDemoApp } from '../../src/demo/demo-app.js';
 import { DEMO_SETUP_SQL } from '../../src/demo/fixture.js';
 import { catalogSnapshot } from '../helpers/catalog.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
+import { tempDir } from '../helpers/temp.js';
 
 stopSharedServerAtEnd(t);
 const run = promisify(execFile);
@@ -33,8 +32,7 @@ t.test('rollback.sql undoes a real run exactly; repair.sql redoes it exactly', {
   await db.exec(DEMO_SETUP_SQL);
   const app = await startDemoApp(db.url);
   t.teardown(() => app.close());
-  const reportDir = await mkdtemp(join(tmpdir(), 'smoke-fix-roundtrip-'));
-  t.teardown(() => rm(reportDir, { recursive: true, force: true }));
+  const reportDir = await tempDir(t, 'smoke-fix-roundtrip-');
 
   const before = await catalogSnapshot(db.url);
   const config = await loadConfig(DEMO_CONFIG, demoConfigEnv({ baseUrl: app.url, databaseUrl: db.url, reportDir }));

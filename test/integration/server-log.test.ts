@@ -5,8 +5,7 @@
  * role may not read the log, the run ends stuck with one plain warning saying why, and no crash.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { runWithConfig } from '../../src/commands/run.js';
@@ -14,6 +13,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { startSqlApp, type AppRoute } from '../../src/demo/app.js';
 import { catalogSnapshot } from '../helpers/catalog.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { tempDir } from '../helpers/temp.js';
 
 interface Teardown {
   teardown(fn: () => unknown): void;
@@ -48,8 +48,7 @@ const ROUTES: AppRoute[] = [
 ];
 
 async function writeConfig(t: Teardown, vars: { baseUrl: string; databaseUrl: string }) {
-  const dir = await mkdtemp(join(tmpdir(), 'smoke-fix-serverlog-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'smoke-fix-serverlog-');
   const file = join(dir, 'config.yaml');
   await writeFile(
     file,

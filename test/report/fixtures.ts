@@ -358,3 +358,14 @@ export const planRun: RunResult = {
   exitCode: 1,
   warnings: [],
 };
+
+/** The database was unreachable before anything was probed (exit 3). */
+export const environmentErrorRun: RunResult = {
+  ...greenRun,
+  rounds: [],
+  final: [],
+  outcome: 'environment-error',
+  errorCode: 'DB_UNREACHABLE',
+  exitCode: 3,
+  reason: 'database 127.0.0.1:5432 unreachable after 3 attempts',
+};

@@ -2,7 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import t from 'tap';
 import { renderJunit, xmlSafe } from '../../src/report/junit.js';
 import type { RunResult } from '../../src/result.js';
-import { greenRun, HOSTILE_NAME, relationFinding, stuckRun } from './fixtures.js';
+import { environmentErrorRun, greenRun, HOSTILE_NAME, relationFinding, stuckRun } from './fixtures.js';
 
 interface Case {
   '@_name': string;
@@ -84,16 +84,7 @@ t.test('characters XML 1.0 forbids are stripped; the file stays well-formed', as
 });
 
 t.test('an environment error is a red <error> testcase even with no endpoint probed', async (t) => {
-  const result: RunResult = {
-    ...greenRun,
-    rounds: [],
-    final: [],
-    outcome: 'environment-error',
-    errorCode: 'DB_UNREACHABLE',
-    exitCode: 3,
-    reason: 'database 127.0.0.1:5432 unreachable after 3 attempts',
-  };
-  const { suite, cases } = parse(renderJunit(result));
+  const { suite, cases } = parse(renderJunit(environmentErrorRun));
   t.equal(cases.length, 1);
   t.equal(cases[0]!.error?.['@_type'], 'DB_UNREACHABLE');
   t.equal(suite['@_errors'], '1');

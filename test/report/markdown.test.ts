@@ -2,7 +2,7 @@ import t from 'tap';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { mdCode, mdFence, mdText } from '../../src/report/markdown-text.js';
 import type { RunResult } from '../../src/result.js';
-import { greenRun, HOSTILE_NAME, moveAction, planRun, stuckRun } from './fixtures.js';
+import { environmentErrorRun, greenRun, HOSTILE_NAME, moveAction, planRun, stuckRun } from './fixtures.js';
 
 /**
  * What a CommonMark renderer would treat as markup: the text outside fenced blocks and code spans
@@ -99,15 +99,7 @@ t.test('the suggested commands quote a config path with spaces for the shell', a
 });
 
 t.test('environment error: says the run did not finish, never "nothing left"', async (t) => {
-  const md = renderMarkdown({
-    ...greenRun,
-    rounds: [],
-    final: [],
-    outcome: 'environment-error',
-    errorCode: 'DB_UNREACHABLE',
-    exitCode: 3,
-    reason: 'database 127.0.0.1:5432 unreachable after 3 attempts',
-  });
+  const md = renderMarkdown(environmentErrorRun);
   t.match(md, /^# smoke-fix report: could not run to the end/);
   t.match(md, '**environment-error** (exit 3, DB\\_UNREACHABLE)');
   t.match(md, '## Repairs\n\nNone: no round ran.');

@@ -1,17 +1,11 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import t from 'tap';
 import { renderJson } from '../../src/report/json.js';
 import { runFolderName, writeReports } from '../../src/report/write.js';
 import type { RunResult } from '../../src/result.js';
 import { greenRun, stuckRun } from './fixtures.js';
-
-async function tempDir(t: { teardown(fn: () => unknown): void }): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'smoke-fix-reports-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from '../helpers/temp.js';
 
 t.test('report.json is the RunResult with a schema version', async (t) => {
   const parsed = JSON.parse(renderJson(greenRun));
