@@ -18,7 +18,18 @@ const files =
         .map((f) => join('dist/test', f))
         .sort();
 const args = ['tap', '--output-file', tapOut, ...files];
-const child = spawn('npx', args, { stdio: 'inherit' });
+const startedAt = Date.now();
+
+// One PostgreSQL for the whole run: each test file still gets databases of its own
+// (test/helpers/database.ts), but starting a server per file cost about 90 s of a suite run.
+// A server named by SMOKE_FIX_TEST_DATABASE_URL is used as it is.
+let server;
+if (!process.env.SMOKE_FIX_TEST_DATABASE_URL) {
+  const { startEmbeddedPostgres } = await import('../dist/src/embedded/postgres.js');
+  server = await startEmbeddedPostgres({ settings: { max_connections: '300' } });
+}
+const env = { ...process.env, SMOKE_FIX_TEST_DATABASE_URL: process.env.SMOKE_FIX_TEST_DATABASE_URL ?? server.url };
+const child = spawn('npx', args, { stdio: 'inherit', env });
 
 /** Each `not ok` line with the indented YAML block that follows it, as TAP nests them. */
 function failures(text) {
@@ -41,7 +52,8 @@ function failures(text) {
   return out;
 }
 
-child.on('exit', (code) => {
+child.on('exit', async (code) => {
+  await server?.stop();
   let passed = 0;
   let failed = 0;
   let skipped = 0;
@@ -66,7 +78,10 @@ child.on('exit', (code) => {
     console.log(`\nFailures (${found.length} TAP points, innermost last):\n`);
     for (const f of found) console.log(f + '\n');
   }
+  console.log(`suite wall time: ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
   // Skips are counted so that a suite skipped on some machine (no Django, no locales) is visible.
-  console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
+  // The leading newline puts the closing line on a line of its own even after the runner's last
+  // terminal escape (tap ends with ESC[?25h and no newline).
+  console.log(`\n${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
   process.exit(code ?? 1);
 });
