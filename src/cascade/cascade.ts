@@ -211,9 +211,17 @@ class Cascade {
 
   /** Every place the findings this action answers were read (an action may answer several). */
   private sourcesOf(action: RepairAction, collected: readonly CollectedFinding[]) {
+    let byKey = this.collectedIndex.get(collected);
+    if (!byKey) {
+      byKey = new Map(collected.map((c) => [c.key, c]));
+      this.collectedIndex.set(collected, byKey);
+    }
     const keys = new Set(findingsOf(action).map(findingKey));
-    return collected.filter((c) => keys.has(c.key)).flatMap((c) => c.sources);
+    return [...keys].flatMap((k) => byKey.get(k)?.sources ?? []);
   }
+
+  /** One index per round's collected findings (an action per finding must not scan them all). */
+  private readonly collectedIndex = new WeakMap<readonly CollectedFinding[], Map<string, CollectedFinding>>();
 
   private record(
     round: number,
@@ -223,7 +231,8 @@ class Cascade {
     repairs: readonly RepairRecord[],
     refusals: readonly Refusal[],
   ): void {
-    const summaries = probes.map((p) => summariseProbe(p, firstMessageFor(p.endpoint, findings)));
+    const firstMessage = firstMessages(findings);
+    const summaries = probes.map((p) => summariseProbe(p, firstMessage.get(p.endpoint)));
     this.rounds.push({
       number: round,
       startedAt: started.toISOString(),
@@ -294,8 +303,14 @@ function findingsOf(action: RepairAction) {
   return action.findings ?? [action.finding];
 }
 
-function firstMessageFor(endpoint: string, findings: readonly SourcedFinding[]): string | undefined {
-  return findings.find((f) => f.source.endpoint === endpoint)?.finding.message;
+/** Endpoint → the first finding message read for it, in one pass (not a scan per endpoint). */
+function firstMessages(findings: readonly SourcedFinding[]): Map<string, string> {
+  const first = new Map<string, string>();
+  for (const f of findings) {
+    const endpoint = f.source.endpoint;
+    if (endpoint !== undefined && !first.has(endpoint)) first.set(endpoint, f.finding.message);
+  }
+  return first;
 }
 
 export function actionLabel(a: RepairAction): string {

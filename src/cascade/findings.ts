@@ -40,14 +40,16 @@ function withEndpoint(source: FindingSource, endpoint: string | undefined): Find
  */
 export function collectFindings(input: CollectInput): CollectedFinding[] {
   const byKey = new Map<string, CollectedFinding>();
+  // "finding key + source" pairs already recorded: a set, not a scan of the sources per finding.
+  const seenSources = new Set<string>();
   const add = (finding: Finding, source: FindingSource) => {
     const key = findingKey(finding);
+    const pair = `${key}\u0000${JSON.stringify(source)}`;
+    if (seenSources.has(pair)) return;
+    seenSources.add(pair);
     const seen = byKey.get(key);
-    if (!seen) {
-      byKey.set(key, { key, finding, sources: [source] });
-    } else if (!seen.sources.some((s) => JSON.stringify(s) === JSON.stringify(source))) {
-      seen.sources.push(source);
-    }
+    if (!seen) byKey.set(key, { key, finding, sources: [source] });
+    else seen.sources.push(source);
   };
   for (const probe of input.failing) {
     for (const f of input.diagnose(probe.body, probe.contentType)) add(f, { type: 'body', endpoint: probe.endpoint });

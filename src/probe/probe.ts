@@ -18,6 +18,12 @@ export interface ProbeInput {
   readonly onResult?: (result: ProbeResult) => void;
   /** Requests in flight at once; default `client.concurrency` (`http.concurrency`). */
   readonly concurrency?: number;
+  /**
+   * Whose bodies the results keep: `failing` (the default: the cascade only diagnoses failing
+   * pages, and 10,000 passing pages of 1 MiB would be 10 GB) or `all` (a caller that reads what a
+   * passing page says, e.g. that it greets the logged-in user).
+   */
+  readonly keepBodies?: 'failing' | 'all';
 }
 
 const ANONYMOUS: Authorized = { kind: 'ready', headers: {}, generation: 0 };
@@ -117,7 +123,7 @@ async function finish(args: {
     startedAt: args.startedAt,
     durationMs: exchange.durationMs,
     attempts: exchange.attempts,
-    body: maskSecrets(body, secrets),
+    body: ok && input.keepBodies !== 'all' ? '' : maskSecrets(body, secrets),
     bodyTruncated: response?.bodyTruncated ?? false,
     contentType: response?.contentType,
     failure: exchange.failure,
