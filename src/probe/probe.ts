@@ -5,7 +5,7 @@
  * cookie values) are masked out of bodies, reasons and locations in case the app echoes them.
  */
 import type { EndpointConfig } from '../config/types.js';
-import { maskSecrets } from '../util/redact.js';
+import { createMasker, type Masker } from '../util/secret-masker.js';
 import { mapWithConcurrency } from './concurrency.js';
 import { describeOutcome, isRedirect } from './outcome.js';
 import type { Authorized, Exchange, HttpClient, LoginBlocked, ProbeResult, SessionManager } from './types.js';
@@ -18,6 +18,8 @@ export interface ProbeInput {
   readonly onResult?: (result: ProbeResult) => void;
   /** Requests in flight at once; default `client.concurrency` (`http.concurrency`). */
   readonly concurrency?: number;
+  /** The run's masker; it learns the sessions' secrets (cookies received) as they appear. */
+  readonly masker?: Masker | undefined;
 }
 
 const ANONYMOUS: Authorized = { kind: 'ready', headers: {}, generation: 0 };
@@ -102,8 +104,9 @@ async function finish(args: {
   // stands in for it.
   const ok = args.blocked ? false : outcome.ok;
   const reason = args.blocked ? args.blocked.reason : outcome.reason;
-  const secrets = await input.sessions.secrets();
-  const mask = (text: string | undefined) => (text === undefined ? undefined : maskSecrets(text, secrets));
+  const masker = input.masker ?? createMasker();
+  masker.add(await input.sessions.secrets());
+  const mask = (text: string | undefined) => (text === undefined ? undefined : masker.mask(text));
   return {
     endpoint: endpoint.name,
     method: endpoint.method,
@@ -116,10 +119,10 @@ async function finish(args: {
     location: mask(location),
     startedAt: args.startedAt,
     durationMs: exchange.durationMs,
-    attempts: exchange.attempts,
-    body: maskSecrets(body, secrets),
+    attempts: masker.maskDeep(exchange.attempts),
+    body: masker.mask(body),
     bodyTruncated: response?.bodyTruncated ?? false,
     contentType: response?.contentType,
-    failure: exchange.failure,
+    failure: masker.maskDeep(exchange.failure),
   };
 }
