@@ -65,7 +65,9 @@ const headers = (description: string): MapSpec => ({
   values: { kind: 'string', description: 'Header value.' },
   // Every header value is treated as a secret: a custom header (`X-Tenant-Key`, `X-Signature`)
   // carries a credential as often as `Authorization` does, and no list of names can know them all.
-  secretKeys: /^/,
+  // Only standard headers whose values are public by definition are not: masking `text/html` or
+  // `smoke-fix` everywhere would blank the report without protecting anything.
+  secretKeys: /^(?!(accept|accept-encoding|accept-language|user-agent|content-type|cache-control|pragma|origin|referer|x-requested-with|connection)$)/i,
 });
 
 export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
