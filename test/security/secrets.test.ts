@@ -226,6 +226,7 @@ t.test('no sentinel, in any encoding, in any byte smoke-fix writes', async (t) =
     for (const [key, enc, text] of spellings) if (o.text.includes(text)) hits.push(`${key} (${enc}) in ${o.name}`);
   }
   t.same(hits, [], 'no sentinel in any encoding anywhere');
+  // In the TAP stream (`npx tap --reporter=tap dist/test/security/secrets.test.js`); README quotes it.
   t.comment(
     `secrets test: ${Object.keys(S).length} sentinels × ${spellings.length / Object.keys(S).length | 0}+ encodings (${spellings.length} spellings) × ${bytes} bytes in ${outputs.length} outputs: ${hits.length} hits`,
   );
