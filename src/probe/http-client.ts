@@ -92,6 +92,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         body: request.body,
         signal: controller.signal,
       });
+      const lengths = asList(res.headers['content-length']).flatMap((v) => v.split(',')).map((v) => v.trim());
+      if (new Set(lengths).size > 1) {
+        // RFC 9112 §6.3: conflicting lengths make the framing unknowable; nothing read is trusted.
+        res.body.destroy();
+        throw new TransportError('BAD_HTTP', `the answer is not usable HTTP: conflicting Content-Length headers (${lengths.join(', ')})`, 0);
+      }
       const { bytes, truncated } = await readCapped(decodedBody(res.body, firstHeader(res.headers['content-encoding'])), http.maxBodyBytes);
       const contentType = firstHeader(res.headers['content-type']);
       if (request.cookieJar) {
@@ -112,7 +118,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       };
     } catch (err) {
       const durationMs = Math.round(performance.now() - started);
-      if (err instanceof TransportError && err.code === 'ABORTED') throw new TransportError(err.code, err.message, durationMs);
+      if (err instanceof TransportError && err.durationMs === 0) throw new TransportError(err.code, err.message, durationMs);
       const transport = toTransportError(err, durationMs);
       throw transport ?? err;
     } finally {
