@@ -49,6 +49,9 @@ export function spellingsOf(secret: string): string[] {
   out.add(encodeURI(secret));
   out.add(secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;'));
   out.add(secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;'));
+  // The secret encoded on its own (with its padding), then inside a longer base64 text.
+  out.add(Buffer.from(secret, 'utf8').toString('base64'));
+  out.add(Buffer.from(secret, 'utf8').toString('base64url'));
   for (const core of base64Cores(Buffer.from(secret, 'utf8'))) {
     out.add(core);
     out.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
