@@ -83,7 +83,7 @@ const BAD_HTTP_CODES: Readonly<Record<string, string>> = {
 };
 
 /** Codes a retry cannot cure: the answer or the certificate would be the same. */
-export const PERMANENT_CODES: ReadonlySet<string> = new Set(['BAD_HTTP', 'TLS', 'BAD_REQUEST', 'ABORTED']);
+export const PERMANENT_CODES: ReadonlySet<string> = new Set(['BAD_HTTP', 'TLS', 'BAD_REQUEST', 'ABORTED', 'HTTP_ERROR']);
 
 function permanentFailure(err: unknown, durationMs: number): TransportError | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
@@ -118,7 +118,14 @@ export function toTransportError(err: unknown, durationMs: number): TransportErr
   const permanent = permanentFailure(err, durationMs);
   if (permanent) return permanent;
   const code = codeOf(err);
-  if (!code) return undefined;
+  if (!code) {
+    // Any other refusal by the HTTP client is still about this one exchange, not a bug of the run.
+    const undici = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+    if (typeof undici === 'string' && undici.startsWith('UND_ERR_')) {
+      return new TransportError('HTTP_ERROR', `${err instanceof Error ? err.message : undici} (${undici})`, durationMs, { cause: err });
+    }
+    return undefined;
+  }
   const message = err instanceof Error && err.message ? err.message : code;
   return new TransportError(code, message, durationMs, { cause: err });
 }
