@@ -196,6 +196,8 @@ class Cascade {
       done += 1;
       this.deps.emit({ type: 'probe', round, result, done, total: endpoints.length });
     });
+    // A signal aborts the requests in flight: their failures are the interrupt, not the target's.
+    this.stopIfInterrupted(round);
     if (results.length > 0 && results.every((r) => r.status === null)) {
       const first = results[0]!;
       throw new TargetUnreachableError(

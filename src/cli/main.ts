@@ -17,6 +17,11 @@ import { VERSION } from '../version.js';
 import { HELP } from './help.js';
 import { createProgressRenderer, renderSummary, type Verbosity } from './render.js';
 import { colorWanted, createStyle } from './style.js';
+import { terminalSafe, terminalSafeDeep } from './terminal-safe.js';
+import { createMasker, type Masker } from '../util/secret-masker.js';
+
+/** The run's masker once the config is read: error messages on the way out go through it too. */
+let masker: Masker = createMasker();
 
 const OPTIONS = {
   plan: { type: 'boolean' },
@@ -89,11 +94,13 @@ async function main(argv: readonly string[]): Promise<number> {
   const style = createStyle(colorWanted(process.stderr, process.env));
   const live = Boolean(process.stderr.isTTY) && !process.env.CI;
   const level = verbosity(flags);
-  const render = createProgressRenderer({ write: (s) => process.stderr.write(s), live, style, verbosity: level });
+  const progress = createProgressRenderer({ write: (s) => process.stderr.write(s), live, style, verbosity: level });
+  // Events arrive masked (run.ts); names and excerpts from the target are made terminal-safe here.
+  const render: typeof progress = (event) => progress(terminalSafeDeep(event));
   const finish = (out: RunOutput) => {
     if (flags.json) process.stdout.write(JSON.stringify({ ...out.result, reportDir: out.reportDir, migrations: out.migrations }, null, 2) + '\n');
-    else process.stdout.write(renderSummary(out.result, out.reportDir, createStyle(colorWanted(process.stdout, process.env))));
-    for (const m of out.migrations) process.stderr.write(`migration written: ${m}\n`);
+    else process.stdout.write(renderSummary(terminalSafeDeep(out.result), out.reportDir, createStyle(colorWanted(process.stdout, process.env))));
+    for (const m of out.migrations) process.stderr.write(`migration written: ${terminalSafe(m)}\n`);
     return out.result.exitCode;
   };
 
@@ -107,14 +114,15 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'run': {
       if (flags.plan && flags.apply) throw new UsageError('--plan and --apply contradict each other; pick one.');
       const config = await loadConfig(configArg(command, positionals));
+      masker = createMasker(secretsOf(config));
       const reportDir = flags['report-dir'] ?? config.report.dir;
       const logger = createLogger({
         destination: flags['log-file'] ?? join(reportDir, 'smoke-fix.log'),
         level: level === 'verbose' ? 'debug' : 'info',
-        secrets: secretsOf(config),
+        masker,
       });
       const mode = flags.plan ? 'plan' : flags.apply ? 'apply' : undefined;
-      return finish(await runWithConfig({ config, mode, reportDir, emit: render, logger, signal: stopOnSignals() }));
+      return finish(await runWithConfig({ config, mode, reportDir, emit: render, logger, signal: stopOnSignals(), masker }));
     }
   }
   return 2;
@@ -126,10 +134,11 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof SmokeFixError) {
-      process.stderr.write(`smoke-fix: ${error.message}\n`);
+      process.stderr.write(`smoke-fix: ${terminalSafe(masker.mask(error.message), { keepNewlines: true })}\n`);
       process.exit(error.exitCode);
     }
-    process.stderr.write(`smoke-fix: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`smoke-fix: internal error: ${terminalSafe(masker.mask(text), { keepNewlines: true })}\n`);
     process.exit(1);
   },
 );

@@ -30,6 +30,8 @@ export const DEFAULTS = {
     maxBodyBytes: 1048576,
     retries: 3,
     headers: {} as Readonly<Record<string, string>>,
+    retryWindowMs: 5000,
+    insecure: false,
   },
   repair: {
     mode: 'plan' as RepairMode,

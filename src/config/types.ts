@@ -75,6 +75,12 @@ export interface HttpConfig {
   readonly retries: number;
   /** Headers sent with every request. */
   readonly headers: Readonly<Record<string, string>>;
+  /** Transport failures are retried for at least this long (an app restarting). Default 5000. */
+  readonly retryWindowMs: number;
+  /** Absolute path of a PEM file of CA certificates trusted for https (besides the system's). */
+  readonly caFile?: string | undefined;
+  /** Accept any TLS certificate (tests only). Default false; warned about on stderr and in report.md. */
+  readonly insecure: boolean;
 }
 
 export interface RepairConfig {

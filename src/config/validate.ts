@@ -134,7 +134,14 @@ function checkString(node: Node, spec: StringSpec, path: KeyPath, ctx: Ctx): Val
     ctx.problems.atNode(node, path, wrong);
     return INVALID;
   }
-  return spec.isPath ? resolvePath(ctx.baseDir, text) : text;
+  if (!spec.isPath) return text;
+  const resolved = resolvePath(ctx.baseDir, text);
+  const fileProblem = spec.checkFile?.(resolved);
+  if (fileProblem !== undefined) {
+    ctx.problems.atNode(node, path, fileProblem);
+    return INVALID;
+  }
+  return resolved;
 }
 
 /** A number; the text of a string (`${VAR}` filled, since the environment only holds strings); INVALID once reported. */

@@ -3,11 +3,13 @@
  * `http.concurrency` connections), no redirect following, a deadline over headers AND body, and
  * bounded body reads. Cookies are only sent when the caller passes a jar: undici keeps none.
  */
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
 import { Pool } from 'undici';
 import type { HttpConfig } from '../config/types.js';
-import { decodeText, readCapped } from './body.js';
+import { ACCEPT_ENCODING, decodeText, decodedBody, readCapped } from './body.js';
 import { sendWithRetries, type RetryPolicy } from './retry.js';
-import { RequestTimeoutError, toTransportError } from './transport.js';
+import { RequestTimeoutError, toTransportError, TransportError } from './transport.js';
 import type { HttpClient, HttpRequest, HttpResponse } from './types.js';
 
 export interface HttpClientOptions {
@@ -15,6 +17,8 @@ export interface HttpClientOptions {
   readonly http: HttpConfig;
   /** First back-off wait before a retry, ms (doubles each time). Default 100. */
   readonly retryMinTimeoutMs?: number;
+  /** The run's stop signal (SIGTERM): requests in flight are aborted at once when it fires. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 const USER_AGENT = 'smoke-fix';
@@ -46,16 +50,27 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const pool = new Pool(base.origin, {
     connections: http.concurrency,
     pipelining: 1,
-    connect: { timeout: http.timeoutMs },
+    connect: {
+      timeout: http.timeoutMs,
+      // Read here, checked at config load (a missing or non-PEM file is a config error there).
+      // `ca` replaces Node's CA list: keep the public CAs and add the configured ones.
+      ...(http.caFile ? { ca: [...rootCertificates, readFileSync(http.caFile, 'utf8')] } : {}),
+      ...(http.insecure ? { rejectUnauthorized: false } : {}),
+    },
     headersTimeout: http.timeoutMs,
     bodyTimeout: http.timeoutMs,
   });
-  const retry: RetryPolicy = { retries: http.retries, minTimeoutMs: options.retryMinTimeoutMs ?? 100 };
+  const retry: RetryPolicy = {
+    retries: http.retries,
+    minTimeoutMs: options.retryMinTimeoutMs ?? 100,
+    retryWindowMs: http.retryWindowMs,
+    signal: options.signal,
+  };
 
   async function send(request: HttpRequest): Promise<HttpResponse> {
     const path = prefix + request.path;
     const url = base.origin + path;
-    const headers = mergeHeaders({ 'user-agent': USER_AGENT }, http.headers, request.headers);
+    const headers = mergeHeaders({ 'user-agent': USER_AGENT, 'accept-encoding': ACCEPT_ENCODING }, http.headers, request.headers);
     if (request.cookieJar) {
       const cookie = await request.cookieJar.getCookieString(url);
       if (cookie) headers.cookie = cookie;
@@ -66,6 +81,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     // every chunk, so a slow trickle of body would never hit them.
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new RequestTimeoutError(http.timeoutMs)), http.timeoutMs);
+    const stop = () => controller.abort(new TransportError('ABORTED', `stopped (${String(options.signal?.reason)}) before a complete answer`, 0));
+    if (options.signal?.aborted) stop();
+    options.signal?.addEventListener('abort', stop, { once: true });
     try {
       const res = await pool.request({
         path,
@@ -74,7 +92,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         body: request.body,
         signal: controller.signal,
       });
-      const { bytes, truncated } = await readCapped(res.body, http.maxBodyBytes);
+      const lengths = asList(res.headers['content-length']).flatMap((v) => v.split(',')).map((v) => v.trim());
+      if (new Set(lengths).size > 1) {
+        // RFC 9112 §6.3: conflicting lengths make the framing unknowable; nothing read is trusted.
+        res.body.destroy();
+        throw new TransportError('BAD_HTTP', `the answer is not usable HTTP: conflicting Content-Length headers (${lengths.join(', ')})`, 0);
+      }
+      const { bytes, truncated } = await readCapped(decodedBody(res.body, firstHeader(res.headers['content-encoding'])), http.maxBodyBytes);
       const contentType = firstHeader(res.headers['content-type']);
       if (request.cookieJar) {
         for (const setCookie of asList(res.headers['set-cookie'])) {
@@ -93,10 +117,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         durationMs: Math.round(performance.now() - started),
       };
     } catch (err) {
-      const transport = toTransportError(err, Math.round(performance.now() - started));
+      const durationMs = Math.round(performance.now() - started);
+      if (err instanceof TransportError && err.durationMs === 0) throw new TransportError(err.code, err.message, durationMs);
+      const transport = toTransportError(err, durationMs);
       throw transport ?? err;
     } finally {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', stop);
     }
   }
 

@@ -5,7 +5,7 @@
  * cookie values) are masked out of bodies, reasons and locations in case the app echoes them.
  */
 import type { EndpointConfig } from '../config/types.js';
-import { maskSecrets } from '../util/redact.js';
+import { createMasker, type Masker } from '../util/secret-masker.js';
 import { mapWithConcurrency } from './concurrency.js';
 import { describeOutcome, isRedirect } from './outcome.js';
 import type { Authorized, Exchange, HttpClient, LoginBlocked, ProbeResult, SessionManager } from './types.js';
@@ -24,6 +24,8 @@ export interface ProbeInput {
    * passing page says, e.g. that it greets the logged-in user).
    */
   readonly keepBodies?: 'failing' | 'all';
+  /** The run's masker; it learns the sessions' secrets (cookies received) as they appear. */
+  readonly masker?: Masker | undefined;
 }
 
 const ANONYMOUS: Authorized = { kind: 'ready', headers: {}, generation: 0 };
@@ -108,8 +110,9 @@ async function finish(args: {
   // stands in for it.
   const ok = args.blocked ? false : outcome.ok;
   const reason = args.blocked ? args.blocked.reason : outcome.reason;
-  const secrets = await input.sessions.secrets();
-  const mask = (text: string | undefined) => (text === undefined ? undefined : maskSecrets(text, secrets));
+  const masker = input.masker ?? createMasker();
+  masker.add(await input.sessions.secrets());
+  const mask = (text: string | undefined) => (text === undefined ? undefined : masker.mask(text));
   return {
     endpoint: endpoint.name,
     method: endpoint.method,
@@ -122,10 +125,10 @@ async function finish(args: {
     location: mask(location),
     startedAt: args.startedAt,
     durationMs: exchange.durationMs,
-    attempts: exchange.attempts,
-    body: ok && input.keepBodies !== 'all' ? '' : maskSecrets(body, secrets),
+    attempts: masker.maskDeep(exchange.attempts),
+    body: ok && input.keepBodies !== 'all' ? '' : masker.mask(body),
     bodyTruncated: response?.bodyTruncated ?? false,
     contentType: response?.contentType,
-    failure: exchange.failure,
+    failure: masker.maskDeep(exchange.failure),
   };
 }

@@ -46,14 +46,21 @@ t.test('config/example.yaml names every variable it needs', async (t) => {
 
 t.test('secretsOf finds every secret value, in the forms a log could show', async (t) => {
   const config = await loadConfig(EXAMPLE, exampleEnv);
-  t.same(secretsOf(config).sort(), ['db-pa%40ss', 'db-pa@ss', 'alice-pw', 'root-pw', 'api-token', 'partner-pw', 'service-key'].sort());
+  t.same(
+    secretsOf(config).sort(),
+    ['db-pa%40ss', 'db-pa@ss', 'alice-pw', 'alice:alice-pw', 'root-pw', 'root:root-pw', 'api-token', 'partner-pw', 'partner:partner-pw', 'service-key'].sort(),
+  );
 
   const file = writeConfig(
     t,
     MINIMAL + '  - { path: /a, headers: { Cookie: sessionid=abc123, Accept: text/html } }\nhttp:\n  headers: { Authorization: Basic dXNlcjpwdw==, User-Agent: smoke-fix }\n',
     'headers.yaml',
   );
-  t.same(secretsOf(await loadConfig(file, {})).sort(), ['Basic dXNlcjpwdw==', 'sessionid=abc123'], 'credential headers, not the others; no password in the URL');
+  t.same(
+    secretsOf(await loadConfig(file, {})).sort(),
+    ['Basic dXNlcjpwdw==', 'dXNlcjpwdw==', 'sessionid=abc123'].sort(),
+    'every header value but public standard ones (Accept, User-Agent), and the credential inside it; no password in the URL',
+  );
 });
 
 t.test('config/smoke-fix.schema.json is the one the key table generates', async (t) => {
