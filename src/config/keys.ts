@@ -4,6 +4,7 @@
  * add a key here and all three know it.
  */
 import { DEFAULTS } from './defaults.js';
+import { fleetFields } from './fleet-keys.js';
 import type { Field, IntegerSpec, ListSpec, MapSpec, ObjectSpec, StringSpec } from './spec.js';
 
 const nonEmpty = (v: string): string | undefined => (v.trim() === '' ? 'must not be empty' : undefined);
@@ -271,5 +272,6 @@ export const CONFIG_SPEC: ObjectSpec = {
         },
       },
     },
+    ...fleetFields(() => CONFIG_SPEC),
   },
 };
