@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import t from 'tap';
 import { loadConfig } from '../../src/config/load.js';
+import { TargetsQueryError } from '../../src/fleet/errors.js';
 import type { FleetResult } from '../../src/fleet/result.js';
 import { runFleet } from '../../src/fleet/run.js';
 import { stopSharedServerAtEnd } from '../helpers/database.js';
@@ -37,15 +38,18 @@ async function configFile(dir: string, text: string): Promise<string> {
   return file;
 }
 
+// One world for the file (creating databases is the slow part); each test puts the drift back.
+const world = await createTenantWorld(t, { tenants: 36, databases: 4 });
+
 const junitSuites = (xml: string): { '@_name': string; '@_failures': string; '@_errors': string }[] => {
   const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: (name) => name === 'testsuite' }).parse(xml);
   return doc.testsuites.testsuite;
 };
 
 t.test('40 targets (36 tenant schemas, 4 databases) are repaired with one summary', async (t) => {
-  const world = await createTenantWorld(t, { tenants: 36, databases: 4 });
+  await world.drift();
   const dir = await tempDir(t, 'smoke-fix-fleet-');
-  const config = await loadConfig(await configFile(dir, worldConfig(world, join(dir, 'reports'), 'fleet: { concurrency: 8 }')), {});
+  const config = await loadConfig(await configFile(dir, worldConfig(world, join(dir, 'reports'), { extra: 'fleet: { concurrency: 8 }' })), {});
   const { result, dir: summary } = await runFleet({ config });
 
   t.equal(result.exitCode, 0, 'exit 0: every target green');
@@ -73,10 +77,10 @@ t.test('40 targets (36 tenant schemas, 4 databases) are repaired with one summar
 });
 
 t.test('the same fleet as 4 shard processes covers each target exactly once; fleet-report merges them', async (t) => {
-  const world = await createTenantWorld(t, { tenants: 36, databases: 4 });
+  await world.drift();
   const dir = await tempDir(t, 'smoke-fix-shards-');
   const reports = join(dir, 'reports');
-  const file = await configFile(dir, worldConfig(world, reports, 'fleet: { concurrency: 4 }'));
+  const file = await configFile(dir, worldConfig(world, reports, { extra: 'fleet: { concurrency: 4 }' }));
 
   const shards = await Promise.all([1, 2, 3, 4].map((i) => cli(['run', file, '--shard', `${i}/4`, '--json'])));
   const seen = new Map<string, number>();
@@ -110,3 +114,85 @@ async function shardDirs(reports: string): Promise<string[]> {
   const { readdir } = await import('node:fs/promises');
   return (await readdir(join(reports, '_fleet'))).filter((n) => n.includes('-shard-')).sort().map((n) => join(reports, '_fleet', n));
 }
+
+/** A target whose table is nowhere (stuck, exit 1), before three tenants; `extra` sets `fleet`. */
+async function smallFleet(t: { teardown(fn: () => unknown): void }, extra: string, more: string[] = []) {
+  await world.drift();
+  const dir = await tempDir(t, 'smoke-fix-fleet-');
+  const broken = `  - { name: broken, http: { headers: { Host: tenant-zz.example.test } }, database: { targetSchema: tenant_zz, sourceSchemas: [tenant_zz_old] } }`;
+  const text = worldConfig(world, join(dir, 'reports'), { where: "schema_name in ('tenant_01', 'tenant_02', 'tenant_03')", targets: [broken, ...more], extra });
+  return loadConfig(await configFile(dir, text), {});
+}
+
+t.test('a canary that does not end green stops the rest, which change nothing and say why', async (t) => {
+  const { result, dir } = await runFleet({ config: await smallFleet(t, 'fleet: { canary: 1, concurrency: 4 }') });
+  t.equal(result.exitCode, 1, 'exit 1');
+  const broken = result.targets.find((x) => x.name === 'broken')!;
+  t.equal(broken.outcome, 'stuck', 'the canary ran and got stuck');
+  const rest = result.targets.filter((x) => x.name !== 'broken');
+  t.same(rest.map((x) => [x.name, x.outcome, x.exitCode]), [['tenant_01', 'not-run', 1], ['tenant_02', 'not-run', 1], ['tenant_03', 'not-run', 1]]);
+  for (const x of rest) t.match(x.reason, /canary target `broken` did not end green/);
+  const schemas = await world.itemSchemas();
+  t.same(['tenant_01', 'tenant_02', 'tenant_03'].map((s) => schemas.get(s)), ['tenant_01_old', 'tenant_02_old', 'tenant_03_old'], 'nothing moved');
+  t.match(await readFile(join(dir, 'report.md'), 'utf8'), /\*\*tenant\\_01\*\* \(not-run, exit 1\): not run: the canary/);
+});
+
+t.test('a failing target does not stop the others; the exit code is the worst target’s', async (t) => {
+  const { result } = await runFleet({ config: await smallFleet(t, 'fleet: { concurrency: 2 }') });
+  t.same(result.targets.map((x) => [x.name, x.exitCode]), [['broken', 1], ['tenant_01', 0], ['tenant_02', 0], ['tenant_03', 0]]);
+  t.equal(result.exitCode, 1, 'worst is 1');
+  const schemas = await world.itemSchemas();
+  t.same(['tenant_01', 'tenant_02', 'tenant_03'].map((s) => schemas.get(s)), ['tenant_01', 'tenant_02', 'tenant_03'], 'the others were repaired');
+
+  // A database that cannot be reached is an environment error: 3 beats 1 and 0.
+  const down = `  - { name: down, database: { url: "postgres://nobody:pw@127.0.0.1:1/none", connectRetries: 1 } }`;
+  const worst = await runFleet({ config: await smallFleet(t, 'fleet: { concurrency: 2 }', [down]) });
+  t.same(worst.result.targets.map((x) => [x.name, x.exitCode]), [['broken', 1], ['down', 3], ['tenant_01', 0], ['tenant_02', 0], ['tenant_03', 0]]);
+  t.equal(worst.result.exitCode, 3, 'worst is 3');
+});
+
+t.test('stopAfterFailures: N stops starting targets after N failures', async (t) => {
+  const { result } = await runFleet({ config: await smallFleet(t, 'fleet: { concurrency: 1, stopAfterFailures: 1 }') });
+  t.same(result.targets.map((x) => [x.name, x.outcome]), [['broken', 'stuck'], ['tenant_01', 'not-run'], ['tenant_02', 'not-run'], ['tenant_03', 'not-run']]);
+  t.match(result.targets[1]!.reason, /stopAfterFailures is 1/);
+});
+
+t.test('targetsFrom rows are data: a bad row is reported, not run; the others run', async (t) => {
+  await world.drift();
+  const dir = await tempDir(t, 'smoke-fix-rows-');
+  const rows = [
+    `('tenant_01', 'tenant-01.example.test', 'tenant_01_old')`,
+    `('pg_catalog', 'tenant-02.example.test', 'tenant_02_old')`,
+    `(NULL, 'tenant-03.example.test', 'tenant_03_old')`,
+    `('tenant_04', 'tenant-04.example.test', 'tenant_04')`,
+    `('tenant_01', 'tenant-01.example.test', 'tenant_01_old')`,
+  ];
+  const query = `select * from (values ${rows.join(', ')}) v(schema_name, domain_url, drift_schema)`;
+  const config = await loadConfig(await configFile(dir, worldConfig(world, join(dir, 'reports'), { query, targets: [] })), {});
+  const { result } = await runFleet({ config });
+  t.same(result.targets.map((x) => [x.name, x.outcome]), [['tenant_01', 'green'], ['pg_catalog', 'invalid'], ['(row 3)', 'invalid'], ['tenant_04', 'invalid'], ['tenant_01', 'invalid']]);
+  t.match(result.targets[1]!.reason, /targetsFrom row 2: database.targetSchema: `pg_catalog` is a PostgreSQL system schema/);
+  t.match(result.targets[2]!.reason, /no name: the `schema_name` column is NULL/);
+  t.match(result.targets[3]!.reason, /`tenant_04` is the target schema; a schema cannot be both the target and a source/);
+  t.match(result.targets[4]!.reason, /duplicate target name `tenant_01` \(targetsFrom row 5, also targetsFrom row 1\)/);
+  t.equal(result.exitCode, 1);
+  const schemas = await world.itemSchemas();
+  t.same([schemas.get('tenant_01'), schemas.get('tenant_02'), schemas.get('tenant_04')], ['tenant_01', 'tenant_02_old', 'tenant_04_old'], 'only the valid row was repaired');
+});
+
+t.test('targetsFrom: a column `as` names that the query lacks, or a query that writes, is a config error (exit 2)', async (t) => {
+  const dir = await tempDir(t, 'smoke-fix-rows-');
+  const missing = await loadConfig(await configFile(dir, worldConfig(world, dir, { as: '{ targetSchema: schema }', targets: [] })), {});
+  const error = (await runFleet({ config: missing }).then(() => undefined, (e: unknown) => e)) as TargetsQueryError;
+  t.ok(error instanceof TargetsQueryError);
+  t.equal(error.exitCode, 2);
+  t.match(error.message, /targetsFrom.as.targetSchema names the column `schema`, which targetsFrom.query does not return \(it returns: `schema_name`, `domain_url`, `drift_schema`\)/);
+
+  const writes = await loadConfig(
+    await configFile(dir, worldConfig(world, dir, { query: `insert into public.customers_client values ('x', 'x', 'x') returning *`, targets: [] })),
+    {},
+  );
+  const refused = (await runFleet({ config: writes }).then(() => undefined, (e: unknown) => e)) as TargetsQueryError;
+  t.match(refused.message, /read-only transaction.*SQLSTATE 25006/);
+  t.same(await world.main.query(`select 1 from public.customers_client where schema_name = 'x'`), [], 'nothing was written');
+});
