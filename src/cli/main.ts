@@ -9,7 +9,7 @@ import { runDemo } from '../commands/demo.js';
 import { runWithConfig, type RunOutput } from '../commands/run.js';
 import { scanCommand } from '../commands/scan.js';
 import { fleetReport } from '../commands/fleet-report.js';
-import { isFleet, runFleet } from '../fleet/run.js';
+import { isFleet, runFleet, type FleetOutput } from '../fleet/run.js';
 import { shardFromArgs } from '../fleet/shard.js';
 import { fleetProgressLine, fleetSummaryText } from './fleet-render.js';
 import { validateCommand } from '../commands/validate.js';
@@ -103,7 +103,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return out.result.exitCode;
   };
 
-  const finishFleet = (out: { result: import('../fleet/result.js').FleetResult; dir: string }) => {
+  const finishFleet = (out: FleetOutput) => {
     if (flags.json) process.stdout.write(JSON.stringify({ ...out.result, summaryDir: out.dir }, null, 2) + '\n');
     else process.stdout.write(fleetSummaryText(out.result, out.dir));
     return out.result.exitCode;
@@ -114,8 +114,11 @@ async function main(argv: readonly string[]): Promise<number> {
       return finishFleet(await fleetReport({ dirs: positionals, reportDir: flags['report-dir'] }));
     case 'validate':
       return validateCommand({ file: configArg(command, positionals), json: Boolean(flags.json) });
-    case 'scan':
+    case 'scan': {
+      const scanned = await loadConfig(configArg(command, positionals)).catch(() => undefined);
+      if (scanned && isFleet(scanned)) throw new UsageError("'smoke-fix scan' reads one database; this config names a fleet (targets/targetsFrom): scan a config of one target.");
       return scanCommand({ file: configArg(command, positionals), json: Boolean(flags.json) });
+    }
     case 'demo':
       return finish(await runDemo({ reportDir: flags['report-dir'], emit: render, logFile: flags['log-file'], signal: stopOnSignals() }));
     case 'run': {
