@@ -72,15 +72,18 @@ t.test('40 targets (36 tenant schemas, 4 databases) are repaired with one summar
   const suites = junitSuites(await readFile(join(summary, 'junit.xml'), 'utf8'));
   t.equal(suites.length, 40, 'junit.xml has a testsuite per target');
   t.same(suites.map((s) => s['@_name']).sort(), result.targets.map((x) => x.name).sort());
-  const json = JSON.parse(await readFile(join(summary, 'fleet.json'), 'utf8')) as FleetResult;
-  t.equal(json.targets.length, 40);
+  const jsonText = await readFile(join(summary, 'fleet.json'), 'utf8');
+  t.equal((JSON.parse(jsonText) as FleetResult).targets.length, 40);
+  const password = new URL(world.main.url).password;
+  t.ok(password.length > 0 && ![md, jsonText].some((text) => text.includes(password)), 'no database password in the summary');
+  t.match(jsonText, /postgres:\*\*\*@/, 'database URLs are shown redacted');
 });
 
 t.test('the same fleet as 4 shard processes covers each target exactly once; fleet-report merges them', async (t) => {
   await world.drift();
   const dir = await tempDir(t, 'smoke-fix-shards-');
   const reports = join(dir, 'reports');
-  const file = await configFile(dir, worldConfig(world, reports, { extra: 'fleet: { concurrency: 4 }' }));
+  const file = await configFile(dir, worldConfig(world, reports, { extra: 'fleet: { concurrency: 8 }' }));
 
   const shards = await Promise.all([1, 2, 3, 4].map((i) => cli(['run', file, '--shard', `${i}/4`, '--json'])));
   const seen = new Map<string, number>();
