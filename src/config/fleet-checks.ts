@@ -57,7 +57,6 @@ export function checkFleet(value: Plain, options: FleetCheckOptions): void {
     firstByName.set(name, i);
     const merged = mergeTarget(value, target);
     for (const key of missingRequired(merged)) {
-      if (key === 'targets' || key === 'targetsFrom') continue;
       problems.atOffset(at(formatPath(['targets', i])), ['targets', i], `target \`${name}\` has no \`${key}\`: set it in the target or at the top level`);
     }
     // The target's own keys point at their lines; inherited ones at the top level's.
