@@ -8,6 +8,10 @@ import { parseArgs } from 'node:util';
 import { runDemo } from '../commands/demo.js';
 import { runWithConfig, type RunOutput } from '../commands/run.js';
 import { scanCommand } from '../commands/scan.js';
+import { fleetReport } from '../commands/fleet-report.js';
+import { isFleet, runFleet, type FleetOutput } from '../fleet/run.js';
+import { shardFromArgs } from '../fleet/shard.js';
+import { fleetProgressLine, fleetSummaryText } from './fleet-render.js';
 import { validateCommand } from '../commands/validate.js';
 import { loadConfig } from '../config/load.js';
 import { secretsOf } from '../config/secrets.js';
@@ -31,6 +35,8 @@ const OPTIONS = {
   verbose: { type: 'boolean' },
   'report-dir': { type: 'string' },
   'log-file': { type: 'string' },
+  shard: { type: 'string' },
+  shards: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -85,7 +91,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write((HELP[topic ?? 'main'] ?? HELP.main) + '\n');
     return command || flags.help ? 0 : 2;
   }
-  if (!(command in HELP) || command === 'main') throw new UsageError(`unknown command '${command}'. Commands: run, scan, validate, demo.`);
+  if (!(command in HELP) || command === 'main') throw new UsageError(`unknown command '${command}'. Commands: run, scan, validate, demo, fleet-report.`);
   if (flags.help) {
     process.stdout.write(HELP[command] + '\n');
     return 0;
@@ -104,11 +110,22 @@ async function main(argv: readonly string[]): Promise<number> {
     return out.result.exitCode;
   };
 
+  const finishFleet = (out: FleetOutput) => {
+    if (flags.json) process.stdout.write(JSON.stringify({ ...out.result, summaryDir: out.dir }, null, 2) + '\n');
+    else process.stdout.write(fleetSummaryText(out.result, out.dir));
+    return out.result.exitCode;
+  };
+
   switch (command) {
+    case 'fleet-report':
+      return finishFleet(await fleetReport({ dirs: positionals, reportDir: flags['report-dir'] }));
     case 'validate':
       return validateCommand({ file: configArg(command, positionals), json: Boolean(flags.json) });
-    case 'scan':
+    case 'scan': {
+      const scanned = await loadConfig(configArg(command, positionals)).catch(() => undefined);
+      if (scanned && isFleet(scanned)) throw new UsageError("'smoke-fix scan' reads one database; this config names a fleet (targets/targetsFrom): scan a config of one target.");
       return scanCommand({ file: configArg(command, positionals), json: Boolean(flags.json) });
+    }
     case 'demo':
       return finish(await runDemo({ reportDir: flags['report-dir'], emit: render, logFile: flags['log-file'], signal: stopOnSignals() }));
     case 'run': {
@@ -122,6 +139,15 @@ async function main(argv: readonly string[]): Promise<number> {
         masker,
       });
       const mode = flags.plan ? 'plan' : flags.apply ? 'apply' : undefined;
+      const shard = shardFromArgs(flags, process.env);
+      if (isFleet(config)) {
+        const out = await runFleet({
+          config, mode, reportDir, shard, logger, signal: stopOnSignals(),
+          onTarget: (t) => level !== 'quiet' && process.stderr.write(terminalSafe(masker.mask(fleetProgressLine(t)), { keepNewlines: true })),
+        });
+        return finishFleet(out);
+      }
+      if (shard) throw new UsageError('--shard/--shards split the targets of a fleet; this config names one target (add `targets` or `targetsFrom`).');
       return finish(await runWithConfig({ config, mode, reportDir, emit: render, logger, signal: stopOnSignals(), masker }));
     }
   }

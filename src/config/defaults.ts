@@ -42,4 +42,9 @@ export const DEFAULTS = {
   report: {
     dir: 'reports',
   },
+  fleet: {
+    concurrency: 4,
+    canary: 0,
+    stopAfterFailures: 0,
+  },
 } as const;

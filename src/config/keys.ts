@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { DEFAULTS } from './defaults.js';
+import { fleetFields } from './fleet-keys.js';
 import type { Field, IntegerSpec, ListSpec, MapSpec, ObjectSpec, StringSpec } from './spec.js';
 
 const nonEmpty = (v: string): string | undefined => (v.trim() === '' ? 'must not be empty' : undefined);
@@ -308,5 +309,6 @@ export const CONFIG_SPEC: ObjectSpec = {
         },
       },
     },
+    ...fleetFields(() => CONFIG_SPEC),
   },
 };
