@@ -9,15 +9,20 @@ import { decodeText, readCapped } from './body.js';
 import { sendWithRetries, type RetryPolicy } from './retry.js';
 import { RequestTimeoutError, toTransportError } from './transport.js';
 import type { HttpClient, HttpRequest, HttpResponse } from './types.js';
+import { REQUEST_ID_HEADER, RequestLedger } from './request-ledger.js';
+import { VERSION } from '../version.js';
 
 export interface HttpClientOptions {
   readonly baseUrl: string;
   readonly http: HttpConfig;
   /** First back-off wait before a retry, ms (doubles each time). Default 100. */
   readonly retryMinTimeoutMs?: number;
+  /** Where every request sent is recorded with its id; a fresh one (new run id) when absent. */
+  readonly ledger?: RequestLedger;
 }
 
-const USER_AGENT = 'smoke-fix';
+/** Names the tool in access logs, so a person (and the evidence rules) can tell its requests apart. */
+const USER_AGENT = `smoke-fix/${VERSION}`;
 
 /** Lower-cases header names so later sources override earlier ones whatever their spelling. */
 export function mergeHeaders(...sources: ReadonlyArray<Readonly<Record<string, string>> | undefined>): Record<string, string> {
@@ -50,12 +55,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     headersTimeout: http.timeoutMs,
     bodyTimeout: http.timeoutMs,
   });
+  const ledger = options.ledger ?? new RequestLedger();
   const retry: RetryPolicy = { retries: http.retries, minTimeoutMs: options.retryMinTimeoutMs ?? 100 };
 
   async function send(request: HttpRequest): Promise<HttpResponse> {
     const path = prefix + request.path;
     const url = base.origin + path;
-    const headers = mergeHeaders({ 'user-agent': USER_AGENT }, http.headers, request.headers);
+    const sent = ledger.begin(request.method, request.path, request.purpose);
+    // The id is set last: no configured header may replace the identity evidence is tied to.
+    const headers = mergeHeaders({ 'user-agent': USER_AGENT }, http.headers, request.headers, { [REQUEST_ID_HEADER]: sent.id });
     if (request.cookieJar) {
       const cookie = await request.cookieJar.getCookieString(url);
       if (cookie) headers.cookie = cookie;
@@ -91,11 +99,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         contentType,
         location: firstHeader(res.headers.location),
         durationMs: Math.round(performance.now() - started),
+        requestId: sent.id,
       };
     } catch (err) {
       const transport = toTransportError(err, Math.round(performance.now() - started));
+      if (transport) transport.requestId = sent.id;
       throw transport ?? err;
     } finally {
+      ledger.end(sent);
       clearTimeout(timer);
     }
   }
@@ -103,6 +114,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   return {
     baseUrl: options.baseUrl,
     concurrency: http.concurrency,
+    ledger,
     send,
     sendWithRetries: (request) => sendWithRetries({ send, request, policy: retry }),
     close: () => pool.close(),

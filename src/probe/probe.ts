@@ -8,6 +8,7 @@ import type { EndpointConfig } from '../config/types.js';
 import { maskSecrets } from '../util/redact.js';
 import { mapWithConcurrency } from './concurrency.js';
 import { describeOutcome, isRedirect } from './outcome.js';
+import { summariseRequests } from './request-ledger.js';
 import type { Authorized, Exchange, HttpClient, LoginBlocked, ProbeResult, SessionManager } from './types.js';
 
 export interface ProbeInput {
@@ -51,6 +52,7 @@ async function probeOne(endpoint: EndpointConfig, input: ProbeInput): Promise<Pr
       headers: { ...endpoint.headers, ...auth.headers },
       body: endpoint.body,
       cookieJar: auth.cookieJar,
+      purpose: { kind: 'endpoint', endpoint: endpoint.name },
     });
 
   const auth = session ? await session.authorize({ method: endpoint.method }) : ANONYMOUS;
@@ -102,6 +104,7 @@ async function finish(args: {
   // stands in for it.
   const ok = args.blocked ? false : outcome.ok;
   const reason = args.blocked ? args.blocked.reason : outcome.reason;
+  const requests = summariseRequests(input.client.ledger, exchange.attempts.map((a) => a.requestId));
   const secrets = await input.sessions.secrets();
   const mask = (text: string | undefined) => (text === undefined ? undefined : maskSecrets(text, secrets));
   return {
@@ -115,7 +118,9 @@ async function finish(args: {
     reason: mask(reason),
     location: mask(location),
     startedAt: args.startedAt,
+    endedAt: requests.at(-1)?.endedAt,
     durationMs: exchange.durationMs,
+    requests,
     attempts: exchange.attempts,
     body: maskSecrets(body, secrets),
     bodyTruncated: response?.bodyTruncated ?? false,
