@@ -32,6 +32,8 @@ import { writeReports } from '../report/write.js';
 import type { RunResult } from '../result.js';
 import { maskDeep, redactUrl } from '../util/redact.js';
 import { VERSION } from '../version.js';
+import { RequestLedger } from '../probe/request-ledger.js';
+import { tieEntries, type Tie, type TieContext } from '../evidence/tie.js';
 
 export interface RunSettings {
   readonly config: ResolvedConfig;
@@ -53,11 +55,12 @@ export interface RunOutput {
   readonly migrations: readonly string[];
 }
 
-function toLogText(entry: LogEntry): LogText {
+function toLogText(entry: LogEntry, tie: Tie): LogText {
   return {
     source: entry.source === 'server-log' ? { type: 'server-log' } : { type: 'log', file: entry.file },
     text: entry.text,
     requestPath: entry.requestPath,
+    ...(tie.tied ? { request: tie.request } : { ignored: tie.reason }),
   };
 }
 
@@ -66,15 +69,26 @@ const SERVER_LOG_SETTLE_MS = 200;
 const SERVER_LOG_MAX_POLLS = 10;
 
 /** Readers of the app's log files and PostgreSQL's own log, started before the first probe. */
-async function startLogReaders(config: ResolvedConfig, db: Database) {
+async function startLogReaders(config: ResolvedConfig, db: Database, ledger: RequestLedger) {
   const files = config.logs.length > 0 ? await LogFileWatcher.start(config.logs) : undefined;
-  const server = config.database.serverLog ? await ServerLogReader.start(db.pool) : undefined;
+  const server = config.database.serverLog ? await ServerLogReader.start(db.pool, { appRole: config.database.appRole }) : undefined;
+  const database = server ? { name: server.databaseName, role: config.database.appRole } : undefined;
+  // Each read's records are tied to the requests smoke-fix made (src/evidence/tie.ts).
+  const taggedFiles = new Set<string>();
+  let readFromMs = Date.now();
   const read = async () => {
+    const readToMs = Date.now();
+    const ctx: TieContext = { ledger, readFromMs, readToMs, taggedFiles, database };
+    readFromMs = readToMs;
+    const tied = (got: readonly LogEntry[]) => {
+      const ties = tieEntries(got, ctx);
+      return got.map((e, i) => toLogText(e, ties[i]!));
+    };
     const entries: LogText[] = [];
     const warnings: string[] = [];
     if (files) {
       const got = await files.readNew();
-      entries.push(...got.entries.map(toLogText));
+      entries.push(...tied(got.entries));
       warnings.push(...got.warnings);
     }
     if (server) {
@@ -83,7 +97,7 @@ async function startLogReaders(config: ResolvedConfig, db: Database) {
       for (let poll = 0; poll < SERVER_LOG_MAX_POLLS; poll++) {
         const got = await server.readNew();
         warnings.push(...got.warnings);
-        entries.push(...got.entries.map(toLogText));
+        entries.push(...tied(got.entries));
         if (got.entries.length > 0 || server.unavailableReason !== null) break;
         await new Promise((r) => setTimeout(r, SERVER_LOG_SETTLE_MS));
       }
@@ -104,14 +118,15 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
 
   let db: Database | undefined;
   let lock: RunLock | undefined;
-  const client = createHttpClient({ baseUrl: config.baseUrl, http: config.http });
+  const ledger = new RequestLedger();
+  const client = createHttpClient({ baseUrl: config.baseUrl, http: config.http, ledger });
   let cascade: CascadeResult;
   let logReaders: Awaited<ReturnType<typeof startLogReaders>> | undefined;
   try {
     db = await openDatabase(config.database);
     // Plan mode changes nothing, so it may run beside a repairing run; apply mode may not.
     if (mode === 'apply') lock = await acquireRunLock(db.pool, { targetSchema: config.database.targetSchema });
-    logReaders = await startLogReaders(config, db);
+    logReaders = await startLogReaders(config, db, ledger);
     const readLogs = () => logReaders!.read().catch((error: unknown) => rethrowAsUnreachable(error, 'reading the logs'));
     const sessions = createSessionManager({ auth: config.auth, client });
     const pool = db.pool;
