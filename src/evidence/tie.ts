@@ -20,6 +20,7 @@ import { logLineTime } from './log-time.js';
 
 export type IgnoreReason =
   | 'no-request-id'
+  | 'other-request-id'
   | 'names-no-request'
   | 'path-not-requested'
   | 'visitor-request'
@@ -31,6 +32,7 @@ export type IgnoreReason =
 /** Why, in words, for reports. One place. */
 export const IGNORE_REASONS: Readonly<Record<IgnoreReason, string>> = {
   'no-request-id': "the log records request ids, and this record carries none of this run's",
+  'other-request-id': "it carries a smoke-fix request id of another run (or one a client made up)",
   'names-no-request': 'it names no request smoke-fix made (no request id, no request path)',
   'path-not-requested': 'its request path is not one smoke-fix requested',
   'visitor-request': "its request line is another client's (other query string or User-Agent)",
@@ -57,6 +59,8 @@ export interface TieContext {
 
 /** Log timestamps often have whole seconds, and the app's clock is the same machine's: 1 s of slack. */
 export const WINDOW_SLACK_MS = 1000;
+
+const FOREIGN_ID = /(?<![\w-])sf-[0-9a-z]+-\d+(?![\w-])/;
 
 const ignore = (reason: IgnoreReason): Tie => ({ tied: false, reason });
 
@@ -95,6 +99,8 @@ export function tieAppRecord(entry: LogEntry, ctx: TieContext): Tie {
   const line = firstLine(entry.text);
   const byId = ctx.ledger.idsIn(line);
   if (byId.length > 0) return { tied: true, request: byId[0] };
+  // Another run's id (a concurrent cron run, a replayed request): that request is not ours.
+  if (FOREIGN_ID.test(line)) return ignore('other-request-id');
   if (ctx.taggedFiles.has(entry.file)) return ignore('no-request-id');
   const target = entry.requestPath;
   if (target === undefined) return ignore('names-no-request');
