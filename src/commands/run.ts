@@ -93,12 +93,14 @@ async function startLogReaders(config: ResolvedConfig, db: Database, ledger: Req
     }
     if (server) {
       // Poll briefly: the failing requests of this round have been answered, but their lines may
-      // not have reached the server's log file yet. Stop at the first non-empty read.
+      // not have reached the server's log file yet. Stop at the first read with a record of ours.
       for (let poll = 0; poll < SERVER_LOG_MAX_POLLS; poll++) {
         const got = await server.readNew();
         warnings.push(...got.warnings);
-        entries.push(...tied(got.entries));
-        if (got.entries.length > 0 || server.unavailableReason !== null) break;
+        const texts = tied(got.entries);
+        entries.push(...texts);
+        // Other databases' records do not end the wait: ours may still be on its way.
+        if (texts.some((x) => x.ignored === undefined) || server.unavailableReason !== null) break;
         await new Promise((r) => setTimeout(r, SERVER_LOG_SETTLE_MS));
       }
     }
