@@ -13,6 +13,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import t from 'tap';
+import { renderSummary } from '../../src/cli/render.js';
+import { createStyle } from '../../src/cli/style.js';
 import { runWithConfig } from '../../src/commands/run.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
@@ -135,5 +137,6 @@ for (const tagged of [false, true]) {
     t.match(md, tagged ? 'no-request-id' : 'visitor-request');
     const json = JSON.parse(await readFile(join(reportDir, 'report.json'), 'utf8')) as { ignoredEvidence?: unknown[] };
     t.equal(json.ignoredEvidence?.length, tagged ? 1 : 4, 'report.json carries it too');
+    t.match(renderSummary(result, reportDir, createStyle(false)), `ignored evidence: ${tagged ? 6 : 5} log record(s)`, 'the terminal summary says so');
   });
 }
