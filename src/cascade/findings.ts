@@ -69,9 +69,9 @@ export function collectFindings(input: CollectInput): CollectedFinding[] {
       continue;
     }
     const endpoint = attribute(entry, input.endpoints);
-    // A record about a request we did not make is not ours to act on: anyone can request
-    // `/relation "x" does not exist` and have it logged. Records that name no path at all (a
-    // traceback without its request line, PostgreSQL's own log) are still read.
+    // Tied, but to no one request (a server-log record while several requests were in flight), or
+    // from a caller that does not tie (unit tests of the loop): the endpoint its path names, if
+    // any. The run itself ties every record first (commands/run.ts → evidence/tie.ts).
     if (entry.requestPath !== undefined && endpoint === undefined) continue;
     for (const f of input.diagnose(entry.text)) add(f, withEndpoint(entry.source, endpoint));
   }
