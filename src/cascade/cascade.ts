@@ -15,10 +15,11 @@ import type { ProbeSummary, RoundResult, RunResult } from '../result.js';
 import type { CascadeDeps, CascadeSettings } from './deps.js';
 import { collectFindings, toSourced, type CollectedFinding } from './findings.js';
 import { summariseProbe } from './summarise.js';
+import { IgnoredTally } from '../evidence/ignored.js';
 
 export type CascadeResult = Pick<
   RunResult,
-  'rounds' | 'final' | 'outcome' | 'reason' | 'errorCode' | 'exitCode' | 'warnings'
+  'rounds' | 'final' | 'outcome' | 'reason' | 'errorCode' | 'exitCode' | 'warnings' | 'ignoredEvidence'
 >;
 
 function describeFailure(p: ProbeResult): string {
@@ -34,6 +35,8 @@ class Cascade {
   private readonly warnings: string[] = [];
   /** Finding key → round in which a repair for it was applied. */
   private readonly repairedIn = new Map<string, number>();
+  /** Log records with database errors that no request of smoke-fix's explains. */
+  private readonly ignored = new IgnoredTally();
 
   constructor(
     private readonly settings: CascadeSettings,
@@ -97,6 +100,7 @@ class Cascade {
         logs: logs.entries,
         endpoints: this.settings.endpoints,
         diagnose: this.deps.diagnose,
+        onIgnored: (reason, entry, findings) => this.ignored.add(reason, entry.source, findings, entry.text),
       });
 
       if (collected.length === 0) {
@@ -296,6 +300,7 @@ class Cascade {
       errorCode: fields.errorCode,
       exitCode: fields.exitCode,
       warnings: this.warnings,
+      ignoredEvidence: this.ignored.summary(),
     };
   }
 }

@@ -33,6 +33,8 @@ import type { RunResult } from '../result.js';
 import { redactUrl } from '../util/redact.js';
 import { createMasker, type Masker } from '../util/secret-masker.js';
 import { VERSION } from '../version.js';
+import { RequestLedger } from '../probe/request-ledger.js';
+import { tieEntries, type Tie, type TieContext } from '../evidence/tie.js';
 
 export interface RunSettings {
   readonly config: ResolvedConfig;
@@ -56,12 +58,13 @@ export interface RunOutput {
   readonly migrations: readonly string[];
 }
 
-function toLogText(entry: LogEntry, masker: Masker): LogText {
+function toLogText(entry: LogEntry, tie: Tie, masker: Masker): LogText {
   return {
     source: entry.source === 'server-log' ? { type: 'server-log' } : { type: 'log', file: entry.file },
     // Masked as it is read: an excerpt cut later could otherwise keep half a secret.
     text: masker.mask(entry.text),
     requestPath: entry.requestPath,
+    ...(tie.tied ? { request: tie.request } : { ignored: tie.reason }),
   };
 }
 
@@ -70,25 +73,38 @@ const SERVER_LOG_SETTLE_MS = 200;
 const SERVER_LOG_MAX_POLLS = 10;
 
 /** Readers of the app's log files and PostgreSQL's own log, started before the first probe. */
-async function startLogReaders(config: ResolvedConfig, db: Database, masker: Masker) {
+async function startLogReaders(config: ResolvedConfig, db: Database, ledger: RequestLedger, masker: Masker) {
   const files = config.logs.length > 0 ? await LogFileWatcher.start(config.logs) : undefined;
-  const server = config.database.serverLog ? await ServerLogReader.start(db.pool) : undefined;
+  const server = config.database.serverLog ? await ServerLogReader.start(db.pool, { appRole: config.database.appRole }) : undefined;
+  const database = server ? { name: server.databaseName, role: config.database.appRole } : undefined;
+  // Each read's records are tied to the requests smoke-fix made (src/evidence/tie.ts).
+  const taggedFiles = new Set<string>();
+  let readFromMs = Date.now();
   const read = async () => {
+    const readToMs = Date.now();
+    const ctx: TieContext = { ledger, readFromMs, readToMs, taggedFiles, database };
+    readFromMs = readToMs;
+    const tied = (got: readonly LogEntry[]) => {
+      const ties = tieEntries(got, ctx);
+      return got.map((e, i) => toLogText(e, ties[i]!, masker));
+    };
     const entries: LogText[] = [];
     const warnings: string[] = [];
     if (files) {
       const got = await files.readNew();
-      entries.push(...got.entries.map((e) => toLogText(e, masker)));
+      entries.push(...tied(got.entries));
       warnings.push(...got.warnings);
     }
     if (server) {
       // Poll briefly: the failing requests of this round have been answered, but their lines may
-      // not have reached the server's log file yet. Stop at the first non-empty read.
+      // not have reached the server's log file yet. Stop at the first read with a record of ours.
       for (let poll = 0; poll < SERVER_LOG_MAX_POLLS; poll++) {
         const got = await server.readNew();
         warnings.push(...got.warnings);
-        entries.push(...got.entries.map((e) => toLogText(e, masker)));
-        if (got.entries.length > 0 || server.unavailableReason !== null) break;
+        const texts = tied(got.entries);
+        entries.push(...texts);
+        // Other databases' records do not end the wait: ours may still be on its way.
+        if (texts.some((x) => x.ignored === undefined) || server.unavailableReason !== null) break;
         await new Promise((r) => setTimeout(r, SERVER_LOG_SETTLE_MS));
       }
     }
@@ -111,7 +127,8 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
 
   let db: Database | undefined;
   let lock: RunLock | undefined;
-  const client = createHttpClient({ baseUrl: config.baseUrl, http: config.http, signal: settings.signal });
+  const ledger = new RequestLedger();
+  const client = createHttpClient({ baseUrl: config.baseUrl, http: config.http, signal: settings.signal, ledger });
   const startWarnings = configWarnings(config);
   for (const message of startWarnings) emit({ type: 'warning', message });
   let cascade: CascadeResult;
@@ -120,7 +137,7 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
     db = await openDatabase(config.database);
     // Plan mode changes nothing, so it may run beside a repairing run; apply mode may not.
     if (mode === 'apply') lock = await acquireRunLock(db.pool, { targetSchema: config.database.targetSchema });
-    logReaders = await startLogReaders(config, db, masker);
+    logReaders = await startLogReaders(config, db, ledger, masker);
     const readLogs = () => logReaders!.read().catch((error: unknown) => rethrowAsUnreachable(error, 'reading the logs'));
     const sessions = createSessionManager({ auth: config.auth, client });
     const pool = db.pool;

@@ -209,6 +209,13 @@ export const CONFIG_SPEC: ObjectSpec = {
             spec: { kind: 'boolean', description: "Also read PostgreSQL's own log through SQL (`pg_read_file`) for errors." },
             default: DEFAULTS.database.serverLog,
           },
+          appRole: {
+            spec: {
+              kind: 'string',
+              description: "The role the app connects as: with `serverLog`, only that role's errors in PostgreSQL's log are read (default: any role of this database).",
+              check: schemaName,
+            },
+          },
           lockTimeoutMs: { spec: positive('`lock_timeout` of each repair transaction, ms.'), default: DEFAULTS.database.lockTimeoutMs },
           statementTimeoutMs: {
             spec: positive('`statement_timeout` of each repair transaction, ms.'),

@@ -56,6 +56,8 @@ export interface DatabaseConfig {
   readonly sourceSchemas: readonly string[];
   /** Read PostgreSQL's own log through SQL (`pg_read_file`) for errors. */
   readonly serverLog: boolean;
+  /** With `serverLog`: only this role's records count (default: any role of this database). */
+  readonly appRole?: string | undefined;
   /** `SET LOCAL lock_timeout` for each repair transaction. */
   readonly lockTimeoutMs: number;
   /** `SET LOCAL statement_timeout` for each repair transaction. */

@@ -11,6 +11,8 @@ import { ACCEPT_ENCODING, decodeText, decodedBody, readCapped } from './body.js'
 import { sendWithRetries, type RetryPolicy } from './retry.js';
 import { RequestTimeoutError, toTransportError, TransportError } from './transport.js';
 import type { HttpClient, HttpRequest, HttpResponse } from './types.js';
+import { REQUEST_ID_HEADER, RequestLedger } from './request-ledger.js';
+import { VERSION } from '../version.js';
 
 export interface HttpClientOptions {
   readonly baseUrl: string;
@@ -19,9 +21,12 @@ export interface HttpClientOptions {
   readonly retryMinTimeoutMs?: number;
   /** The run's stop signal (SIGTERM): requests in flight are aborted at once when it fires. */
   readonly signal?: AbortSignal | undefined;
+  /** Where every request sent is recorded with its id; a fresh one (new run id) when absent. */
+  readonly ledger?: RequestLedger;
 }
 
-const USER_AGENT = 'smoke-fix';
+/** Names the tool in access logs, so a person (and the evidence rules) can tell its requests apart. */
+const USER_AGENT = `smoke-fix/${VERSION}`;
 
 /** Lower-cases header names so later sources override earlier ones whatever their spelling. */
 export function mergeHeaders(...sources: ReadonlyArray<Readonly<Record<string, string>> | undefined>): Record<string, string> {
@@ -60,6 +65,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     headersTimeout: http.timeoutMs,
     bodyTimeout: http.timeoutMs,
   });
+  const ledger = options.ledger ?? new RequestLedger();
   const retry: RetryPolicy = {
     retries: http.retries,
     minTimeoutMs: options.retryMinTimeoutMs ?? 100,
@@ -70,7 +76,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   async function send(request: HttpRequest): Promise<HttpResponse> {
     const path = prefix + request.path;
     const url = base.origin + path;
-    const headers = mergeHeaders({ 'user-agent': USER_AGENT, 'accept-encoding': ACCEPT_ENCODING }, http.headers, request.headers);
+    const sent = ledger.begin(request.method, request.path, request.purpose);
+    // The id is set last: no configured header may replace the identity evidence is tied to.
+    const headers = mergeHeaders(
+      { 'user-agent': USER_AGENT, 'accept-encoding': ACCEPT_ENCODING },
+      http.headers,
+      request.headers,
+      { [REQUEST_ID_HEADER]: sent.id },
+    );
     if (request.cookieJar) {
       const cookie = await request.cookieJar.getCookieString(url);
       if (cookie) headers.cookie = cookie;
@@ -115,13 +128,20 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         contentType,
         location: firstHeader(res.headers.location),
         durationMs: Math.round(performance.now() - started),
+        requestId: sent.id,
       };
     } catch (err) {
       const durationMs = Math.round(performance.now() - started);
-      if (err instanceof TransportError && err.durationMs === 0) throw new TransportError(err.code, err.message, durationMs);
+      if (err instanceof TransportError && err.durationMs === 0) {
+        const rethrown = new TransportError(err.code, err.message, durationMs);
+        rethrown.requestId = sent.id;
+        throw rethrown;
+      }
       const transport = toTransportError(err, durationMs);
+      if (transport) transport.requestId = sent.id;
       throw transport ?? err;
     } finally {
+      ledger.end(sent);
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', stop);
     }
@@ -130,6 +150,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   return {
     baseUrl: options.baseUrl,
     concurrency: http.concurrency,
+    ledger,
     send,
     sendWithRetries: (request) => sendWithRetries({ send, request, policy: retry }),
     close: () => pool.close(),

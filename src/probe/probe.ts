@@ -8,6 +8,7 @@ import type { EndpointConfig } from '../config/types.js';
 import { createMasker, type Masker } from '../util/secret-masker.js';
 import { mapWithConcurrency } from './concurrency.js';
 import { describeOutcome, isRedirect } from './outcome.js';
+import { summariseRequests } from './request-ledger.js';
 import type { Authorized, Exchange, HttpClient, LoginBlocked, ProbeResult, SessionManager } from './types.js';
 
 export interface ProbeInput {
@@ -59,6 +60,7 @@ async function probeOne(endpoint: EndpointConfig, input: ProbeInput): Promise<Pr
       headers: { ...endpoint.headers, ...auth.headers },
       body: endpoint.body,
       cookieJar: auth.cookieJar,
+      purpose: { kind: 'endpoint', endpoint: endpoint.name },
     });
 
   const auth = session ? await session.authorize({ method: endpoint.method }) : ANONYMOUS;
@@ -110,6 +112,7 @@ async function finish(args: {
   // stands in for it.
   const ok = args.blocked ? false : outcome.ok;
   const reason = args.blocked ? args.blocked.reason : outcome.reason;
+  const requests = summariseRequests(input.client.ledger, exchange.attempts.map((a) => a.requestId));
   const masker = input.masker ?? createMasker();
   masker.add(await input.sessions.secrets());
   const mask = (text: string | undefined) => (text === undefined ? undefined : masker.mask(text));
@@ -124,7 +127,9 @@ async function finish(args: {
     reason: mask(reason),
     location: mask(location),
     startedAt: args.startedAt,
+    endedAt: requests.at(-1)?.endedAt,
     durationMs: exchange.durationMs,
+    requests,
     attempts: masker.maskDeep(exchange.attempts),
     body: ok && input.keepBodies !== 'all' ? '' : masker.mask(body),
     bodyTruncated: response?.bodyTruncated ?? false,

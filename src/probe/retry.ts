@@ -62,7 +62,7 @@ export async function sendWithRetries(input: {
       response = await send(request);
     } catch (err) {
       if (err instanceof TransportError) {
-        attempts.push({ status: null, durationMs: err.durationMs, failure: { code: err.code, message: err.message } });
+        attempts.push({ status: null, durationMs: err.durationMs, failure: { code: err.code, message: err.message }, requestId: err.requestId });
         if (!mayResend(request.method, err.code)) throw new AbortError(err);
         throw err;
       }
@@ -70,11 +70,11 @@ export async function sendWithRetries(input: {
       throw new AbortError(err instanceof Error ? err : new Error(String(err)));
     }
     if (GATEWAY_STATUSES.has(response.status)) {
-      attempts.push({ status: response.status, durationMs: response.durationMs, failure: gatewayFailure(response.status) });
+      attempts.push({ status: response.status, durationMs: response.durationMs, failure: gatewayFailure(response.status), requestId: response.requestId });
       const answer = new GatewayAnswer(response);
       throw mayResend(request.method, `HTTP_${response.status}`) ? answer : new AbortError(answer);
     }
-    attempts.push({ status: response.status, durationMs: response.durationMs });
+    attempts.push({ status: response.status, durationMs: response.durationMs, requestId: response.requestId });
     return response;
   };
 

@@ -8,6 +8,8 @@ import type { TransportFailure } from './types.js';
 export const GATEWAY_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
 
 export class TransportError extends Error implements TransportFailure {
+  /** The `X-Request-Id` of the attempt that failed (set by the HTTP client). */
+  requestId: string | undefined;
   constructor(
     readonly code: string,
     message: string,

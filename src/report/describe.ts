@@ -18,10 +18,16 @@ export function sourceText(source: FindingSource): string {
     case 'body':
       return `response body of "${source.endpoint}"`;
     case 'log':
-      return `log file ${source.file}${source.endpoint ? ` (after "${source.endpoint}")` : ''}`;
+      return `log file ${source.file}${credit(source)}`;
     case 'server-log':
-      return `PostgreSQL server log${source.endpoint ? ` (after "${source.endpoint}")` : ''}`;
+      return `PostgreSQL server log${credit(source)}`;
   }
+}
+
+/** The request of smoke-fix's a log record is tied to (`login of profile alice (POST /accounts/login/)`). */
+function credit(source: { readonly endpoint?: string | undefined; readonly request?: string | undefined }): string {
+  if (source.request) return `, for ${source.request}`;
+  return source.endpoint ? ` (after "${source.endpoint}")` : '';
 }
 
 /**

@@ -3,6 +3,7 @@
  * final RunResult. Every string that came from the target (error messages, names, endpoint names,
  * reasons quoting them) goes through `mdText`/`mdCode`/`mdFence`.
  */
+import { ignoredEvidenceSection } from './ignored-evidence.js';
 import { findingKey, type Finding, type FindingSource } from '../diagnose/types.js';
 import type { ProbeSummary, RoundResult, RunResult } from '../result.js';
 import type { Refusal, RepairRecord, Verification } from '../repair/types.js';
@@ -37,6 +38,7 @@ export function renderMarkdown(result: RunResult): string {
     rounds(result),
     finalPass(result),
     whatIsLeft(result),
+    ignoredEvidenceSection(result),
     whatNext(result),
   ];
   return sections.filter((s) => s !== '').join('\n\n') + '\n';
