@@ -94,6 +94,8 @@ async function main(argv: readonly string[]): Promise<number> {
     if (flags.json) process.stdout.write(JSON.stringify({ ...out.result, reportDir: out.reportDir, migrations: out.migrations }, null, 2) + '\n');
     else process.stdout.write(renderSummary(out.result, out.reportDir, createStyle(colorWanted(process.stdout, process.env))));
     for (const m of out.migrations) process.stderr.write(`migration written: ${m}\n`);
+    // A record that could not be written after a change must not pass unnoticed in a cron log.
+    if (out.result.errorCode === 'REPORT_WRITE_FAILED') process.stderr.write(`smoke-fix: ${out.result.reason}\n`);
     return out.result.exitCode;
   };
 

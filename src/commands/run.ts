@@ -28,6 +28,7 @@ import { probeEndpoints } from '../probe/probe.js';
 import { createSessionManager } from '../probe/sessions.js';
 import { applyAction } from '../repair/apply.js';
 import { planRepairs } from '../repair/plan.js';
+import { openJournalFor, recordApply, finishRecord } from '../report/journaled-run.js';
 import { writeReports } from '../report/write.js';
 import type { RunResult } from '../result.js';
 import { maskDeep, redactUrl } from '../util/redact.js';
@@ -102,6 +103,10 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
   log?.info({ config: config.file, mode, endpoints: config.endpoints.length }, 'run started');
   emit({ type: 'run-start', endpoints: config.endpoints.length, mode });
 
+  // Record first: an applying run's folder, repair.sql and rollback.sql exist before any change;
+  // a folder that cannot be written ends the run here (exit 3), before the database is touched.
+  const journal = mode === 'apply' ? await openJournalFor(config, settings.reportDir, started) : undefined;
+  let round = 0;
   let db: Database | undefined;
   let lock: RunLock | undefined;
   const client = createHttpClient({ baseUrl: config.baseUrl, http: config.http });
@@ -133,12 +138,15 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
       apply: (action) => {
         // Never run DDL unprotected: a lost lock ends the run (exit 3) before the next change.
         lock?.assertHeld();
-        return applyAction(pool, action, {
-          lockTimeoutMs: config.database.lockTimeoutMs,
-          statementTimeoutMs: config.database.statementTimeoutMs,
-        });
+        return recordApply(journal, round, action, () =>
+          applyAction(pool, action, {
+            lockTimeoutMs: config.database.lockTimeoutMs,
+            statementTimeoutMs: config.database.statementTimeoutMs,
+          }),
+        );
       },
       emit: (event) => {
+        if (event.type === 'round-start') round = event.round;
         logEvent(log, event);
         emit(event);
       },
@@ -157,6 +165,7 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
     await client.close().catch(() => {});
   }
 
+  cascade = journal?.writeFailure && cascade.exitCode !== 3 ? journalFailed(cascade, journal.writeFailure, journal.dir) : cascade;
   const finished = new Date();
   const secrets = secretsOf(config);
   // Masked once, here, with every secret of the config: stdout (--json), events, logs and reports
@@ -176,7 +185,9 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
   }, secrets);
   log?.info({ outcome: result.outcome, exitCode: result.exitCode, reason: result.reason }, 'run finished');
 
-  const written = await writeReports(result, { dir: settings.reportDir ?? config.report.dir, secrets });
+  const written = journal
+    ? await finishRecord(journal, result, secrets)
+    : await writeReports(result, { dir: settings.reportDir ?? config.report.dir, secrets });
   let migrations: string[] = [];
   const applied = result.rounds.flatMap((r) => r.repairs).filter((r) => r.status === 'applied');
   if (applied.length > 0 && Object.keys(config.repair.djangoMigrations).length > 0) {
@@ -186,6 +197,17 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
   }
   emit({ type: 'run-end', result });
   return { result, reportDir: written.dir, migrations };
+}
+
+/** The record could not be written after a change: the run is an environment error, said loudly. */
+function journalFailed(cascade: CascadeResult, failure: Error, dir: string): CascadeResult {
+  return {
+    ...cascade,
+    outcome: 'environment-error',
+    exitCode: 3,
+    errorCode: 'REPORT_WRITE_FAILED',
+    reason: `The run record in ${dir} could not be written after a change (${failure.message}); no change was made after that. ${cascade.reason}`,
+  };
 }
 
 function logEvent(log: Logger | undefined, event: Parameters<EmitEvent>[0]): void {
