@@ -142,6 +142,9 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
           applyAction(pool, action, {
             lockTimeoutMs: config.database.lockTimeoutMs,
             statementTimeoutMs: config.database.statementTimeoutMs,
+            lockRetries: config.database.lockRetries,
+            verifyRowCounts: config.repair.verifyRowCounts,
+            signal: settings.signal,
           }),
         );
       },
