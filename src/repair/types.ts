@@ -42,6 +42,7 @@ export type RefusalReason =
   | 'system-schema'
   | 'unsupported-kind'
   | 'unsafe-column'
+  | 'source-schema-dependency'
   | 'column-present'
   | 'no-source-copy';
 
