@@ -11,7 +11,7 @@ import { scanCommand } from '../commands/scan.js';
 import { validateCommand } from '../commands/validate.js';
 import { loadConfig } from '../config/load.js';
 import { secretsOf } from '../config/secrets.js';
-import { SmokeFixError, UsageError } from '../errors.js';
+import { ReportWriteError, SmokeFixError, UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { VERSION } from '../version.js';
 import { HELP } from './help.js';
@@ -110,11 +110,16 @@ async function main(argv: readonly string[]): Promise<number> {
       if (flags.plan && flags.apply) throw new UsageError('--plan and --apply contradict each other; pick one.');
       const config = await loadConfig(configArg(command, positionals));
       const reportDir = flags['report-dir'] ?? config.report.dir;
-      const logger = createLogger({
-        destination: flags['log-file'] ?? join(reportDir, 'smoke-fix.log'),
-        level: level === 'verbose' ? 'debug' : 'info',
-        secrets: secretsOf(config),
-      });
+      const logFile = flags['log-file'] ?? join(reportDir, 'smoke-fix.log');
+      let logger;
+      try {
+        logger = createLogger({ destination: logFile, level: level === 'verbose' ? 'debug' : 'info', secrets: secretsOf(config) });
+      } catch (error) {
+        // Before anything ran: an unwritable report folder is the environment's problem (exit 3).
+        throw new ReportWriteError(
+          `Cannot write the log file ${logFile}: ${error instanceof Error ? error.message : String(error)}. Nothing was changed; make report.dir (or --report-dir, --log-file) writable and run again.`,
+        );
+      }
       const mode = flags.plan ? 'plan' : flags.apply ? 'apply' : undefined;
       return finish(await runWithConfig({ config, mode, reportDir, emit: render, logger, signal: stopOnSignals() }));
     }

@@ -168,7 +168,7 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
     await client.close().catch(() => {});
   }
 
-  cascade = journal?.writeFailure && cascade.exitCode !== 3 ? journalFailed(cascade, journal.writeFailure, journal.dir) : cascade;
+  cascade = journal?.writeFailure && cascade.exitCode !== 3 ? journalFailed(cascade, journal.writeFailure, journal.whatIsRecorded()) : cascade;
   const finished = new Date();
   const secrets = secretsOf(config);
   // Masked once, here, with every secret of the config: stdout (--json), events, logs and reports
@@ -203,13 +203,13 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
 }
 
 /** The record could not be written after a change: the run is an environment error, said loudly. */
-function journalFailed(cascade: CascadeResult, failure: Error, dir: string): CascadeResult {
+function journalFailed(cascade: CascadeResult, failure: Error, recorded: string): CascadeResult {
   return {
     ...cascade,
     outcome: 'environment-error',
     exitCode: 3,
     errorCode: 'REPORT_WRITE_FAILED',
-    reason: `The run record in ${dir} could not be written after a change (${failure.message}); no change was made after that. ${cascade.reason}`,
+    reason: `The run record could not be written after a change (${failure.message}); no change was made after that: ${recorded} ${cascade.reason}`,
   };
 }
 

@@ -169,7 +169,7 @@ export async function applyAction(pool: pg.Pool, action: RepairAction, options: 
       error:
         `Could not take the lock for ${JSON.stringify(action.sql)} in ${attempts} attempt(s) over ${waited} s ` +
         `(lock_timeout ${options.lockTimeoutMs} ms each, backoff with jitter between): ${last.outcome.error ?? 'lock timeout'}. ` +
-        `Nothing of it was applied.${stopped} ${describeBlockers(last.blockers)} smoke-fix never ends another session itself.`,
+        `Nothing of it was applied.${stopped} ${describeBlockers(last.blockers)} smoke-fix never ends another session itself`,
     });
   }
 }

@@ -1,5 +1,5 @@
 /** File-system steps the run record needs: a new folder nobody else has, and a file always whole. */
-import { mkdir, open, rename } from 'node:fs/promises';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export async function claimFolder(parent: string, name: string): Promise<string> {
@@ -31,9 +31,13 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   try {
     await handle.writeFile(text);
     await handle.sync();
-  } finally {
+  } catch (error) {
     await handle.close();
+    // A half-written temporary file (disk full) is removed; the old file stays whole.
+    await unlink(temporary).catch(() => {});
+    throw error;
   }
+  await handle.close();
   await rename(temporary, path);
   await syncDir(dirname(path));
 }

@@ -5,7 +5,7 @@
  * - The run folder `<time>-running`, `repair.sql` and `rollback.sql` are created and fsynced
  *   before the first change. A folder that cannot be written stops the run before any DDL.
  * - `repair.sql` is append-only: before each change an intent line, after its COMMIT the block,
- *   each fsynced. An intent line with no block after it is the one change whose fate is unknown
+ *   each fsynced, the block only after rollback.sql holds the change's undo. An intent line with no block after it is the one change whose fate is unknown
  *   (the process died between COMMIT and the write): the line says so and how to check.
  * - `rollback.sql` must undo the latest change first, and a file cannot grow at its start. So it
  *   is rewritten whole after each COMMIT: written to a temporary file, fsynced, renamed over the
@@ -47,6 +47,8 @@ function describeWriteError(error: unknown): string {
 
 export class RunJournal {
   private readonly entries: Entry[] = [];
+  /** How many of `entries` the rollback.sql on disk undoes (less when a rewrite failed). */
+  private undone = 0;
   /** The first write that failed after the journal was opened; no further change may be made. */
   private failure: Error | undefined;
 
@@ -88,11 +90,24 @@ export class RunJournal {
   assertWritable(): void {
     if (this.failure) {
       throw new ReportWriteError(
-        `The run record in ${this.folder} could not be written (${describeWriteError(this.failure)}); no further change was made. ` +
-          `The ${this.entries.length} change(s) recorded before are in repair.sql and rollback.sql there.`,
+        `The run record in ${this.folder} could not be written (${describeWriteError(this.failure)}); no further change was made. ${this.whatIsRecorded()}`,
         { cause: this.failure },
       );
     }
+  }
+
+  /**
+   * What a person finds on disk, and the undo statements that did not reach rollback.sql (so they
+   * are at least in the error message on stderr).
+   */
+  whatIsRecorded(): string {
+    const missing = this.entries.slice(this.undone).reverse().map((e) => e.record.action.rollbackSql);
+    return (
+      `repair.sql there lists the ${this.entries.length} change(s) this run committed (a "starting" line without its block marks a change whose record could not be completed); ` +
+      (missing.length === 0
+        ? 'rollback.sql undoes all of them.'
+        : `rollback.sql undoes the first ${this.undone}; to undo the rest, run first: ${missing.join(' ')}`)
+    );
   }
 
   get writeFailure(): Error | undefined {
@@ -113,9 +128,12 @@ export class RunJournal {
   /** After a change's COMMIT: its block in repair.sql, its undo at the top of rollback.sql. */
   async committed(round: number, record: RepairRecord): Promise<void> {
     this.entries.push({ round, record });
+    // rollback.sql first: whoever finds the block in repair.sql (a person, a test after kill -9)
+    // can rely on its undo being in rollback.sql already.
     await this.guard(async () => {
-      await this.append(block({ round, record }, record.action.sql, 'repair') + '\n\n');
       await writeFileAtomic(this.path('rollback.sql'), this.mask(this.rollbackText()));
+      this.undone = this.entries.length;
+      await this.append(block({ round, record }, record.action.sql, 'repair') + '\n\n');
     });
   }
 

@@ -55,7 +55,7 @@ export async function finishRecord(journal: RunJournal, result: RunResult, secre
   } catch (error) {
     throw new ReportWriteError(
       `The final reports could not be written to ${journal.dir} (${error instanceof Error ? error.message : String(error)}). ` +
-        `repair.sql and rollback.sql there still record the ${journal.recorded} change(s) this run committed.`,
+        journal.whatIsRecorded(),
       { cause: error },
     );
   }
