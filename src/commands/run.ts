@@ -135,9 +135,12 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
         return { relations, columns };
       },
       plan: (findings, locations) => planRepairs({ findings, ...locations, targetSchema, sourceSchemas }),
-      apply: (action) => {
-        // Never run DDL unprotected: a lost lock ends the run (exit 3) before the next change.
-        lock?.assertHeld();
+      apply: async (action) => {
+        // Never run DDL unprotected: a lost lock ends the run (exit 3) before the next change,
+        // unless it died with a server restart and could be taken again (lock.ts).
+        if (await lock?.ensureHeld()) {
+          deps.emit({ type: 'warning', message: 'PostgreSQL restarted during the run; the repair lock was taken again on a new connection before the next change.' });
+        }
         return recordApply(journal, round, action, () =>
           applyAction(pool, action, {
             lockTimeoutMs: config.database.lockTimeoutMs,
