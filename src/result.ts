@@ -6,6 +6,7 @@ import type { RepairMode } from './config/types.js';
 import type { SourcedFinding } from './diagnose/types.js';
 import type { ProbeResult } from './probe/types.js';
 import type { Refusal, RepairRecord } from './repair/types.js';
+import type { IgnoredEvidence } from './evidence/ignored.js';
 
 /** A probe as kept in the result: the body is replaced by a short excerpt. */
 export type ProbeSummary = Omit<ProbeResult, 'body'> & { readonly bodyExcerpt: string };
@@ -56,4 +57,6 @@ export interface RunResult {
   readonly exitCode: 0 | 1 | 3;
   /** Warnings not tied to one repair (e.g. "cannot read the server log: permission denied"). */
   readonly warnings: readonly string[];
+  /** Log records with database errors that drove nothing: tied to no request smoke-fix made (why, how many, examples). */
+  readonly ignoredEvidence?: readonly IgnoredEvidence[] | undefined;
 }

@@ -31,8 +31,11 @@ import { planRepairs } from '../repair/plan.js';
 import { openJournalFor, recordApply, finishRecord } from '../report/journaled-run.js';
 import { writeReports } from '../report/write.js';
 import type { RunResult } from '../result.js';
-import { maskDeep, redactUrl } from '../util/redact.js';
+import { redactUrl } from '../util/redact.js';
+import { createMasker, type Masker } from '../util/secret-masker.js';
 import { VERSION } from '../version.js';
+import { RequestLedger } from '../probe/request-ledger.js';
+import { tieEntries, type Tie, type TieContext } from '../evidence/tie.js';
 
 export interface RunSettings {
   readonly config: ResolvedConfig;
@@ -44,6 +47,8 @@ export interface RunSettings {
   readonly logger?: Logger | undefined;
   /** Abort (SIGINT/SIGTERM) to stop before the next round or change; a report is still written. */
   readonly signal?: AbortSignal | undefined;
+  /** The one masker of the run (also used by the logger and the terminal); built here if absent. */
+  readonly masker?: Masker | undefined;
 }
 
 export interface RunOutput {
@@ -54,11 +59,13 @@ export interface RunOutput {
   readonly migrations: readonly string[];
 }
 
-function toLogText(entry: LogEntry): LogText {
+function toLogText(entry: LogEntry, tie: Tie, masker: Masker): LogText {
   return {
     source: entry.source === 'server-log' ? { type: 'server-log' } : { type: 'log', file: entry.file },
-    text: entry.text,
+    // Masked as it is read: an excerpt cut later could otherwise keep half a secret.
+    text: masker.mask(entry.text),
     requestPath: entry.requestPath,
+    ...(tie.tied ? { request: tie.request } : { ignored: tie.reason }),
   };
 }
 
@@ -67,25 +74,38 @@ const SERVER_LOG_SETTLE_MS = 200;
 const SERVER_LOG_MAX_POLLS = 10;
 
 /** Readers of the app's log files and PostgreSQL's own log, started before the first probe. */
-async function startLogReaders(config: ResolvedConfig, db: Database) {
+async function startLogReaders(config: ResolvedConfig, db: Database, ledger: RequestLedger, masker: Masker) {
   const files = config.logs.length > 0 ? await LogFileWatcher.start(config.logs) : undefined;
-  const server = config.database.serverLog ? await ServerLogReader.start(db.pool) : undefined;
+  const server = config.database.serverLog ? await ServerLogReader.start(db.pool, { appRole: config.database.appRole }) : undefined;
+  const database = server ? { name: server.databaseName, role: config.database.appRole } : undefined;
+  // Each read's records are tied to the requests smoke-fix made (src/evidence/tie.ts).
+  const taggedFiles = new Set<string>();
+  let readFromMs = Date.now();
   const read = async () => {
+    const readToMs = Date.now();
+    const ctx: TieContext = { ledger, readFromMs, readToMs, taggedFiles, database };
+    readFromMs = readToMs;
+    const tied = (got: readonly LogEntry[]) => {
+      const ties = tieEntries(got, ctx);
+      return got.map((e, i) => toLogText(e, ties[i]!, masker));
+    };
     const entries: LogText[] = [];
     const warnings: string[] = [];
     if (files) {
       const got = await files.readNew();
-      entries.push(...got.entries.map(toLogText));
+      entries.push(...tied(got.entries));
       warnings.push(...got.warnings);
     }
     if (server) {
       // Poll briefly: the failing requests of this round have been answered, but their lines may
-      // not have reached the server's log file yet. Stop at the first non-empty read.
+      // not have reached the server's log file yet. Stop at the first read with a record of ours.
       for (let poll = 0; poll < SERVER_LOG_MAX_POLLS; poll++) {
         const got = await server.readNew();
         warnings.push(...got.warnings);
-        entries.push(...got.entries.map(toLogText));
-        if (got.entries.length > 0 || server.unavailableReason !== null) break;
+        const texts = tied(got.entries);
+        entries.push(...texts);
+        // Other databases' records do not end the wait: ours may still be on its way.
+        if (texts.some((x) => x.ignored === undefined) || server.unavailableReason !== null) break;
         await new Promise((r) => setTimeout(r, SERVER_LOG_SETTLE_MS));
       }
     }
@@ -97,7 +117,10 @@ async function startLogReaders(config: ResolvedConfig, db: Database) {
 export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
   const { config } = settings;
   const mode = settings.mode ?? config.repair.mode;
-  const emit: EmitEvent = settings.emit ?? (() => {});
+  const masker = settings.masker ?? createMasker(secretsOf(config));
+  const rawEmit: EmitEvent = settings.emit ?? (() => {});
+  // Every event is masked before any sink (terminal, log) sees it.
+  const emit: EmitEvent = (event) => rawEmit(masker.maskDeep(event));
   const log = settings.logger;
   const started = new Date();
   log?.info({ config: config.file, mode, endpoints: config.endpoints.length }, 'run started');
@@ -105,24 +128,27 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
 
   // Record first: an applying run's folder, repair.sql and rollback.sql exist before any change;
   // a folder that cannot be written ends the run here (exit 3), before the database is touched.
-  const journal = mode === 'apply' ? await openJournalFor(config, settings.reportDir, started) : undefined;
+  const journal = mode === 'apply' ? await openJournalFor(config, settings.reportDir, started, masker) : undefined;
   let round = 0;
   let db: Database | undefined;
   let lock: RunLock | undefined;
-  const client = createHttpClient({ baseUrl: config.baseUrl, http: config.http });
+  const ledger = new RequestLedger();
+  const client = createHttpClient({ baseUrl: config.baseUrl, http: config.http, signal: settings.signal, ledger });
+  const startWarnings = configWarnings(config);
+  for (const message of startWarnings) emit({ type: 'warning', message });
   let cascade: CascadeResult;
   let logReaders: Awaited<ReturnType<typeof startLogReaders>> | undefined;
   try {
     db = await openDatabase(config.database);
     // Plan mode changes nothing, so it may run beside a repairing run; apply mode may not.
     if (mode === 'apply') lock = await acquireRunLock(db.pool, { targetSchema: config.database.targetSchema });
-    logReaders = await startLogReaders(config, db);
+    logReaders = await startLogReaders(config, db, ledger, masker);
     const readLogs = () => logReaders!.read().catch((error: unknown) => rethrowAsUnreachable(error, 'reading the logs'));
     const sessions = createSessionManager({ auth: config.auth, client });
     const pool = db.pool;
     const { targetSchema, sourceSchemas } = config.database;
     const deps: CascadeDeps = {
-      probe: (endpoints, onResult) => probeEndpoints({ endpoints, client, sessions, concurrency: config.http.concurrency, onResult }),
+      probe: (endpoints, onResult) => probeEndpoints({ endpoints, client, sessions, concurrency: config.http.concurrency, onResult, masker }),
       readLogs,
       diagnose: (text, contentType) => diagnose(text, { contentType }),
       async locate(findings) {
@@ -153,8 +179,9 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
       },
       emit: (event) => {
         if (event.type === 'round-start') round = event.round;
-        logEvent(log, event);
-        emit(event);
+        const masked = masker.maskDeep(event);
+        logEvent(log, masked);
+        rawEmit(masked);
       },
       now: () => new Date(),
     };
@@ -172,11 +199,11 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
   }
 
   cascade = journal?.writeFailure && cascade.exitCode !== 3 ? journalFailed(cascade, journal.writeFailure, journal.whatIsRecorded()) : cascade;
+  cascade = { ...cascade, warnings: [...startWarnings, ...cascade.warnings] };
   const finished = new Date();
-  const secrets = secretsOf(config);
   // Masked once, here, with every secret of the config: stdout (--json), events, logs and reports
   // all read this value, and a body excerpt may echo a header or a password back.
-  const result: RunResult = maskDeep<RunResult>({
+  const result: RunResult = masker.maskDeep<RunResult>({
     tool: { name: 'smoke-fix', version: VERSION },
     configFile: config.file,
     baseUrl: config.baseUrl,
@@ -188,12 +215,12 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
     finishedAt: finished.toISOString(),
     durationMs: finished.getTime() - started.getTime(),
     ...cascade,
-  }, secrets);
+  });
   log?.info({ outcome: result.outcome, exitCode: result.exitCode, reason: result.reason }, 'run finished');
 
   const written = journal
-    ? await finishRecord(journal, result, secrets)
-    : await writeReports(result, { dir: settings.reportDir ?? config.report.dir, secrets });
+    ? await finishRecord(journal, result, masker)
+    : await writeReports(result, { dir: settings.reportDir ?? config.report.dir, masker });
   let migrations: string[] = [];
   const applied = result.rounds.flatMap((r) => r.repairs).filter((r) => r.status === 'applied');
   if (applied.length > 0 && Object.keys(config.repair.djangoMigrations).length > 0) {
@@ -214,6 +241,13 @@ function journalFailed(cascade: CascadeResult, failure: Error, recorded: string)
     errorCode: 'REPORT_WRITE_FAILED',
     reason: `The run record could not be written after a change (${failure.message}); no change was made after that: ${recorded} ${cascade.reason}`,
   };
+}
+
+/** Settings that weaken a guarantee: said loudly at the start and in the report. */
+function configWarnings(config: ResolvedConfig): string[] {
+  return config.http.insecure
+    ? ['http.insecure is on: TLS certificates are NOT checked, so anyone on the network path can answer as the app. Use http.caFile instead outside tests.']
+    : [];
 }
 
 function logEvent(log: Logger | undefined, event: Parameters<EmitEvent>[0]): void {

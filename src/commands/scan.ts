@@ -3,6 +3,7 @@ import { loadConfig } from '../config/load.js';
 import { openDatabase } from '../db/connect.js';
 import { scanDrift } from '../db/scan.js';
 import type { DriftScan } from '../db/types.js';
+import { terminalSafe } from '../cli/terminal-safe.js';
 
 export async function scanWithConfig(config: Awaited<ReturnType<typeof loadConfig>>): Promise<DriftScan> {
   const db = await openDatabase(config.database);
@@ -41,6 +42,6 @@ function describeDuplicate(d: DriftScan['inBoth'][number]): string {
 export async function scanCommand(options: { file: string; json: boolean; env?: NodeJS.ProcessEnv }): Promise<number> {
   const config = await loadConfig(options.file, options.env ?? process.env);
   const scan = await scanWithConfig(config);
-  process.stdout.write(options.json ? JSON.stringify(scan, null, 2) + '\n' : renderScan(scan));
+  process.stdout.write(options.json ? JSON.stringify(scan, null, 2) + '\n' : terminalSafe(renderScan(scan), { keepNewlines: true }));
   return 0;
 }

@@ -6,8 +6,8 @@
 /** Where a finding was read. */
 export type FindingSource =
   | { readonly type: 'body'; readonly endpoint: string }
-  | { readonly type: 'log'; readonly file: string; readonly endpoint?: string | undefined }
-  | { readonly type: 'server-log'; readonly endpoint?: string | undefined };
+  | { readonly type: 'log'; readonly file: string; readonly endpoint?: string | undefined; readonly request?: string | undefined }
+  | { readonly type: 'server-log'; readonly endpoint?: string | undefined; readonly request?: string | undefined };
 
 export interface MissingRelationFinding {
   readonly kind: 'missing-relation';

@@ -18,7 +18,7 @@ import { mkdir, open, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ReportWriteError } from '../errors.js';
 import type { RepairAction, RepairRecord } from '../repair/types.js';
-import { maskSecrets } from '../util/redact.js';
+import { createMasker, type Masker } from '../util/secret-masker.js';
 import { claimFolder, syncDir, writeFileAtomic } from './files.js';
 import { findingTitle } from './describe.js';
 import { block, header, PSQL_SAFETY, sqlComment, type SqlHeaderFields } from './sql.js';
@@ -36,7 +36,8 @@ export interface JournalOptions {
   /** The folder's name while the run is in progress, e.g. `2026-11-30T05-00-00Z-running`. */
   readonly name: string;
   readonly header: JournalHeader;
-  readonly secrets?: readonly string[] | undefined;
+  /** The run's masker: the scripts hold catalog names only, but nothing leaves unmasked. */
+  readonly masker?: Masker | undefined;
 }
 
 function describeWriteError(error: unknown): string {
@@ -55,13 +56,13 @@ export class RunJournal {
   private constructor(
     private folder: string,
     private readonly head: JournalHeader,
-    private readonly secrets: readonly string[],
+    private readonly masker: Masker,
   ) {}
 
   /** Create the run folder and both scripts, fsynced; any failure is a ReportWriteError (exit 3). */
   static async open(options: JournalOptions): Promise<RunJournal> {
     const parent = resolve(options.parent);
-    const journal = new RunJournal(join(parent, options.name), options.header, options.secrets ?? []);
+    const journal = new RunJournal(join(parent, options.name), options.header, options.masker ?? createMasker());
     try {
       await mkdir(parent, { recursive: true });
       journal.folder = await claimFolder(parent, options.name);
@@ -168,7 +169,7 @@ export class RunJournal {
   }
 
   private mask(text: string): string {
-    return maskSecrets(text, this.secrets);
+    return this.masker.mask(text);
   }
 
   private async guard(write: () => Promise<void>): Promise<void> {

@@ -2,16 +2,16 @@
  * The run's side of the journal (journal.ts): open it before the first change, record each change
  * around its COMMIT, and turn the folder into the final report at the end.
  */
-import { secretsOf } from '../config/secrets.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { ReportWriteError } from '../errors.js';
 import type { ApplyOutcome, RepairAction } from '../repair/types.js';
 import type { RunResult } from '../result.js';
 import { redactUrl } from '../util/redact.js';
+import type { Masker } from '../util/secret-masker.js';
 import { RunJournal } from './journal.js';
 import { runFolderName, writeReports, type WrittenReports } from './write.js';
 
-export async function openJournalFor(config: ResolvedConfig, reportDir: string | undefined, started: Date): Promise<RunJournal> {
+export async function openJournalFor(config: ResolvedConfig, reportDir: string | undefined, started: Date, masker: Masker): Promise<RunJournal> {
   return RunJournal.open({
     parent: reportDir ?? config.report.dir,
     name: runFolderName({ startedAt: started.toISOString(), outcome: 'running' as RunResult['outcome'] }),
@@ -21,7 +21,7 @@ export async function openJournalFor(config: ResolvedConfig, reportDir: string |
       targetSchema: config.database.targetSchema,
       sourceSchemas: config.database.sourceSchemas,
     },
-    secrets: secretsOf(config),
+    masker,
   });
 }
 
@@ -48,10 +48,10 @@ export async function recordApply(
 }
 
 /** Rename the folder to its final name and write every report into it. */
-export async function finishRecord(journal: RunJournal, result: RunResult, secrets: readonly string[]): Promise<WrittenReports> {
+export async function finishRecord(journal: RunJournal, result: RunResult, masker: Masker): Promise<WrittenReports> {
   try {
     const dir = await journal.finish(runFolderName(result));
-    return await writeReports(result, { dir, secrets, journal: { dir, recorded: journal.recorded } });
+    return await writeReports(result, { dir, masker, journal: { dir, recorded: journal.recorded } });
   } catch (error) {
     throw new ReportWriteError(
       `The final reports could not be written to ${journal.dir} (${error instanceof Error ? error.message : String(error)}). ` +

@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RunResult } from '../result.js';
-import { maskDeep, maskSecrets } from '../util/redact.js';
+import { createMasker, type Masker } from '../util/secret-masker.js';
 import { claimFolder, writeFileAtomic } from './files.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
@@ -31,6 +31,8 @@ export interface WriteReportsOptions {
    * secret echoed inside an error message would otherwise reach the report.
    */
   readonly secrets?: readonly string[] | undefined;
+  /** The run's masker (wins over `secrets`). */
+  readonly masker?: Masker | undefined;
   /**
    * The run folder a journal (journal.ts) already holds: the reports go into it, and the final
    * repair.sql/rollback.sql replace the journal's atomically, unless the journal recorded more
@@ -58,10 +60,10 @@ export function runFolderName(result: Pick<RunResult, 'startedAt' | 'outcome'>):
 export async function writeReports(result: RunResult, options: WriteReportsOptions): Promise<WrittenReports> {
   const parent = resolve(options.dir);
   await mkdir(parent, { recursive: true });
-  const secrets = options.secrets ?? [];
+  const masker = options.masker ?? createMasker(options.secrets ?? []);
   // Masked BEFORE rendering: each format escapes text its own way (`\<` in markdown, `&lt;` in
   // XML, `\"` in JSON), so masking only the output could miss a secret that got escaped.
-  const safe = maskDeep(result, secrets);
+  const safe = masker.maskDeep(result);
   const journal = options.journal;
   const dir = journal ? journal.dir : await claimFolder(parent, runFolderName(safe));
   const applied = safe.rounds.reduce((n, r) => n + r.repairs.filter((x) => x.status === 'applied').length, 0);
@@ -78,12 +80,12 @@ export async function writeReports(result: RunResult, options: WriteReportsOptio
     const path = join(dir, REPORT_FILE_NAMES[kind]);
     files[kind] = path;
     if (journal && (kind === 'repairSql' || kind === 'rollbackSql')) {
-      if (!keepJournal) await writeFileAtomic(path, maskSecrets(contents[kind], secrets));
+      if (!keepJournal) await writeFileAtomic(path, masker.mask(contents[kind]));
       continue;
     }
     // 'wx': the folder is new, so an existing file here would mean a bug; never overwrite it.
     // Masked again on the way out: the renderers add text of their own (headers, comments).
-    await writeFile(path, maskSecrets(contents[kind], secrets), { flag: 'wx' });
+    await writeFile(path, masker.mask(contents[kind]), { flag: 'wx' });
   }
   return { dir, files };
 }
