@@ -13,6 +13,7 @@ export const DEFAULTS = {
     lockTimeoutMs: 5000,
     statementTimeoutMs: 60000,
     connectRetries: 3,
+    lockRetries: 8,
   },
   auth: {} as Readonly<Record<string, never>>,
   endpoint: {
@@ -37,6 +38,7 @@ export const DEFAULTS = {
     mode: 'plan' as RepairMode,
     maxRounds: 20,
     djangoMigrations: {} as Readonly<Record<string, string>>,
+    verifyRowCounts: false,
   },
   logs: [] as readonly string[],
   report: {

@@ -225,6 +225,15 @@ export const CONFIG_SPEC: ObjectSpec = {
             spec: positive('Connection attempts before the database counts as unreachable (exit 3).'),
             default: DEFAULTS.database.connectRetries,
           },
+          lockRetries: {
+            spec: {
+              kind: 'integer',
+              min: 0,
+              description:
+                'Retries of a repair that waited `lockTimeoutMs` for a lock another session holds, with exponential backoff and jitter (about a minute in all by default); then the blocking session is reported, never ended.',
+            },
+            default: DEFAULTS.database.lockRetries,
+          },
         },
       },
     },
@@ -292,6 +301,14 @@ export const CONFIG_SPEC: ObjectSpec = {
               values: { kind: 'string', description: 'Migrations folder (relative to the config file).', check: nonEmpty, isPath: true },
             },
             default: DEFAULTS.repair.djangoMigrations,
+          },
+          verifyRowCounts: {
+            spec: {
+              kind: 'boolean',
+              description:
+                'Count every row (`count(*)`) before and after each move. Off: a move rewrites no data, so it is verified by OID, relfilenode and the row estimate, and only small tables are counted.',
+            },
+            default: DEFAULTS.repair.verifyRowCounts,
           },
         },
       },

@@ -64,6 +64,8 @@ export interface DatabaseConfig {
   readonly statementTimeoutMs: number;
   /** Connection attempts before the database counts as unreachable (exit 3). */
   readonly connectRetries: number;
+  /** Retries of a repair whose `lock_timeout` fired, with exponential backoff and jitter. */
+  readonly lockRetries: number;
 }
 
 export interface HttpConfig {
@@ -90,6 +92,8 @@ export interface RepairConfig {
   readonly maxRounds: number;
   /** `{ app_label: migrations folder }`: write a Django RunSQL migration per repaired object. */
   readonly djangoMigrations: Readonly<Record<string, string>>;
+  /** Count every row before and after a move, not only on small tables. */
+  readonly verifyRowCounts: boolean;
 }
 
 export interface ReportConfig {

@@ -89,6 +89,11 @@ export interface ColumnInfo {
   readonly generated?: boolean | undefined;
   /** Identity column (`GENERATED ALWAYS|BY DEFAULT AS IDENTITY`). */
   readonly identity?: 'always' | 'by default' | undefined;
+  /**
+   * Objects in a source schema the column's type, collation or default relies on
+   * (`type test_schema.mood`, `function test_schema.make_code()`): a copy would keep depending on them.
+   */
+  readonly sourceSchemaObjects?: readonly string[] | undefined;
 }
 
 /** Where a missing column could come from. */

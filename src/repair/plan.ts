@@ -222,6 +222,16 @@ function planColumn(finding: MissingColumnFinding, input: PlanInput, index: Plan
   }
   const sqlInput = { schema: target, table: location.table, column: copy.column };
   const sql = addColumnSql(sqlInput);
+  const foreign = copy.column.sourceSchemaObjects ?? [];
+  if (foreign.length > 0) {
+    // The copy would depend on the source schema: its domain CHECK or default function would run
+    // as smoke-fix's role for every row, and `DROP SCHEMA … CASCADE` would silently drop the column.
+    return refuse(
+      'source-schema-dependency',
+      `Column ${column} of ${qualified(copy.schema, location.table)} relies on ${foreign.join(', ')} in a source schema; a copy in ${show(target)} would keep depending on it (and run its code). Create or move those objects into ${show(target)} first, then review the suggested SQL.`,
+      sql,
+    );
+  }
   const unsafe = unsafeBecause(copy.column);
   if (unsafe) {
     return refuse(

@@ -172,6 +172,13 @@ function verificationText(v: Verification | undefined, targetSchema: string): st
   if (v.constraintsBefore !== undefined || v.constraintsAfter !== undefined) {
     parts.push(`constraints ${v.constraintsBefore ?? '?'} → ${v.constraintsAfter ?? '?'}`);
   }
+  if (v.storage) {
+    const s = v.storage;
+    parts.push(
+      `${s.unchanged ? 'same' : '**changed**'} storage (OID ${s.oid}, relfilenode ${s.relfilenode})` +
+        (s.counted ? '' : `; rows not counted (${s.rowEstimate === null ? 'no estimate' : `about ${s.rowEstimate}`}, ${s.bytes} bytes: the move rewrites none)`),
+    );
+  }
   const problems = v.problems.map((p) => `\n  - ${mdText(p)}`).join('');
   return parts.join('; ') + problems;
 }

@@ -81,3 +81,43 @@ t.test('an unsafe NOT NULL column is refused with the SQL a person would review'
   t.match(volatile, { reason: 'unsafe-column', suggestedSql: 'ALTER TABLE "public"."teams_membership" ADD COLUMN "joined_at" timestamp with time zone DEFAULT now();' });
   t.same(await db.query(`SELECT count(*)::int AS n FROM pg_attribute WHERE attrelid = 'public.teams_membership'::regclass AND attnum > 0`), [{ n: 1 }], 'nothing was added');
 });
+
+t.test('a column whose type, collation or default lives in a source schema is refused, with the SQL to review; nothing runs', async (t) => {
+  const db = await createTestDatabase(t);
+  await db.exec(`
+    CREATE SCHEMA test_schema;
+    CREATE TABLE public.checks (n int PRIMARY KEY);
+    CREATE FUNCTION test_schema.is_code(t text) RETURNS boolean LANGUAGE sql AS $$ INSERT INTO public.checks SELECT coalesce(max(n), 0) + 1 FROM public.checks RETURNING true $$;
+    CREATE DOMAIN test_schema.code AS text CHECK (test_schema.is_code(VALUE));
+    CREATE TYPE test_schema.mood AS ENUM ('ok', 'sad');
+    CREATE FUNCTION test_schema.make_label() RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'x' $$;
+    CREATE COLLATION test_schema.nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+    CREATE TABLE public.profile (id int); INSERT INTO public.profile SELECT generate_series(1, 100);
+    CREATE TABLE test_schema.profile (id int, code test_schema.code, mood test_schema.mood, moods test_schema.mood[],
+      label text DEFAULT test_schema.make_label(), nick text COLLATE test_schema.nocase, plain text);
+  `);
+  const database = await openDatabase({ url: db.url, connectRetries: 1 });
+  t.teardown(() => database.close());
+  const pool = database.pool;
+  const cases: Array<[string, RegExp]> = [
+    ['code', /type test_schema\.code/],
+    ['mood', /type test_schema\.mood/],
+    ['moods', /type test_schema\.mood/],
+    ['label', /function test_schema\.make_label\(\)/],
+    ['nick', /collation test_schema\.nocase/],
+  ];
+  for (const [column, named] of cases) {
+    const refusal = await refusalFor(pool, missingColumn(column, 'profile'));
+    t.equal(refusal.reason, 'source-schema-dependency', `${column} is refused`);
+    t.match(refusal.detail, named, `${column}: names what it relies on`);
+    t.match(refusal.suggestedSql, new RegExp(`^ALTER TABLE "public"\\."profile" ADD COLUMN "${column}" `), `${column}: the SQL to review`);
+  }
+  const plain = await actionFor(pool, missingColumn('plain', 'profile'));
+  t.equal(plain.sql, 'ALTER TABLE "public"."profile" ADD COLUMN "plain" text;', 'a column relying on nothing in the source schema is still added');
+  t.same(await db.query('SELECT count(*)::int AS n FROM public.checks'), [{ n: 0 }], "the domain's CHECK function never ran");
+  t.same(
+    await db.query("SELECT count(*)::int AS n FROM pg_attribute WHERE attrelid = 'public.profile'::regclass AND attnum > 0"),
+    [{ n: 1 }],
+    'no column was added by planning',
+  );
+});
