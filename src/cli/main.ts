@@ -92,7 +92,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const render = createProgressRenderer({ write: (s) => process.stderr.write(s), live, style, verbosity: level });
   const finish = (out: RunOutput) => {
     if (flags.json) process.stdout.write(JSON.stringify({ ...out.result, reportDir: out.reportDir, migrations: out.migrations }, null, 2) + '\n');
-    else process.stdout.write(renderSummary(out.result, out.reportDir, createStyle(colorWanted(process.stdout, process.env))));
+    else process.stdout.write(renderSummary(out.result, out.reportDir, createStyle(colorWanted(process.stdout, process.env)), level));
     for (const m of out.migrations) process.stderr.write(`migration written: ${m}\n`);
     return out.result.exitCode;
   };

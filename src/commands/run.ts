@@ -144,7 +144,8 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
       },
       now: () => new Date(),
     };
-    cascade = await runCascade({ endpoints: config.endpoints, mode, maxRounds: config.repair.maxRounds, signal: settings.signal }, deps);
+    const readsLogs = config.logs.length > 0 || config.database.serverLog;
+    cascade = await runCascade({ endpoints: config.endpoints, mode, maxRounds: config.repair.maxRounds, signal: settings.signal, readsLogs }, deps);
   } catch (error) {
     // The environment failed before or around the cascade (database down, lock held): still a
     // result with a report, so cron mail and CI show what happened.
