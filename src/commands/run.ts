@@ -13,6 +13,7 @@ import { secretsOf } from '../config/secrets.js';
 import type { RepairMode, ResolvedConfig } from '../config/types.js';
 import { openDatabase, type Database } from '../db/connect.js';
 import { locateColumns, locateRelations } from '../db/locate.js';
+import { withTargetRows } from '../db/column-rows.js';
 import { rethrowAsUnreachable } from '../db/connection-errors.js';
 import { acquireRunLock, type RunLock } from '../db/lock.js';
 import { diagnose } from '../diagnose/diagnose.js';
@@ -127,7 +128,8 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
           names.length > 0 ? locateRelations(pool, { names, targetSchema, sourceSchemas }) : [],
           columnFindings.length > 0 ? locateColumns(pool, { findings: columnFindings, targetSchema, sourceSchemas }) : [],
         ]).catch((error: unknown) => rethrowAsUnreachable(error, 'the catalog look-up'));
-        return { relations, columns };
+        const counted = await withTargetRows(pool, columns, targetSchema).catch((error: unknown) => rethrowAsUnreachable(error, 'the row count'));
+        return { relations, columns: counted };
       },
       plan: (findings, locations) => planRepairs({ findings, ...locations, targetSchema, sourceSchemas }),
       apply: (action) => {
