@@ -44,7 +44,7 @@ the other lacks. Changes nothing.
 
 Examples:
   smoke-fix scan config.yaml
-  smoke-fix scan config.yaml --json | jq '.misplaced[].name'`,
+  smoke-fix scan config.yaml --json | jq -r '.missingFromTarget[].relation.name'`,
   validate: `smoke-fix validate <config.yaml> [--json]
 
 Checks the config (YAML syntax, \${VAR} interpolation, every key and type, auth references) and
