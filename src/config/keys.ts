@@ -139,8 +139,12 @@ const authProfile = {
         username,
         password,
         usernameField: {
-          spec: { kind: 'string', description: 'Form field of the user name.', check: nonEmpty },
-          default: DEFAULTS.djangoSession.usernameField,
+          spec: {
+            kind: 'string',
+            description: 'Form field of the user name. Unset: the one text/email input beside the password input of the login form (`login` in allauth), else `username`.',
+            check: nonEmpty,
+          },
+          example: 'email',
         },
         passwordField: {
           spec: { kind: 'string', description: 'Form field of the password.', check: nonEmpty },

@@ -26,8 +26,8 @@ export interface DjangoSessionAuth {
   readonly loginPath: string;
   readonly username: string;
   readonly password: string;
-  /** Form field names; Django's defaults are `username` and `password`. */
-  readonly usernameField: string;
+  /** Form field names; unset, the user name field is read from the login form (see probe/login-form.ts). */
+  readonly usernameField?: string | undefined;
   readonly passwordField: string;
   /** Optional `next` value posted with the form. */
   readonly next?: string | undefined;

@@ -46,7 +46,6 @@ repair: { mode: apply }
     loginPath: '/admin/login/',
     username: 'root',
     password: 'pw',
-    usernameField: 'username',
     passwordField: 'password',
     next: '/admin/',
   });
