@@ -24,6 +24,7 @@ import { LogFileWatcher } from '../logs/file-watcher.js';
 import { ServerLogReader } from '../logs/server-log.js';
 import type { LogEntry } from '../logs/types.js';
 import { writeDjangoMigrations } from '../migrations/django.js';
+import { writeIntoOwnedApp } from '../migrations/write-owned.js';
 import { createHttpClient } from '../probe/http-client.js';
 import { probeEndpoints } from '../probe/probe.js';
 import { createSessionManager } from '../probe/sessions.js';
@@ -184,6 +185,11 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
   const applied = result.rounds.flatMap((r) => r.repairs).filter((r) => r.status === 'applied');
   if (applied.length > 0 && Object.keys(config.repair.djangoMigrations).length > 0) {
     const out = await writeDjangoMigrations({ records: applied, apps: config.repair.djangoMigrations });
+    migrations = out.written;
+    for (const s of out.skipped) log?.warn({ object: s.object }, `no migration written: ${s.reason}`);
+  }
+  if (applied.length > 0 && config.repair.djangoMigrationsApp) {
+    const out = await writeIntoOwnedApp(config, applied);
     migrations = out.written;
     for (const s of out.skipped) log?.warn({ object: s.object }, `no migration written: ${s.reason}`);
   }

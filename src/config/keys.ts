@@ -23,6 +23,9 @@ const httpUrl = (v: string): string | undefined => {
 const postgresUrl = (v: string): string | undefined =>
   /^postgres(ql)?:\/\/\S+$/.test(v) ? undefined : 'must be a PostgreSQL URL of the form postgres://user:password@host:5432/dbname';
 
+const appLabel = (v: string): string | undefined =>
+  /^[A-Za-z_][A-Za-z0-9_]*$/.test(v) ? undefined : 'must be a Django app label (letters, digits, `_`), e.g. ops';
+
 const absolutePath = (v: string): string | undefined =>
   v.startsWith('/') ? undefined : 'must start with `/` (it is appended to `baseUrl`)';
 
@@ -251,6 +254,25 @@ export const CONFIG_SPEC: ObjectSpec = {
               values: { kind: 'string', description: 'Migrations folder (relative to the config file).', check: nonEmpty, isPath: true },
             },
             default: DEFAULTS.repair.djangoMigrations,
+          },
+          djangoMigrationsApp: {
+            spec: {
+              kind: 'object',
+              description:
+                'One app the project owns: every repair migration is written into its migrations folder, depending on the latest applied migration of each repaired app (from `django_migrations`). Use it instead of `djangoMigrations` when tables belong to packaged apps, whose next release would collide with a number written into their folder.',
+              fields: {
+                app: {
+                  spec: { kind: 'string', description: 'App label of the owned app, e.g. `ops`.', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', check: appLabel },
+                  required: true,
+                  example: 'ops',
+                },
+                dir: {
+                  spec: { kind: 'string', description: 'Its migrations folder (relative to the config file).', check: nonEmpty, isPath: true },
+                  required: true,
+                  example: 'ops/migrations',
+                },
+              },
+            },
           },
         },
       },

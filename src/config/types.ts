@@ -82,6 +82,8 @@ export interface RepairConfig {
   readonly maxRounds: number;
   /** `{ app_label: migrations folder }`: write a Django RunSQL migration per repaired object. */
   readonly djangoMigrations: Readonly<Record<string, string>>;
+  /** One owned app receiving every repair migration (see migrations/owned-app.ts). */
+  readonly djangoMigrationsApp?: { readonly app: string; readonly dir: string } | undefined;
 }
 
 export interface ReportConfig {

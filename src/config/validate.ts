@@ -262,8 +262,9 @@ function fillFields(spec: ObjectSpec, options: FillOptions, ctx: Ctx): Record<st
       if (!misspelt.has(name)) ctx.problems.atNode((pair?.key as Node | undefined) ?? at, [...path, name], missingMessage(name, field, pair !== undefined));
     } else if (field.default !== undefined) {
       out[name] = resolveDefaultPaths(field.spec, structuredClone(field.default), ctx);
-    } else if (field.spec.kind === 'object') {
-      // An absent section is an empty one: its own defaults apply.
+    } else if (field.spec.kind === 'object' && !Object.values(field.spec.fields).some((f) => f.required)) {
+      // An absent section is an empty one: its own defaults apply. A section with required keys
+      // (`repair.djangoMigrationsApp`) cannot be empty: absent, it is simply not set.
       out[name] = fillFields(field.spec, { path: [...path, name], at }, ctx);
     }
   }
