@@ -28,7 +28,7 @@ Options:
   --log-file FILE     structured JSON logs (pino) to FILE ('-' for stderr); default
                       <report.dir>/smoke-fix.log
   --json              print the final result as JSON on stdout (progress stays on stderr)
-  --quiet             only warnings and the summary
+  --quiet             only warnings and the summary, which lists the failing endpoints only
   --verbose           every probe and every SQL statement
   -h, --help
 
