@@ -31,27 +31,32 @@ export function createProgressRenderer(options: RenderOptions): (event: RunEvent
   };
   // A round's failing endpoints are held until its findings are known, so that each database error
   // is printed under the endpoint it was read for (the findings arrive after the last probe).
-  let failedProbes: string[] = [];
-  let failedNames: string[] = [];
+  let failedProbes: Array<{ readonly endpoint: string; readonly text: string }> = [];
   const flushFailures = (findings: readonly SourcedFinding[] = []) => {
-    const shown = new Set<string>();
+    // Indexed once: a round with thousands of failing endpoints must not scan every finding each.
+    const byEndpoint = new Map<string | undefined, SourcedFinding[]>();
+    for (const f of findings) {
+      const list = byEndpoint.get(f.source.endpoint);
+      if (list) list.push(f);
+      else byEndpoint.set(f.source.endpoint, [f]);
+    }
     const under = (endpoint: string | undefined) => {
-      for (const f of findings) {
-        if (f.source.endpoint !== endpoint) continue;
-        const key = f.finding.message + '\u0000' + sourceNote(f);
-        if (shown.has(key)) continue;
-        shown.add(key);
-        line(style.dim(`    ${f.finding.message}${sourceNote(f)}`));
+      const shown = new Set<string>();
+      for (const f of byEndpoint.get(endpoint) ?? []) {
+        const text = `    ${f.finding.message}${sourceNote(f)}`;
+        if (shown.has(text)) continue;
+        shown.add(text);
+        line(style.dim(text));
       }
+      byEndpoint.delete(endpoint);
     };
-    failedProbes.forEach((text, i) => {
-      line(text);
-      under(failedNames[i]);
-    });
-    // Records that name no probed endpoint (PostgreSQL's own log, a traceback without its request).
-    for (const f of findings) if (f.source.endpoint === undefined || !failedNames.includes(f.source.endpoint)) under(f.source.endpoint);
+    for (const p of failedProbes) {
+      line(p.text);
+      under(p.endpoint);
+    }
+    // What no failing endpoint claimed: PostgreSQL's own log, a traceback without its request.
+    for (const endpoint of [...byEndpoint.keys()]) under(endpoint);
     failedProbes = [];
-    failedNames = [];
   };
   const status = (text: string) => {
     if (!options.live) return;
@@ -72,10 +77,7 @@ export function createProgressRenderer(options: RenderOptions): (event: RunEvent
         const r = event.result;
         const reason = reasonBeyondStatus(r);
         const why = reason ? '  ' + reason : '';
-        if (!r.ok) {
-          failedProbes.push(`  ${style.red('✗')} ${r.endpoint}  ${r.method} ${r.path}  ${r.status ?? '---'}${why}`);
-          failedNames.push(r.endpoint);
-        }
+        if (!r.ok) failedProbes.push({ endpoint: r.endpoint, text: `  ${style.red('✗')} ${r.endpoint}  ${r.method} ${r.path}  ${r.status ?? '---'}${why}` });
         else if (verbosity === 'verbose') line(`  ${style.green('✓')} ${r.endpoint}  ${r.method} ${r.path}  ${r.status}`);
         status(`round ${event.round} · ${event.done}/${event.total} endpoints · ${repairs} repair(s)`);
         break;
