@@ -105,7 +105,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const render: typeof progress = (event) => progress(terminalSafeDeep(event));
   const finish = (out: RunOutput) => {
     if (flags.json) process.stdout.write(JSON.stringify({ ...out.result, reportDir: out.reportDir, migrations: out.migrations }, null, 2) + '\n');
-    else process.stdout.write(renderSummary(terminalSafeDeep(out.result), out.reportDir, createStyle(colorWanted(process.stdout, process.env))));
+    else process.stdout.write(renderSummary(terminalSafeDeep(out.result), out.reportDir, createStyle(colorWanted(process.stdout, process.env)), level));
     for (const m of out.migrations) process.stderr.write(`migration written: ${terminalSafe(m)}\n`);
     // A record that could not be written after a change must not pass unnoticed in a cron log.
     if (out.result.errorCode === 'REPORT_WRITE_FAILED') process.stderr.write(`smoke-fix: ${terminalSafe(out.result.reason)}\n`);

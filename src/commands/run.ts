@@ -13,6 +13,7 @@ import { secretsOf } from '../config/secrets.js';
 import type { RepairMode, ResolvedConfig } from '../config/types.js';
 import { openDatabase, type Database } from '../db/connect.js';
 import { locateColumns, locateRelations } from '../db/locate.js';
+import { withTargetRows } from '../db/column-rows.js';
 import { rethrowAsUnreachable } from '../db/connection-errors.js';
 import { acquireRunLock, type RunLock } from '../db/lock.js';
 import { diagnose } from '../diagnose/diagnose.js';
@@ -23,6 +24,7 @@ import { LogFileWatcher } from '../logs/file-watcher.js';
 import { ServerLogReader } from '../logs/server-log.js';
 import type { LogEntry } from '../logs/types.js';
 import { writeDjangoMigrations } from '../migrations/django.js';
+import { writeIntoOwnedApp } from '../migrations/write-owned.js';
 import { createHttpClient } from '../probe/http-client.js';
 import { probeEndpoints } from '../probe/probe.js';
 import { createSessionManager } from '../probe/sessions.js';
@@ -158,7 +160,8 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
           names.length > 0 ? locateRelations(pool, { names, targetSchema, sourceSchemas }) : [],
           columnFindings.length > 0 ? locateColumns(pool, { findings: columnFindings, targetSchema, sourceSchemas }) : [],
         ]).catch((error: unknown) => rethrowAsUnreachable(error, 'the catalog look-up'));
-        return { relations, columns };
+        const counted = await withTargetRows(pool, columns, targetSchema).catch((error: unknown) => rethrowAsUnreachable(error, 'the row count'));
+        return { relations, columns: counted };
       },
       plan: (findings, locations) => planRepairs({ findings, ...locations, targetSchema, sourceSchemas }),
       apply: async (action) => {
@@ -185,7 +188,8 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
       },
       now: () => new Date(),
     };
-    cascade = await runCascade({ endpoints: config.endpoints, mode, maxRounds: config.repair.maxRounds, signal: settings.signal }, deps);
+    const readsLogs = config.logs.length > 0 || config.database.serverLog;
+    cascade = await runCascade({ endpoints: config.endpoints, mode, maxRounds: config.repair.maxRounds, signal: settings.signal, readsLogs }, deps);
   } catch (error) {
     // The environment failed before or around the cascade (database down, lock held): still a
     // result with a report, so cron mail and CI show what happened.
@@ -225,6 +229,11 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
   const applied = result.rounds.flatMap((r) => r.repairs).filter((r) => r.status === 'applied');
   if (applied.length > 0 && Object.keys(config.repair.djangoMigrations).length > 0) {
     const out = await writeDjangoMigrations({ records: applied, apps: config.repair.djangoMigrations });
+    migrations = out.written;
+    for (const s of out.skipped) log?.warn({ object: s.object }, `no migration written: ${s.reason}`);
+  }
+  if (applied.length > 0 && config.repair.djangoMigrationsApp) {
+    const out = await writeIntoOwnedApp(config, applied);
     migrations = out.written;
     for (const s of out.skipped) log?.warn({ object: s.object }, `no migration written: ${s.reason}`);
   }

@@ -22,6 +22,7 @@ export const DEFAULTS = {
     headers: {} as Readonly<Record<string, string>>,
   },
   djangoSession: {
+    /** Used only when `usernameField` is unset and the login form shows no single candidate. */
     usernameField: 'username',
     passwordField: 'password',
   },

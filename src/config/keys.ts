@@ -25,6 +25,9 @@ const httpUrl = (v: string): string | undefined => {
 const postgresUrl = (v: string): string | undefined =>
   /^postgres(ql)?:\/\/\S+$/.test(v) ? undefined : 'must be a PostgreSQL URL of the form postgres://user:password@host:5432/dbname';
 
+const appLabel = (v: string): string | undefined =>
+  /^[A-Za-z_][A-Za-z0-9_]*$/.test(v) ? undefined : 'must be a Django app label (letters, digits, `_`), e.g. ops';
+
 const absolutePath = (v: string): string | undefined =>
   !v.startsWith('/')
     ? 'must start with `/` (it is appended to `baseUrl`)'
@@ -161,8 +164,12 @@ const authProfile = {
         username,
         password,
         usernameField: {
-          spec: { kind: 'string', description: 'Form field of the user name.', check: nonEmpty },
-          default: DEFAULTS.djangoSession.usernameField,
+          spec: {
+            kind: 'string',
+            description: 'Form field of the user name. Unset: the one text/email input beside the password input of the login form (`login` in allauth), else `username`.',
+            check: nonEmpty,
+          },
+          example: 'email',
         },
         passwordField: {
           spec: { kind: 'string', description: 'Form field of the password.', check: nonEmpty },
@@ -309,6 +316,25 @@ export const CONFIG_SPEC: ObjectSpec = {
                 'Count every row (`count(*)`) before and after each move. Off: a move rewrites no data, so it is verified by OID, relfilenode and the row estimate, and only small tables are counted.',
             },
             default: DEFAULTS.repair.verifyRowCounts,
+          },
+          djangoMigrationsApp: {
+            spec: {
+              kind: 'object',
+              description:
+                'One app the project owns: every repair migration is written into its migrations folder, depending on the latest applied migration of each repaired app (from `django_migrations`). Use it instead of `djangoMigrations` when tables belong to packaged apps, whose next release would collide with a number written into their folder.',
+              fields: {
+                app: {
+                  spec: { kind: 'string', description: 'App label of the owned app, e.g. `ops`.', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', check: appLabel },
+                  required: true,
+                  example: 'ops',
+                },
+                dir: {
+                  spec: { kind: 'string', description: 'Its migrations folder (relative to the config file).', check: nonEmpty, isPath: true },
+                  required: true,
+                  example: 'ops/migrations',
+                },
+              },
+            },
           },
         },
       },

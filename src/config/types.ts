@@ -26,8 +26,8 @@ export interface DjangoSessionAuth {
   readonly loginPath: string;
   readonly username: string;
   readonly password: string;
-  /** Form field names; Django's defaults are `username` and `password`. */
-  readonly usernameField: string;
+  /** Form field names; unset, the user name field is read from the login form (see probe/login-form.ts). */
+  readonly usernameField?: string | undefined;
   readonly passwordField: string;
   /** Optional `next` value posted with the form. */
   readonly next?: string | undefined;
@@ -94,6 +94,8 @@ export interface RepairConfig {
   readonly djangoMigrations: Readonly<Record<string, string>>;
   /** Count every row before and after a move, not only on small tables. */
   readonly verifyRowCounts: boolean;
+  /** One owned app receiving every repair migration (see migrations/owned-app.ts). */
+  readonly djangoMigrationsApp?: { readonly app: string; readonly dir: string } | undefined;
 }
 
 export interface ReportConfig {

@@ -17,6 +17,7 @@ import { qualified, quoteIdent } from '../db/quote.js';
 import { isSystemSchema } from '../db/system-schema.js';
 import type { CatalogRelation, ColumnInfo, ColumnLocation, RelationLocation } from '../db/types.js';
 import { addColumnRollbackSql, addColumnSql, isMovableKind, moveRollbackSql, moveSql } from './sql.js';
+import { unsafeColumnAdvice } from './unsafe-column.js';
 import type { AddColumnAction, MoveRelationAction, PlanItem, Refusal, RefusalReason, RepairAction } from './types.js';
 
 export interface PlanInput {
@@ -234,11 +235,8 @@ function planColumn(finding: MissingColumnFinding, input: PlanInput, index: Plan
   }
   const unsafe = unsafeBecause(copy.column);
   if (unsafe) {
-    return refuse(
-      'unsafe-column',
-      `Column ${column} of ${qualified(copy.schema, location.table)} is ${unsafe}, so adding it to a table with rows could fail or rewrite it; review the suggested SQL and run it by hand.`,
-      sql,
-    );
+    const advice = unsafeColumnAdvice({ schema: target, table: location.table, copySchema: copy.schema, column: copy.column, because: unsafe, rows: location.targetRows });
+    return refuse('unsafe-column', advice.detail, advice.suggestedSql);
   }
   const action: AddColumnAction = {
     kind: 'add-column',

@@ -47,7 +47,6 @@ repair: { mode: apply }
     loginPath: '/admin/login/',
     username: 'root',
     password: 'pw',
-    usernameField: 'username',
     passwordField: 'password',
     next: '/admin/',
   });
