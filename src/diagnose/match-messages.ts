@@ -27,6 +27,16 @@ export interface PositionedFinding {
   readonly finding: Finding;
 }
 
+/**
+ * A recognised PostgreSQL sentence: a finding, or one that is known NOT to be a finding (a shadow
+ * like `constraint "c" of relation "t" does not exist`, or a 42P01 that is no missing table like
+ * `missing FROM-clause entry for table "t"`). The latter stop a nearby SQLSTATE from guessing.
+ */
+export interface RecognisedMessage {
+  readonly at: number;
+  readonly finding: Finding | undefined;
+}
+
 interface Candidate {
   readonly start: number;
   readonly end: number;
@@ -193,13 +203,22 @@ export function clipMessage(text: string): string {
   return trimmed.length <= MAX_MESSAGE_CHARS ? trimmed : trimmed.slice(0, MAX_MESSAGE_CHARS - 1) + '…';
 }
 
-/** Every recognised message in `text`, in order of appearance (duplicates kept). */
-export function findMessages(text: string): PositionedFinding[] {
+/** Every recognised message in `text`, findings and known non-findings, in order of appearance. */
+export function recogniseMessages(text: string): RecognisedMessage[] {
   const norm = normalizeForMatching(text);
+  return resolveOverlaps(dropRunaways(allCandidates(norm, text))).map((candidate) => ({
+    at: candidate.start,
+    finding: toFinding(candidate, text),
+  }));
+}
+
+/** Every finding in `text`, in order of appearance (duplicates kept). */
+export function findMessages(text: string): PositionedFinding[] {
+  return onlyFindings(recogniseMessages(text));
+}
+
+export function onlyFindings(recognised: readonly RecognisedMessage[]): PositionedFinding[] {
   const result: PositionedFinding[] = [];
-  for (const candidate of resolveOverlaps(dropRunaways(allCandidates(norm, text)))) {
-    const finding = toFinding(candidate, text);
-    if (finding) result.push({ at: candidate.start, finding });
-  }
+  for (const { at, finding } of recognised) if (finding) result.push({ at, finding });
   return result;
 }

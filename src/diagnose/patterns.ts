@@ -3,9 +3,10 @@
  * catalog.generated.ts) into matchable patterns, grouped by the literal each one is searched by.
  */
 import { MESSAGE_CATALOG, SHADOW_MSGIDS } from './catalog.generated.js';
-import { TARGET_MESSAGES, type TargetMessage } from './message-ids.js';
+import { NOT_FINDING_MSGIDS, TARGET_MESSAGES, type TargetMessage } from './message-ids.js';
 import { normalizeForMatching } from './normalize.js';
 import { parsePrintfTemplate } from './printf-template.js';
+import { STACK_MESSAGES } from './stack-messages.js';
 
 export interface PatternSlot {
   readonly arg: number;
@@ -73,7 +74,8 @@ export function compilePattern(options: {
 /** Every language's patterns; `en` is the msgids themselves (PostgreSQL's untranslated output). */
 function compileAll(): MessagePattern[] {
   const patterns: MessagePattern[] = [];
-  const shadowIds = new Set(SHADOW_MSGIDS);
+  // Shadows and not-a-finding messages are matched only so that they are not read as findings.
+  const shadowIds = new Set([...SHADOW_MSGIDS, ...NOT_FINDING_MSGIDS]);
   const add = (language: string, msgid: string, msgstr: string): void => {
     const target = TARGET_MESSAGES.find((m) => m.msgid === msgid);
     if (!target && !shadowIds.has(msgid)) return;
@@ -81,9 +83,15 @@ function compileAll(): MessagePattern[] {
     if (pattern) patterns.push(pattern);
     else if (target) throw new Error(`cannot compile the ${language} translation of ${JSON.stringify(msgid)}: ${JSON.stringify(msgstr)}`);
   };
-  for (const id of [...TARGET_MESSAGES.map((m) => m.msgid), ...SHADOW_MSGIDS]) add('en', id, id);
+  for (const id of [...TARGET_MESSAGES.map((m) => m.msgid), ...NOT_FINDING_MSGIDS, ...SHADOW_MSGIDS]) add('en', id, id);
   for (const [language, messages] of Object.entries(MESSAGE_CATALOG)) {
     for (const [msgid, msgstr] of Object.entries(messages)) add(language, msgid, msgstr);
+  }
+  // Libraries' own English rewordings (Prisma): matched like PostgreSQL's, reported as English.
+  for (const { target } of STACK_MESSAGES) {
+    const pattern = compilePattern({ language: 'en', msgid: target.msgid, msgstr: target.msgid, target });
+    if (!pattern) throw new Error(`cannot compile the stack message ${JSON.stringify(target.msgid)}`);
+    patterns.push(pattern);
   }
   return patterns;
 }
