@@ -49,12 +49,20 @@ const cases: Case[] = [
   },
   {
     stack: 'Laravel (PDO pgsql), missing table',
-    // laravel/framework src/Illuminate/Database/QueryException.php formatMessage:
-    // `$message (Connection: $connectionName, SQL: $sql)`; PDO prefixes `SQLSTATE[42P01]: Undefined table: 7`.
+    // laravel/framework src/Illuminate/Database/QueryException.php formatMessage (Laravel 10+):
+    // `$message (Connection: $connectionName, SQL: $sql)`; php-src ext/pdo_pgsql prints the message as
+    // `SQLSTATE[42P01]: Undefined table: 7 ERROR:  …` (state, its name, the libpq status, libpq's text).
     source: 'laravel/framework QueryException.php',
     text:
       'SQLSTATE[42P01]: Undefined table: 7 ERROR:  relation "orders" does not exist\nLINE 1: select * from "orders" where "id" = 5\n' +
       '                      ^ (Connection: pgsql, SQL: select * from "orders" where "id" = 5 limit 1)',
+    want: [relation('orders')],
+  },
+  {
+    stack: 'Laravel before 10, missing table',
+    // The same formatMessage in older releases: `$message (SQL: $sql)` with the bindings filled in.
+    source: 'laravel/framework QueryException.php',
+    text: 'SQLSTATE[42P01]: Undefined table: 7 ERROR:  relation "orders" does not exist\nLINE 1: select * from "orders"\n                      ^ (SQL: select * from "orders" where "id" = 5)',
     want: [relation('orders')],
   },
   {
