@@ -74,6 +74,30 @@ const cases: Case[] = [
     want: [column('left_at')],
   },
   {
+    stack: 'Prisma 7 P2021, error message with the invocation frame',
+    // Captured: prisma 7.10.1 + @prisma/adapter-pg (runs offline: no engine binary), findMany on a
+    // model whose table is missing; only the file path in the frame was changed.
+    source: 'captured',
+    text: "\nInvalid `prisma.user.findMany()` invocation in\n/app/src/users.ts:5:25\n\n  2 import { PrismaPg } from '@prisma/adapter-pg';\n  3 const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: 'postgres://postgres@127.0.0.1:56123/postgres' }) });\n  4 const show = (label: string, e: any) => console.log(label, JSON.stringify({ name: e?.name, code: e?.code, message: e?.message, meta: e?.meta }));\n\u2192 5 try { await prisma.user.findMany(\nThe table `public.users` does not exist in the current database.",
+    want: [{ kind: 'missing-relation', schema: 'public', name: 'users', message: 'The table `public.users` does not exist in the current database.', language: 'en' }],
+  },
+  {
+    stack: 'Prisma 7 P2021 serialised by an API (code, meta with the driver error)',
+    source: 'captured',
+    text: "{\"name\": \"PrismaClientKnownRequestError\", \"code\": \"P2021\", \"meta\": {\"modelName\": \"User\", \"driverAdapterError\": {\"name\": \"DriverAdapterError\", \"cause\": {\"originalCode\": \"42P01\", \"originalMessage\": \"relation \\\"public.users\\\" does not exist\", \"kind\": \"TableDoesNotExist\", \"table\": \"public.users\"}}}}",
+    contentType: 'application/json',
+    want: [{ kind: 'missing-relation', schema: 'public', name: 'users', message: 'relation "public.users" does not exist', language: 'en' }],
+  },
+  {
+    stack: 'Prisma 7 P2022, error message',
+    // Captured: the same model once the table exists without the mapped column left_at.
+    source: 'captured',
+    text: "\nInvalid `prisma.user.findMany()` invocation in\n/app/src/users.ts:7:25\n\n  4 const show = (label: string, e: any) => console.log(label, JSON.stringify({ name: e?.name, code: e?.code, message: e?.message, meta: e?.meta }));\n  5 try { await prisma.user.findMany(); } catch (e) { show('TABLE', e); }\n  6 try { await prisma.$executeRawUnsafe('create table users (id int primary key, name text not null)'); } catch (e) { show('CREATE', e); }\n\u2192 7 try { await prisma.user.findMany(\nThe column `users.left_at` does not exist in the current database.",
+    want: [
+      { kind: 'missing-column', table: 'users', column: 'left_at', message: 'The column `users.left_at` does not exist in the current database.', language: 'en' },
+    ],
+  },
+  {
     stack: 'Prisma P2021, schema-qualified table',
     // prisma/prisma-engines libs/user-facing-errors/src/query_engine/mod.rs (TableDoesNotExist).
     source: 'prisma-engines user-facing-errors',
