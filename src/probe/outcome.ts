@@ -50,7 +50,8 @@ export function describeOutcome(input: OutcomeInput): { ok: boolean; reason?: st
   if (expected.includes(status)) {
     // Decided here, while the body is still at hand: a passing page's body is not kept.
     const errors = input.jsonChecks ? jsonErrorsReason(input.body, input.jsonChecks, input.bodyTruncated) : undefined;
-    return errors === undefined ? { ok: true } : { ok: false, reason: `${status} with ${errors}` };
+    // The status is shown beside the reason everywhere; the reason says what in the body failed.
+    return errors === undefined ? { ok: true } : { ok: false, reason: errors };
   }
   if (isRedirect(status)) {
     const to = input.location ? `redirected to ${input.location}` : `${status} redirect without a location`;

@@ -98,11 +98,10 @@ export function lastProbe(result: RunResult, endpoint: string): LastProbe | unde
   return index.get(endpoint);
 }
 
-/** `500 (expected 200)`, `no answer (ECONNREFUSED)`, `200 (errors in the body)`. */
+/** `500 (expected 200)`, `no answer (ECONNREFUSED)`. */
 export function statusText(probe: ProbeSummary): string {
   const got = probe.status === null ? `no answer${probe.failure ? ` (${probe.failure.code})` : ''}` : String(probe.status);
-  if (probe.ok) return got;
-  // An expected status that failed a body check (`graphql`, `expectNoErrors`): the reason says which.
-  if (probe.status !== null && probe.expected.includes(probe.status)) return `${got} (errors in the body)`;
-  return `${got} (expected ${probe.expected.join(' or ')})`;
+  // An expected status that failed a body check (`graphql`, `expectNoErrors`): its reason follows.
+  const expectedStatus = probe.status !== null && probe.expected.includes(probe.status);
+  return probe.ok || expectedStatus ? got : `${got} (expected ${probe.expected.join(' or ')})`;
 }
