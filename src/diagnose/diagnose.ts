@@ -3,7 +3,7 @@
  * Pure: no I/O, no clock. Names in the findings are untrusted text cut from the input.
  */
 import { collectJsonStrings, SQLSTATE_KINDS } from './json-strings.js';
-import { clipMessage, findMessages, onlyFindings, recogniseMessages, type PositionedFinding, type RecognisedMessage } from './match-messages.js';
+import { clipMessage, findMessages, holdsNotFindingMessage, onlyFindings, recogniseMessages, type PositionedFinding, type RecognisedMessage } from './match-messages.js';
 import { decodeEntities, looksLikeHtml } from './normalize.js';
 import { firstQuotedName } from './quoted-name.js';
 import { findingKey, type Finding } from './types.js';
@@ -105,6 +105,8 @@ function fromJson(text: string): PositionedFinding[] | undefined {
     const message = decoded[index]!;
     const kind = SQLSTATE_KINDS[sqlstate];
     if (explainedIn(recognised, { start, end: start + message.length, kind })) continue;
+    // `missing FROM-clause entry for table "x"` is 42P01 too, but no table is missing.
+    if (kind === 'missing-relation' && holdsNotFindingMessage(message)) continue;
     const finding = findingFromSqlstate({ kind, message });
     if (finding) fallbacks.push({ at: start, finding });
   }
@@ -114,8 +116,8 @@ function fromJson(text: string): PositionedFinding[] | undefined {
 
 /**
  * True when the coded message already holds a finding of the code's kind, or a sentence known not
- * to be one (`missing FROM-clause entry for table "x"` is also 42P01): then the code adds nothing
- * and must not guess a name. Binary search in `recognised` (sorted by offset): linear overall
+ * to be one (a shadow: `constraint "c" of relation "t" does not exist`): then the code adds
+ * nothing and must not guess a name. Binary search in `recognised` (sorted by offset): linear overall
  * however many coded messages there are.
  */
 function explainedIn(recognised: readonly RecognisedMessage[], range: { start: number; end: number; kind: Finding['kind'] }): boolean {

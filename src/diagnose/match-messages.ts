@@ -11,7 +11,7 @@
 import type { Finding } from './types.js';
 import type { SlotRole } from './message-ids.js';
 import { normalizeForMatching } from './normalize.js';
-import { PATTERNS_BY_ANCHOR, isQuoteChar, type MessagePattern, type PatternSlot } from './patterns.js';
+import { NOT_FINDING_PATTERNS_BY_ANCHOR, PATTERNS_BY_ANCHOR, isQuoteChar, type MessagePattern, type PatternSlot } from './patterns.js';
 
 /**
  * PostgreSQL truncates identifiers to 63 bytes (NAMEDATALEN - 1); twice that in UTF-16 units
@@ -28,9 +28,8 @@ export interface PositionedFinding {
 }
 
 /**
- * A recognised PostgreSQL sentence: a finding, or one that is known NOT to be a finding (a shadow
- * like `constraint "c" of relation "t" does not exist`, or a 42P01 that is no missing table like
- * `missing FROM-clause entry for table "t"`). The latter stop a nearby SQLSTATE from guessing.
+ * A recognised PostgreSQL sentence: a finding, or a shadow known NOT to be one (`constraint "c"
+ * of relation "t" does not exist`), which stops a SQLSTATE beside it from guessing a name.
  */
 export interface RecognisedMessage {
   readonly at: number;
@@ -115,9 +114,9 @@ function matchAt(norm: string, original: string, pattern: MessagePattern, anchor
   return { start: cursor, end, pattern, values, slotRanges };
 }
 
-function allCandidates(norm: string, original: string): Candidate[] {
+function allCandidates(norm: string, original: string, byAnchor = PATTERNS_BY_ANCHOR): Candidate[] {
   const found: Candidate[] = [];
-  for (const [anchorText, patterns] of PATTERNS_BY_ANCHOR) {
+  for (const [anchorText, patterns] of byAnchor) {
     for (let at = norm.indexOf(anchorText); at >= 0; at = norm.indexOf(anchorText, at + 1)) {
       for (const pattern of patterns) {
         const candidate = matchAt(norm, original, pattern, at);
@@ -210,6 +209,15 @@ export function recogniseMessages(text: string): RecognisedMessage[] {
     at: candidate.start,
     finding: toFinding(candidate, text),
   }));
+}
+
+/**
+ * True when `text` holds a 42P01 sentence that names no missing table (`missing FROM-clause entry
+ * for table "x"`, in any language). Linear in the text, like the rest.
+ */
+export function holdsNotFindingMessage(text: string): boolean {
+  const norm = normalizeForMatching(text);
+  return allCandidates(norm, text, NOT_FINDING_PATTERNS_BY_ANCHOR).length > 0;
 }
 
 /** Every finding in `text`, in order of appearance (duplicates kept). */

@@ -74,8 +74,7 @@ export function compilePattern(options: {
 /** Every language's patterns; `en` is the msgids themselves (PostgreSQL's untranslated output). */
 function compileAll(): MessagePattern[] {
   const patterns: MessagePattern[] = [];
-  // Shadows and not-a-finding messages are matched only so that they are not read as findings.
-  const shadowIds = new Set([...SHADOW_MSGIDS, ...NOT_FINDING_MSGIDS]);
+  const shadowIds = new Set(SHADOW_MSGIDS);
   const add = (language: string, msgid: string, msgstr: string): void => {
     const target = TARGET_MESSAGES.find((m) => m.msgid === msgid);
     if (!target && !shadowIds.has(msgid)) return;
@@ -83,7 +82,7 @@ function compileAll(): MessagePattern[] {
     if (pattern) patterns.push(pattern);
     else if (target) throw new Error(`cannot compile the ${language} translation of ${JSON.stringify(msgid)}: ${JSON.stringify(msgstr)}`);
   };
-  for (const id of [...TARGET_MESSAGES.map((m) => m.msgid), ...NOT_FINDING_MSGIDS, ...SHADOW_MSGIDS]) add('en', id, id);
+  for (const id of [...TARGET_MESSAGES.map((m) => m.msgid), ...SHADOW_MSGIDS]) add('en', id, id);
   for (const [language, messages] of Object.entries(MESSAGE_CATALOG)) {
     for (const [msgid, msgstr] of Object.entries(messages)) add(language, msgid, msgstr);
   }
@@ -98,16 +97,38 @@ function compileAll(): MessagePattern[] {
 
 export const MESSAGE_PATTERNS: readonly MessagePattern[] = compileAll();
 
-/** Patterns grouped by anchor literal, so each distinct literal is searched for once per text. */
-export const PATTERNS_BY_ANCHOR: ReadonlyMap<string, readonly MessagePattern[]> = (() => {
+function byAnchor(patterns: readonly MessagePattern[]): ReadonlyMap<string, readonly MessagePattern[]> {
   const groups = new Map<string, MessagePattern[]>();
-  for (const p of MESSAGE_PATTERNS) {
+  for (const p of patterns) {
     const key = p.literals[p.anchor] ?? '';
     const group = groups.get(key);
     if (group) group.push(p);
     else groups.set(key, [p]);
   }
   return groups;
+}
+
+/** Patterns grouped by anchor literal, so each distinct literal is searched for once per text. */
+export const PATTERNS_BY_ANCHOR: ReadonlyMap<string, readonly MessagePattern[]> = byAnchor(MESSAGE_PATTERNS);
+
+/**
+ * The 42P01 sentences that are no missing table (NOT_FINDING_MSGIDS), in every language. Kept out
+ * of PATTERNS_BY_ANCHOR: no target sentence lies inside them, so every body would pay for their
+ * anchors for nothing. They are only searched in a message whose SQLSTATE alone would otherwise
+ * name a table (diagnose's code fallback).
+ */
+export const NOT_FINDING_PATTERNS_BY_ANCHOR: ReadonlyMap<string, readonly MessagePattern[]> = (() => {
+  const patterns: MessagePattern[] = [];
+  const add = (language: string, msgid: string, msgstr: string): void => {
+    const pattern = compilePattern({ language, msgid, msgstr, target: undefined });
+    if (!pattern) throw new Error(`cannot compile the ${language} translation of ${JSON.stringify(msgid)}: ${JSON.stringify(msgstr)}`);
+    patterns.push(pattern);
+  };
+  for (const id of NOT_FINDING_MSGIDS) {
+    add('en', id, id);
+    for (const [language, messages] of Object.entries(MESSAGE_CATALOG)) if (messages[id]) add(language, id, messages[id]);
+  }
+  return byAnchor(patterns);
 })();
 
 /** Languages whose messages diagnose recognises (ISO codes / PostgreSQL locale names, `en` first). */
