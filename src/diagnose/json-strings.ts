@@ -7,8 +7,20 @@
 export const SQLSTATE_KINDS = { '42P01': 'missing-relation', '42703': 'missing-column' } as const;
 export type KnownSqlstate = keyof typeof SQLSTATE_KINDS;
 
-const CODE_KEYS = new Set(['code', 'sqlstate', 'sql_state', 'pgcode', 'pg_code']);
-const MESSAGE_KEYS = new Set(['message', 'msg', 'detail', 'error', 'errmsg', 'error_message', 'errormessage', 'description', 'reason']);
+// `originalCode` / `originalMessage`: Prisma 7's driver-adapter error (meta.driverAdapterError.cause).
+const CODE_KEYS = new Set(['code', 'sqlstate', 'sql_state', 'pgcode', 'pg_code', 'originalcode']);
+const MESSAGE_KEYS = new Set([
+  'message',
+  'msg',
+  'detail',
+  'error',
+  'errmsg',
+  'error_message',
+  'errormessage',
+  'description',
+  'reason',
+  'originalmessage',
+]);
 
 export interface JsonStrings {
   readonly strings: string[];

@@ -89,6 +89,12 @@ const cases: Case[] = [
     want: [{ kind: 'missing-relation', schema: 'public', name: 'users', message: 'relation "public.users" does not exist', language: 'en' }],
   },
   {
+    stack: 'Prisma 7 driver-adapter cause in a wording diagnose does not know: the code names the table',
+    source: 'captured shape (meta.driverAdapterError.cause), message reworded',
+    text: '{"code":"P2021","meta":{"driverAdapterError":{"cause":{"originalCode":"42P01","originalMessage":"Tabelle «public.users» fehlt","kind":"TableDoesNotExist"}}}}',
+    want: [{ kind: 'missing-relation', schema: 'public', name: 'users', message: 'Tabelle «public.users» fehlt', language: 'sqlstate' }],
+  },
+  {
     stack: 'Prisma 7 P2022, error message',
     // Captured: the same model once the table exists without the mapped column left_at.
     source: 'captured',
