@@ -59,6 +59,11 @@ const HEADER_NAME = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
 const headerName = (v: string): string | undefined =>
   new RegExp(HEADER_NAME).test(v) ? undefined : 'must be a valid HTTP header name (letters, digits, `-`)';
 
+/** `errors`, `data.result.errors`, `errors.0`: keys separated by dots, none empty. */
+const JSON_PATH = '^[^.\\s]+(\\.[^.\\s]+)*$';
+const jsonPath = (v: string): string | undefined =>
+  new RegExp(JSON_PATH).test(v) ? undefined : 'must be a dotted JSON path of keys, e.g. `errors` or `data.result.errors` (no spaces, no empty keys)';
+
 const schema = (description: string): StringSpec => ({ kind: 'string', description, check: schemaName });
 const positive = (description: string): IntegerSpec => ({ kind: 'integer', min: 1, description });
 const headers = (description: string): MapSpec => ({
@@ -114,6 +119,24 @@ const endpoint: ObjectSpec = {
     },
     headers: { spec: headers('Extra request headers for this endpoint, over `http.headers`.'), default: DEFAULTS.endpoint.headers },
     body: { spec: { kind: 'string', description: 'Request body (for POST, PUT, PATCH).' } },
+    graphql: {
+      spec: {
+        kind: 'boolean',
+        description:
+          'A GraphQL endpoint: an expected status whose JSON body has a non-empty top-level `errors` array is a failure, and the messages are read for database errors. Off when absent.',
+      },
+      example: 'true',
+    },
+    expectNoErrors: {
+      spec: {
+        kind: 'string',
+        description:
+          'Dotted path into the JSON body (`errors`, `data.result.errors`): an expected status fails when the value there is a non-empty array or any other non-null value.',
+        check: jsonPath,
+        pattern: JSON_PATH,
+      },
+      example: 'data.result.errors',
+    },
   },
 };
 

@@ -47,6 +47,10 @@ export interface EndpointConfig {
   readonly headers: Readonly<Record<string, string>>;
   /** Optional request body (for POST/PUT/PATCH). */
   readonly body?: string | undefined;
+  /** A GraphQL endpoint: a non-empty top-level `errors` array in the JSON body is a failure. Off when absent. */
+  readonly graphql?: boolean | undefined;
+  /** Dotted JSON path whose value must be absent, null or an empty array for the endpoint to pass. */
+  readonly expectNoErrors?: string | undefined;
 }
 
 export interface DatabaseConfig {
