@@ -62,7 +62,7 @@ export function createProgressRenderer(options: RenderOptions): (event: RunEvent
       }
       case 'findings':
         for (const f of event.findings) {
-          const where = f.source.type === 'body' ? '' : f.source.type === 'log' ? ` (in ${f.source.file})` : ' (in the PostgreSQL log)';
+          const where = f.source.type === 'body' ? '' : f.source.type === 'log' ? ` (in ${f.source.file})` : f.source.type === 'history' ? ` (${f.source.migration})` : ' (in the PostgreSQL log)';
           line(style.dim(`    ${f.finding.message}${where}`));
         }
         break;

@@ -32,6 +32,11 @@ export interface AddColumnAction {
   readonly rollbackSql: string;
   /** Every finding this action answers (`finding` first). */
   readonly findings?: readonly Finding[] | undefined;
+  /**
+   * Set when the definition comes from the migration that added the column (no stale copy holds
+   * it): which migration, and its statements as it ran them (quoted in the report).
+   */
+  readonly fromMigration?: { readonly id: string; readonly appliedAt: string | null; readonly statements: readonly string[] } | undefined;
 }
 
 export type RefusalReason =
@@ -43,7 +48,9 @@ export type RefusalReason =
   | 'unsupported-kind'
   | 'unsafe-column'
   | 'column-present'
-  | 'no-source-copy';
+  | 'no-source-copy'
+  /** `history` is configured and no applied migration created the object: never moved, never added. */
+  | 'not-in-history';
 
 /** A finding the planner will not act on, and why. Refusals are reported, never guessed around. */
 export interface Refusal {

@@ -21,6 +21,8 @@ export function sourceText(source: FindingSource): string {
       return `log file ${source.file}${source.endpoint ? ` (after "${source.endpoint}")` : ''}`;
     case 'server-log':
       return `PostgreSQL server log${source.endpoint ? ` (after "${source.endpoint}")` : ''}`;
+    case 'history':
+      return `the migration history (created by ${source.migration})`;
   }
 }
 

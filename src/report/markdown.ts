@@ -183,7 +183,7 @@ function repairHeading(entry: RepairInRound, index: number): string {
   const what =
     action.kind === 'move-relation'
       ? `${mdCode(`${action.fromSchema}.${action.relation.name}`)} into ${mdCode(action.toSchema)}`
-      : `${mdCode(action.column.name)} to ${mdCode(`${action.schema}.${action.table}`)} (from the copy in ${mdCode(action.copySchema)})`;
+      : `${mdCode(action.column.name)} to ${mdCode(`${action.schema}.${action.table}`)} ${action.fromMigration ? `(as migration ${mdCode(action.fromMigration.id)} added it)` : `(from the copy in ${mdCode(action.copySchema)})`}`;
   return `### ${index + 1}. ${verb} ${what} (round ${entry.round})`;
 }
 
