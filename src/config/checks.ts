@@ -16,6 +16,8 @@ export interface PartialConfig {
   readonly database?: { readonly targetSchema?: string; readonly sourceSchemas?: readonly (string | undefined)[] };
   readonly auth?: Readonly<Record<string, unknown>>;
   readonly endpoints?: readonly (Partial<EndpointConfig> | undefined)[];
+  readonly repair?: { readonly scope?: string };
+  readonly history?: unknown;
 }
 
 export interface CrossCheckOptions {
@@ -59,6 +61,11 @@ export function checkAcrossKeys(config: PartialConfig, options: CrossCheckOption
       report(['endpoints', i, 'body'], `a ${endpoint.method} request cannot carry a body: set \`method: POST\` (or PUT, PATCH), or remove \`body\``);
     }
   });
+
+  // `scope: history` repairs what the history proves: without a history there is no proof.
+  if (config.repair?.scope === 'history' && config.history === undefined && !offsets.has('history')) {
+    report(['repair', 'scope'], '`scope: history` needs a `history` section (e.g. `history: { django: { manage: python3 manage.py } }`): add one, or use `scope: errors`');
+  }
 
   const seenSchemas = new Set<string>();
   const target = config.database?.targetSchema;
