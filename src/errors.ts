@@ -85,3 +85,9 @@ export class LoginFailedError extends SmokeFixError {
     super(message);
   }
 }
+
+/** `history` is configured but the migration history could not be read into an expectation. Exit 2. */
+export class HistoryUnavailableError extends SmokeFixError {
+  override readonly code = 'HISTORY_UNAVAILABLE';
+  override readonly exitCode = 2;
+}

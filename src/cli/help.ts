@@ -42,6 +42,15 @@ Reads only the database catalog (no HTTP): every relation in the source schemas 
 schema lacks, every name present in both, and for tables present in both, the columns one has and
 the other lacks. Changes nothing.
 
+With \`history\` configured it also reads the app's applied migrations and shows each object they
+created with its state (in place, misplaced, lost, ambiguous, different) and the migration behind
+it, the source-schema objects no migration created (never moved), leftovers, foreign keys into a
+source schema, and why it happened (search_path settings, with the statement that removes them).
+
+Exit codes: 0 no drift against the migrations (always 0 without \`history\`); 1 an expected object
+is misplaced, lost, ambiguous or different (a deploy hook can gate on it); 2 config or history
+error; 3 database unreachable.
+
 Examples:
   smoke-fix scan config.yaml
   smoke-fix scan config.yaml --json | jq '.misplaced[].name'`,

@@ -31,6 +31,8 @@ import { planRepairs } from '../repair/plan.js';
 import { writeReports } from '../report/write.js';
 import type { RunResult } from '../result.js';
 import { maskDeep, redactUrl } from '../util/redact.js';
+import { loadHistory, type HistoryLoader, type LoadedHistory } from '../history/load.js';
+import { applyVerified, closingCheck, provenFindings } from '../history/run-hooks.js';
 import { VERSION } from '../version.js';
 
 export interface RunSettings {
@@ -43,6 +45,8 @@ export interface RunSettings {
   readonly logger?: Logger | undefined;
   /** Abort (SIGINT/SIGTERM) to stop before the next round or change; a report is still written. */
   readonly signal?: AbortSignal | undefined;
+  /** Reads `history` into the expected schema (tests inject one); default: the configured reader. */
+  readonly loadHistory?: HistoryLoader | undefined;
 }
 
 export interface RunOutput {
@@ -107,8 +111,11 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
   const client = createHttpClient({ baseUrl: config.baseUrl, http: config.http });
   let cascade: CascadeResult;
   let logReaders: Awaited<ReturnType<typeof startLogReaders>> | undefined;
+  let closing: Awaited<ReturnType<typeof closingCheck>> | undefined;
   try {
     db = await openDatabase(config.database);
+    // Read once, before round 1: the authority for every plan, move and verification of this run.
+    const loaded: LoadedHistory | null = await (settings.loadHistory ?? loadHistory)(config);
     // Plan mode changes nothing, so it may run beside a repairing run; apply mode may not.
     if (mode === 'apply') lock = await acquireRunLock(db.pool, { targetSchema: config.database.targetSchema });
     logReaders = await startLogReaders(config, db);
@@ -129,15 +136,16 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
         ]).catch((error: unknown) => rethrowAsUnreachable(error, 'the catalog look-up'));
         return { relations, columns };
       },
-      plan: (findings, locations) => planRepairs({ findings, ...locations, targetSchema, sourceSchemas }),
-      apply: (action) => {
+      plan: (findings, locations) => planRepairs({ findings, ...locations, targetSchema, sourceSchemas, expected: loaded?.expected }),
+      apply: applyVerified(pool, loaded, targetSchema, (action) => {
         // Never run DDL unprotected: a lost lock ends the run (exit 3) before the next change.
         lock?.assertHeld();
         return applyAction(pool, action, {
           lockTimeoutMs: config.database.lockTimeoutMs,
           statementTimeoutMs: config.database.statementTimeoutMs,
         });
-      },
+      }),
+      ...(loaded && config.repair.scope === 'history' ? { provenFindings: provenFindings(pool, loaded, { targetSchema, sourceSchemas }) } : {}),
       emit: (event) => {
         logEvent(log, event);
         emit(event);
@@ -145,6 +153,11 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
       now: () => new Date(),
     };
     cascade = await runCascade({ endpoints: config.endpoints, mode, maxRounds: config.repair.maxRounds, signal: settings.signal }, deps);
+    // The closing look at the source schemas; a failure of it is a warning, never the run's end.
+    closing = await closingCheck(pool, loaded, { targetSchema, sourceSchemas }).catch((error: unknown) => {
+      cascade = { ...cascade, warnings: [...cascade.warnings, `the closing catalog check failed: ${(error as Error).message}`] };
+      return undefined;
+    });
   } catch (error) {
     // The environment failed before or around the cascade (database down, lock held): still a
     // result with a report, so cron mail and CI show what happened.
@@ -173,6 +186,7 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
     finishedAt: finished.toISOString(),
     durationMs: finished.getTime() - started.getTime(),
     ...cascade,
+    ...(closing ? { leftInSources: closing.leftInSources, ...(closing.history ? { history: closing.history } : {}) } : {}),
   }, secrets);
   log?.info({ outcome: result.outcome, exitCode: result.exitCode, reason: result.reason }, 'run finished');
 

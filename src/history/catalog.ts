@@ -52,7 +52,7 @@ const CONTYPE: Readonly<Record<string, ExpectedConstraintType>> = {
   x: 'exclusion',
 };
 
-/** $1: target schema, $2: source schemas. */
+/** $1: target schema, $2: source schemas, $3: relation names to keep (null: every relation). */
 export const SNAPSHOT_SQL = `SELECT c.oid::bigint AS oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind,
        c.reltuples::float8 AS reltuples, c.relispartition AS is_partition,
        (SELECT o.relname FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class o ON o.oid = d.refobjid
@@ -75,6 +75,7 @@ export const SNAPSHOT_SQL = `SELECT c.oid::bigint AS oid, n.nspname AS schema, c
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE (n.nspname = $1 OR n.nspname = ANY($2::text[])) AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+  AND ($3::text[] IS NULL OR c.relname = ANY($3::text[]))
 ORDER BY n.nspname, c.relname`;
 
 interface SnapshotRow {
@@ -92,9 +93,10 @@ interface SnapshotRow {
 
 export async function snapshotCatalog(
   db: Queryable,
-  input: { readonly targetSchema: string; readonly sourceSchemas: readonly string[] },
+  input: { readonly targetSchema: string; readonly sourceSchemas: readonly string[]; readonly only?: readonly string[] | undefined },
 ): Promise<CatalogSnapshot> {
-  const { rows } = await db.query<SnapshotRow & Record<string, unknown>>(SNAPSHOT_SQL, [input.targetSchema, [...input.sourceSchemas]]);
+  const only = input.only ? [...input.only] : null;
+  const { rows } = await db.query<SnapshotRow & Record<string, unknown>>(SNAPSHOT_SQL, [input.targetSchema, [...input.sourceSchemas], only]);
   return { targetSchema: input.targetSchema, sourceSchemas: input.sourceSchemas, relations: rows.map(toRelation) };
 }
 

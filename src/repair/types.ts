@@ -1,5 +1,6 @@
 import type { Finding, FindingSource } from '../diagnose/types.js';
 import type { CatalogRelation, ColumnInfo } from '../db/types.js';
+import type { ExpectationCheck } from '../history/verify.js';
 
 /** A planned change: exact SQL built from catalog names, plus the SQL that undoes it. */
 export type RepairAction = MoveRelationAction | AddColumnAction;
@@ -83,6 +84,8 @@ export interface Verification {
   readonly constraintsAfter?: number | undefined;
   /** Human-readable problems when !ok. */
   readonly problems: readonly string[];
+  /** With `history`: the object compared with what its migrations say it should be. */
+  readonly expectation?: ExpectationCheck | undefined;
 }
 
 /** What applying one action returned (the cascade adds the action and where its findings were read). */
