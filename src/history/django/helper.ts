@@ -30,10 +30,12 @@ const MARK_PLACEHOLDER = '@@SMOKE_FIX_MARK@@';
 const HELPER = String.raw`
 def _smoke_fix_read_history(mark):
     import json
+    import os
     import sys
     import traceback
 
     import django
+    import sqlparse
     from django.db import DEFAULT_DB_ALIAS, connections, transaction
     from django.db.utils import OperationalError
     from django.db.migrations.loader import MigrationLoader
@@ -78,6 +80,16 @@ def _smoke_fix_read_history(mark):
         # the outer atomic block below is rolled back whatever happens.
         with connection.cursor() as cursor:
             cursor.execute('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY')
+            # Some operations (AlterField, RenameModel's foreign keys) ask the live catalog for the
+            # names of constraints to drop, and see only the search_path. A table that drifted out
+            # of it would answer "none" and change the SQL silently; with the source schemas
+            # appended, a drifted database prints what a healthy one does.
+            extra = json.loads(os.environ.get('SMOKE_FIX_INTROSPECT_SCHEMAS') or '[]')
+            if extra:
+                cursor.execute("SELECT current_setting('search_path')")
+                path = cursor.fetchone()[0]
+                quoted = [connection.ops.quote_name(name) for name in extra]
+                cursor.execute("SELECT set_config('search_path', %s, false)", [', '.join([path] + quoted)])
 
         recorder = MigrationRecorder(connection)
         rows = recorder.applied_migrations()  # {(app, name): row with .applied}
@@ -113,6 +125,21 @@ def _smoke_fix_read_history(mark):
             stamps = [rows[r].applied for r in (migration.replaces or []) if r in rows]
             return iso(max(stamps)) if stamps else None
 
+        def trace_introspection(editor, notes):
+            # What sqlmigrate prints for these operations depends on the database as it is now, not
+            # as it was when the migration ran: say so next to the statements it shaped.
+            original = getattr(editor, '_constraint_names', None)
+            if original is None:
+                return
+
+            def traced(model, *args, **kwargs):
+                names = original(model, *args, **kwargs)
+                notes.append('constraint names of %s read from the live database, as sqlmigrate does: %s' % (
+                    model._meta.db_table, ', '.join(names) if names else 'none found'))
+                return names
+
+            editor._constraint_names = traced
+
         out = []
         state = None
         with transaction.atomic(using=connection.alias):
@@ -133,8 +160,14 @@ def _smoke_fix_read_history(mark):
                     # A savepoint per migration: a failure rolls back to it and the next one goes on.
                     with transaction.atomic(using=connection.alias):
                         with connection.schema_editor(collect_sql=True, atomic=migration.atomic) as editor:
+                            trace_introspection(editor, notes)
                             state = migration.apply(state, editor, collect_sql=True)
-                        statements = [entry for entry in editor.collected_sql if not only_comments(entry)]
+                        # An entry may hold two statements (Django writes "SET CONSTRAINTS …; ALTER TABLE …"
+                        # as one): split with sqlparse, Django's own dependency and the splitter RunSQL uses.
+                        statements = [
+                            statement for entry in editor.collected_sql if not only_comments(entry)
+                            for statement in sqlparse.split(entry) if not only_comments(statement)
+                        ]
                 except Exception as error:
                     message = ('%s: %s' % (type(error).__name__, error)).strip().splitlines()
                     notes.append('SQL not collected (%s); nothing of this migration is read' % ' '.join(message))

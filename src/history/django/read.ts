@@ -18,6 +18,12 @@ import { parseHelperOutput, type HelperOutput } from './output.js';
 export interface ReadDjangoHistoryOptions {
   /** Values masked in every message (the config's secrets: `secretsOf(config)`). */
   readonly secrets?: readonly string[] | undefined;
+  /**
+   * Schemas appended to Django's search_path while collecting (the target and source schemas), so
+   * the few operations whose SQL depends on the live catalog see drifted tables as a healthy
+   * database would show them. Names only; the helper quotes them.
+   */
+  readonly introspectSchemas?: readonly string[] | undefined;
   /** The environment the minimal one is taken from (tests); default `process.env`. */
   readonly parentEnv?: NodeJS.ProcessEnv | undefined;
 }
@@ -47,7 +53,8 @@ export async function readDjangoHistory(settings: DjangoHistoryConfig, options: 
 
   const mark = `SMOKE_FIX_${randomBytes(12).toString('hex')}`;
   const started = performance.now();
-  const run = await runOnce(settings, mark, options.parentEnv ?? process.env, (reason) => new ManageNotStartedError(`history.django: cannot start ${where}: ${mask(reason)}; check \`history.django.manage\` (the interpreter must be on PATH or given by its full path)`));
+  const env = { ...childEnv(settings.env, options.parentEnv), SMOKE_FIX_INTROSPECT_SCHEMAS: JSON.stringify(options.introspectSchemas ?? []) };
+  const run = await runOnce(settings, mark, env, (reason) => new ManageNotStartedError(`history.django: cannot start ${where}: ${mask(reason)}; check \`history.django.manage\` (the interpreter must be on PATH or given by its full path)`));
   const durationMs = Math.round(performance.now() - started);
 
   if (run === 'timeout') {
@@ -91,13 +98,13 @@ export async function readDjangoHistory(settings: DjangoHistoryConfig, options: 
 }
 
 /** Runs the helper once: its output, 'timeout', or the start error from `cannotStart`. */
-function runOnce(settings: DjangoHistoryConfig, mark: string, parentEnv: NodeJS.ProcessEnv, cannotStart: (reason: string) => Error): Promise<Finished | 'timeout'> {
+function runOnce(settings: DjangoHistoryConfig, mark: string, env: NodeJS.ProcessEnv, cannotStart: (reason: string) => Error): Promise<Finished | 'timeout'> {
   const [file, ...args] = settings.manage as [string, ...string[]];
   return new Promise((resolve, reject) => {
     // Its own process group, so a timeout stops the whole tree (`manage` may be a wrapper script).
     const child = spawn(file, [...args, 'shell', '-c', djangoHistoryHelper(mark)], {
       cwd: settings.cwd,
-      env: childEnv(settings.env, parentEnv),
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
