@@ -46,6 +46,12 @@ export function replayStatement(step: Step, node: Node): StepOutcome | 'no-effec
       if (tx === 'TRANS_STMT_BEGIN' || tx === 'TRANS_STMT_START' || tx === 'TRANS_STMT_COMMIT') return 'no-effect';
       throw new Unfollowable(`${tx ?? 'transaction statement'}: the model does not undo or split transactions`);
     }
+    case 'CreateSchemaStmt': {
+      // A schema holds nothing until something is created in it; CREATE SCHEMA … CREATE TABLE does.
+      const schema = body as { schemaname?: string; schemaElts?: unknown[] };
+      if (schema.schemaElts?.length) throw new Unfollowable('CREATE SCHEMA with elements is not modelled');
+      return schema.schemaname === step.model.schema ? 'no-effect' : 'other-schema';
+    }
     case 'SelectStmt':
       if ((body as { intoClause?: unknown }).intoClause) throw new Unfollowable('SELECT … INTO creates a table from a query the model does not run');
       return 'no-effect';
