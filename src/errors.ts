@@ -86,8 +86,3 @@ export class LoginFailedError extends SmokeFixError {
   }
 }
 
-/** `history` is configured but the migration history could not be read into an expectation. Exit 2. */
-export class HistoryUnavailableError extends SmokeFixError {
-  override readonly code = 'HISTORY_UNAVAILABLE';
-  override readonly exitCode = 2;
-}

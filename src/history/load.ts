@@ -1,10 +1,12 @@
 /**
  * Reading the history once per run (and once per scan): the configured reader's MigrationHistory
- * replayed into the expected schema. Injected into `run` and `scan` as a function, so tests hand
- * them an expectation without a Django project and the real readers stay in their own modules.
+ * replayed into the expected schema. Injected into `run` and `scan` as a function, so tests can
+ * hand them an expectation without a Django project; the real readers stay in their own modules.
  */
+import { secretsOf } from '../config/secrets.js';
 import type { ResolvedConfig } from '../config/types.js';
-import { HistoryUnavailableError } from '../errors.js';
+import { readDjangoHistory } from './django/index.js';
+import { buildExpectedSchema } from './expected/index.js';
 import type { ExpectedSchema, MigrationHistory } from './types.js';
 
 export interface LoadedHistory {
@@ -17,5 +19,10 @@ export type HistoryLoader = (config: ResolvedConfig) => Promise<LoadedHistory | 
 /** The configured reader, or null when the config has no `history` section. */
 export const loadHistory: HistoryLoader = async (config) => {
   if (!config.history) return null;
-  throw new HistoryUnavailableError('history.django is configured, but this build of smoke-fix cannot read a Django history yet.');
+  const { targetSchema, sourceSchemas } = config.database;
+  const history = await readDjangoHistory(config.history.django, {
+    secrets: secretsOf(config),
+    introspectSchemas: [targetSchema, ...sourceSchemas],
+  });
+  return { expected: await buildExpectedSchema(history, { targetSchema }), history };
 };
