@@ -32,7 +32,7 @@ import { writeReports } from '../report/write.js';
 import type { RunResult } from '../result.js';
 import { maskDeep, redactUrl } from '../util/redact.js';
 import { loadHistory, type HistoryLoader, type LoadedHistory } from '../history/load.js';
-import { applyVerified, closingCheck, provenFindings } from '../history/run-hooks.js';
+import { applyVerified, closingCheck, provenFindings, resolveColumnsByHistory } from '../history/run-hooks.js';
 import { VERSION } from '../version.js';
 
 export interface RunSettings {
@@ -134,7 +134,7 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
           names.length > 0 ? locateRelations(pool, { names, targetSchema, sourceSchemas }) : [],
           columnFindings.length > 0 ? locateColumns(pool, { findings: columnFindings, targetSchema, sourceSchemas }) : [],
         ]).catch((error: unknown) => rethrowAsUnreachable(error, 'the catalog look-up'));
-        return { relations, columns };
+        return { relations, columns: await resolveColumnsByHistory(pool, loaded, { targetSchema, sourceSchemas }, columns) };
       },
       plan: (findings, locations) => planRepairs({ findings, ...locations, targetSchema, sourceSchemas, expected: loaded?.expected }),
       apply: applyVerified(pool, loaded, targetSchema, (action) => {

@@ -6,7 +6,7 @@
 import type { CascadeDeps } from '../cascade/deps.js';
 import type { ApplyOutcome, RepairAction } from '../repair/types.js';
 import { scanDrift } from '../db/scan.js';
-import type { Queryable } from '../db/types.js';
+import type { ColumnLocation, Queryable } from '../db/types.js';
 import { snapshotCatalog } from './catalog.js';
 import { compareWithHistory } from './drift.js';
 import { migrationLabel } from './justify.js';
@@ -88,4 +88,32 @@ export async function closingCheck(
   }
   const scan = await scanDrift(db, schemas);
   return { leftInSources: scan.missingFromTarget.map((m) => ({ schema: m.relation.schema, name: m.relation.name, kind: m.relation.kind })) };
+}
+
+/**
+ * `column "x" does not exist` often names no table (or only an alias). The catalog alone then
+ * finds the table only through a stale copy holding the column; the expectation knows which of
+ * its tables should have it, and the live target says which of those lacks it. Exactly one such
+ * table fills the location in; anything else is left for the planner to refuse as before.
+ */
+export async function resolveColumnsByHistory(
+  db: Queryable,
+  loaded: LoadedHistory | null,
+  schemas: Schemas,
+  columns: readonly ColumnLocation[],
+): Promise<ColumnLocation[]> {
+  const open = columns.filter((c) => c.table === null && c.candidates.length === 0);
+  if (!loaded || open.length === 0) return [...columns];
+  const owners = (column: string) => [...loaded.expected.relations.values()].filter((r) => r.columns.some((c) => c.name === column)).map((r) => r.name);
+  const names = [...new Set(open.flatMap((c) => owners(c.column)))];
+  const live = await snapshotCatalog(db, { targetSchema: schemas.targetSchema, sourceSchemas: [], only: names });
+  return columns.map((location) => {
+    if (!open.includes(location)) return location;
+    const lacking = owners(location.column).filter((table) => {
+      const here = live.relations.find((r) => r.schema === schemas.targetSchema && r.name === table);
+      return here !== undefined && !here.columns.some((c) => c.name === location.column);
+    });
+    if (lacking.length !== 1) return { ...location, candidates: lacking };
+    return { ...location, table: lacking[0]!, candidates: lacking, presentInTarget: false, targetTableExists: true };
+  });
 }
