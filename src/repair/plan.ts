@@ -202,7 +202,9 @@ function planColumn(finding: MissingColumnFinding, input: PlanInput): Decision {
   if (location.targetTableExists === false) {
     return refuse('not-found', `Table ${table} does not exist in ${show(target)}, so there is no table to add column ${column} to; repair the table first.`);
   }
-  if (location.sourceCopies.length === 0 && model && model.addSql.length > 0) return planColumnFromMigration(finding, location.table, model, input);
+  // The migration that added the column is the authority on its definition: a stale copy may be
+  // older, and Django's NOT NULL add leaves the copy without the default that made it safe.
+  if (model && model.addSql.length > 0) return planColumnFromMigration(finding, location.table, model, input);
   if (location.sourceCopies.length === 0) {
     return refuse('no-source-copy', `No copy of ${table} in ${input.sourceSchemas.map(show).join(', ')} has column ${column}; a migration that adds it may never have run.`);
   }
