@@ -200,6 +200,69 @@ class Migration(migrations.Migration):
   t.ok(migration(history, 'catalog.0005_rebuild_price').statements.length > 0, 'the migrations before it are read');
 });
 
+/** catalog 0001–0003 squashed, as `squashmigrations catalog 0003` would write it. */
+const SQUASH = `from django.db import migrations, models
+import django.db.models.deletion
+
+
+def add_sections(apps, schema_editor):
+    Section = apps.get_model('catalog', 'Section')
+    for name in ('Books', 'Music', 'Games'):
+        Section.objects.create(name=name)
+
+
+def fk(to, related_name):
+    return models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name=related_name, to=to)
+
+
+def pk():
+    return models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')
+
+
+class Migration(migrations.Migration):
+    replaces = [('catalog', '0001_initial'), ('catalog', '0002_seed_sections'), ('catalog', '0003_section_position')]
+    initial = True
+    dependencies = []
+    operations = [
+        migrations.CreateModel(name='Section', fields=[('id', pk()), ('name', models.CharField(max_length=100)), ('position', models.IntegerField(default=0))]),
+        migrations.CreateModel(name='Shelf', fields=[('id', pk()), ('label', models.CharField(max_length=50)), ('section', fk('catalog.section', 'shelves'))]),
+        migrations.CreateModel(name='Item', fields=[('id', pk()), ('title', models.CharField(max_length=200)), ('shelf', fk('catalog.shelf', 'products'))]),
+        migrations.CreateModel(name='Price', fields=[('id', pk()), ('amount_cents', models.IntegerField()), ('product', fk('catalog.item', 'prices'))]),
+        migrations.CreateModel(name='Review', fields=[('id', pk()), ('stars', models.PositiveSmallIntegerField()), ('product', fk('catalog.item', 'reviews'))]),
+        migrations.CreateModel(name='AuditEntry', fields=[('id', pk()), ('action', models.CharField(max_length=50)), ('at', models.DateTimeField(auto_now_add=True))]),
+        migrations.RunPython(add_sections),
+    ]
+`;
+
+t.test("squashed migrations are read by Django's own rule: the squash when all it replaces is applied", { skip }, async (t) => {
+  const site = await copySite();
+  t.teardown(() => site.remove());
+  await writeFile(join(site.dir, 'catalog', 'migrations', '0001_squashed_0003_section_position.py'), SQUASH);
+
+  // A database migrated with the squash: Django applies it and records it with what it replaces.
+  const squashed = await createTestDatabase(t);
+  await migrateWithDrift({ databaseUrl: squashed.url, driftApps: [], siteDir: site.dir });
+  const history = await readDjangoHistory(settingsFor(squashed.url, { cwd: site.dir }));
+  const catalog = history.migrations.filter((m) => m.app === 'catalog').map((m) => m.name);
+  t.same(catalog, ['0001_squashed_0003_section_position', '0004_rename_item_product', '0005_rebuild_price'], 'the squash stands for 0001–0003');
+  const squash = migration(history, 'catalog.0001_squashed_0003_section_position');
+  t.match(squash.notes, [
+    'squashed migration: stands for catalog.0001_initial, catalog.0002_seed_sections, catalog.0003_section_position (all applied), as Django reads it',
+    /^RunPython ignored/,
+  ]);
+  t.ok(squash.statements.some((s) => /^CREATE TABLE "catalog_section" \(.*"position" integer NOT NULL\);$/.test(s)), 'its own SQL: position created with the table');
+  t.ok(squash.appliedAt, 'with a timestamp');
+  t.same(history.warnings, [], 'the replaced rows are not reported as missing from disk');
+
+  // A database where only part of what the squash replaces is applied: Django drops the squash
+  // from its graph and reads the originals.
+  const partial = await createTestDatabase(t);
+  await migrateUpTo({ databaseUrl: partial.url, stopBefore: 'catalog.0003_section_position' });
+  const partly = await readDjangoHistory(settingsFor(partial.url, { cwd: site.dir }));
+  t.same(partly.migrations.filter((m) => m.app === 'catalog').map((m) => m.name), ['0001_initial', '0002_seed_sections'], 'the originals');
+  t.match(partly.warnings, [/not recorded as applied \(not read\): catalog\.0003_section_position, catalog\.0004_rename_item_product, catalog\.0005_rebuild_price$/]);
+});
+
 // ---------------------------------------------------------------- failure modes
 
 async function emptyDir(t: Test): Promise<string> {
