@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import type { DjangoHistoryConfig } from '../../src/config/types.js';
 import { freePort } from '../../src/embedded/postgres.js';
+import { loadConfig } from '../../src/config/load.js';
 import { readDjangoHistory } from '../../src/history/django/index.js';
+import { readConfiguredHistory } from '../../src/history/read-history.js';
 import type { AppliedMigration, MigrationHistory } from '../../src/history/types.js';
 import { catalogSnapshot } from '../helpers/catalog.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
@@ -261,6 +263,38 @@ t.test("squashed migrations are read by Django's own rule: the squash when all i
   const partly = await readDjangoHistory(settingsFor(partial.url, { cwd: site.dir }));
   t.same(partly.migrations.filter((m) => m.app === 'catalog').map((m) => m.name), ['0001_initial', '0002_seed_sections'], 'the originals');
   t.match(partly.warnings, [/not recorded as applied \(not read\): catalog\.0003_section_position, catalog\.0004_rename_item_product, catalog\.0005_rebuild_price$/]);
+});
+
+t.test('from a config file: history read with its schemas, its secrets masked in errors', { skip }, async (t) => {
+  const db = await createTestDatabase(t);
+  await migrateWithDrift({ databaseUrl: db.url, driftApps: ['catalog'] });
+  const dir = await emptyDir(t);
+  const env = djangoEnv({ databaseUrl: db.url });
+  const yaml = (port: string) => `baseUrl: http://127.0.0.1:8000
+database:
+  url: \${DATABASE_URL}
+endpoints: [ /healthz ]
+history:
+  django:
+    manage: ${PYTHON} manage.py
+    cwd: ${DJANGO_SITE_DIR}
+    env: { DB_NAME: "${env['DB_NAME']}", DB_USER: "${env['DB_USER']}", DB_PASSWORD: "\${DB_PASSWORD}", DB_HOST: "${env['DB_HOST']}", DB_PORT: "${port}" }
+`;
+  await writeFile(join(dir, 'ok.yaml'), yaml(env['DB_PORT']!));
+  const processEnv = { DATABASE_URL: db.url, DB_PASSWORD: env['DB_PASSWORD'] ?? '' };
+  const history = await readConfiguredHistory(await loadConfig(join(dir, 'ok.yaml'), processEnv));
+  const rename = migration(history!, 'catalog.0004_rename_item_product');
+  t.ok(rename.statements.length > 1, 'test_schema (a source schema) was visible: the drifted foreign keys are in the SQL');
+
+  // A settings module that prints the configured password: masked because the config says it is one.
+  const secret = 'config-secret-5e7b';
+  await writeFile(join(dir, 'leaky_settings.py'), "import os\nraise RuntimeError('bad settings: ' + os.environ['DB_PASSWORD'])\n");
+  await writeFile(join(dir, 'leaky.yaml'), yaml(env['DB_PORT']!).replace('DB_HOST:', `DJANGO_SETTINGS_MODULE: leaky_settings, PYTHONPATH: "${dir}", DB_HOST:`));
+  const error = await readConfiguredHistory(await loadConfig(join(dir, 'leaky.yaml'), { ...processEnv, DB_PASSWORD: secret })).catch((e: unknown) => e);
+  t.match(error, { code: 'HISTORY_PROJECT_FAILED', exitCode: 2 });
+  t.match((error as Error).message, 'RuntimeError: bad settings: ***');
+  t.notMatch((error as Error).message, secret);
+  t.equal(await readConfiguredHistory({ ...(await loadConfig(join(dir, 'ok.yaml'), processEnv)), history: undefined }), undefined, 'no history configured: none read');
 });
 
 // ---------------------------------------------------------------- failure modes
