@@ -12,6 +12,9 @@ export function childEnv(configured: Readonly<Record<string, string>>, parent: N
   env['PYTHONDONTWRITEBYTECODE'] = '1';
   env['PYTHONIOENCODING'] = 'utf-8';
   env['PYTHONUNBUFFERED'] = '1';
+  // Django walks some sets of names (a renamed model's foreign keys): a fixed hash seed makes two
+  // reads of one history print their statements in one order.
+  env['PYTHONHASHSEED'] = '0';
   return { ...env, ...configured };
 }
 

@@ -32,6 +32,8 @@ export interface ReadDjangoHistoryOptions {
 const STDERR_TAIL_LINES = 15;
 /** stderr kept while running (its tail is all a message quotes). */
 const STDERR_KEEP = 64 * 1024;
+/** A history of thousands of migrations is a few MiB; a project printing without end is stopped here. */
+const STDOUT_LIMIT = 256 * 1024 * 1024;
 
 interface Finished {
   readonly stdout: string;
@@ -57,6 +59,9 @@ export async function readDjangoHistory(settings: DjangoHistoryConfig, options: 
   const run = await runOnce(settings, mark, env, (reason) => new ManageNotStartedError(`history.django: cannot start ${where}: ${mask(reason)}; check \`history.django.manage\` (the interpreter must be on PATH or given by its full path)`));
   const durationMs = Math.round(performance.now() - started);
 
+  if (run === 'overflow') {
+    throw new HistoryReadError(`history.django: ${where} printed more than ${STDOUT_LIMIT / 1024 / 1024} MiB; it was stopped (does the project print in a loop?)`);
+  }
   if (run === 'timeout') {
     throw new HistoryTimeoutError(`history.django: ${where} did not finish reading the migration history within ${settings.readTimeoutMs} ms (history.django.readTimeoutMs); it was stopped`);
   }
@@ -97,8 +102,8 @@ export async function readDjangoHistory(settings: DjangoHistoryConfig, options: 
   }
 }
 
-/** Runs the helper once: its output, 'timeout', or the start error from `cannotStart`. */
-function runOnce(settings: DjangoHistoryConfig, mark: string, env: NodeJS.ProcessEnv, cannotStart: (reason: string) => Error): Promise<Finished | 'timeout'> {
+/** Runs the helper once: its output, 'timeout', 'overflow', or the start error from `cannotStart`. */
+function runOnce(settings: DjangoHistoryConfig, mark: string, env: NodeJS.ProcessEnv, cannotStart: (reason: string) => Error): Promise<Finished | 'timeout' | 'overflow'> {
   const [file, ...args] = settings.manage as [string, ...string[]];
   return new Promise((resolve, reject) => {
     // Its own process group, so a timeout stops the whole tree (`manage` may be a wrapper script).
@@ -109,28 +114,43 @@ function runOnce(settings: DjangoHistoryConfig, mark: string, env: NodeJS.Proces
       detached: true,
     });
     const stdout: Buffer[] = [];
+    let stdoutBytes = 0;
     let stderr = '';
-    let timedOut = false;
-    child.stdout.on('data', (d: Buffer) => stdout.push(d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr = (stderr + d).slice(-STDERR_KEEP);
-    });
-    const timer = setTimeout(() => {
-      timedOut = true;
+    let stopped: 'timeout' | 'overflow' | undefined;
+    const killGroup = (): void => {
       try {
         process.kill(-child.pid!, 'SIGKILL');
       } catch {
         // already gone
       }
+    };
+    // Detached, the child would outlive smoke-fix exiting mid-read (Ctrl-C reaches only our group).
+    process.once('exit', killGroup);
+    child.stdout.on('data', (d: Buffer) => {
+      stdoutBytes += d.length;
+      if (stdoutBytes <= STDOUT_LIMIT) stdout.push(d);
+      else if (stopped === undefined) {
+        stopped = 'overflow';
+        killGroup();
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr = (stderr + d).slice(-STDERR_KEEP);
+    });
+    const timer = setTimeout(() => {
+      stopped ??= 'timeout';
+      killGroup();
     }, settings.readTimeoutMs);
     child.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
+      process.removeListener('exit', killGroup);
       const reason = error.code === 'ENOENT' ? `\`${file}\` was not found` : error.code === 'EACCES' ? `\`${file}\` is not executable` : error.message;
       reject(cannotStart(reason));
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (timedOut) resolve('timeout');
+      process.removeListener('exit', killGroup);
+      if (stopped !== undefined) resolve(stopped);
       else resolve({ stdout: Buffer.concat(stdout).toString('utf8'), stderr, code, signal });
     });
   });
