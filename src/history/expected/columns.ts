@@ -8,6 +8,7 @@ import type { ColumnDef, Constraint as ConstraintNode, Node } from 'libpg-query'
 import type { Column, Constraint, Relation } from './model.js';
 import { Relation as RelationClass } from './model.js';
 import { chooseName, indexColumnNames, nameAddition } from './names.js';
+import { columnDefault } from './defaults.js';
 import { columnType } from './sql-types.js';
 import { inTarget, str, strings, type Step } from './step.js';
 import { Unfollowable } from './unfollowable.js';
@@ -57,9 +58,9 @@ export function defineColumn(step: Step, table: Relation, def: ColumnDef, pendin
   const name = def.colname ?? '';
   if (!def.typeName) throw new Unfollowable(`column "${name}" has no type`);
   if (table.columns.some((c) => c.name === name)) throw new Unfollowable(`column "${name}" of "${table.name}" already exists`);
-  const { type, serial } = columnType(def.typeName);
+  const { type, serial } = columnType(def.typeName, step.model.schema);
   const column: Column = { name, type, notNull: def.is_not_null === true, default: null, addedBy: step.migration, addSql };
-  if (def.raw_default) column.default = { kind: 'expression', text: step.deparse(def.raw_default) };
+  if (def.raw_default) column.default = columnDefault(step, def.raw_default);
   let identity = false;
   for (const wrapped of def.constraints ?? []) {
     const node = (wrapped as { Constraint?: ConstraintNode }).Constraint;
@@ -72,7 +73,7 @@ export function defineColumn(step: Step, table: Relation, def: ColumnDef, pendin
         column.notNull = false;
         break;
       case 'CONSTR_DEFAULT':
-        column.default = node.raw_expr ? { kind: 'expression', text: step.deparse(node.raw_expr) } : null;
+        column.default = node.raw_expr ? columnDefault(step, node.raw_expr) : null;
         break;
       case 'CONSTR_IDENTITY':
         identity = true;
@@ -95,11 +96,9 @@ export function defineColumn(step: Step, table: Relation, def: ColumnDef, pendin
     step.model.addRelation(sequence);
     step.model.own(sequence, { table, column: name });
     column.notNull = true;
-    if (serial) {
-      column.default = { kind: 'nextval', sequence };
-      sequence.nextvalUsers.add(column);
-    }
+    if (serial) column.default = { kind: 'nextval', sequence };
   }
+  if (column.default?.kind === 'nextval') column.default.sequence.nextvalUsers.add(column);
   return column;
 }
 

@@ -2,6 +2,7 @@
 import type { AlterTableCmd, AlterTableStmt, ColumnDef, Constraint as ConstraintNode, CreateStmt, Node } from 'libpg-query';
 import { createPending, defineColumn, noPending, queueConstraint } from './columns.js';
 import { Relation, type Column } from './model.js';
+import { columnDefault } from './defaults.js';
 import { columnType } from './sql-types.js';
 import { chooseName } from './names.js';
 import { inTarget, type Step, type StepOutcome } from './step.js';
@@ -132,7 +133,8 @@ function applyCommand(step: Step, table: Relation, cmd: AlterTableCmd, pending: 
       return;
     case 'AT_ColumnDefault': {
       const column = followUp(step, table, columnName);
-      column.default = cmd.def ? { kind: 'expression', text: step.deparse(cmd.def) } : null;
+      column.default = cmd.def ? columnDefault(step, cmd.def) : null;
+      if (column.default?.kind === 'nextval') column.default.sequence.nextvalUsers.add(column);
       return;
     }
     case 'AT_DropNotNull':
@@ -144,7 +146,7 @@ function applyCommand(step: Step, table: Relation, cmd: AlterTableCmd, pending: 
     case 'AT_AlterColumnType': {
       const def = (cmd.def as { ColumnDef?: ColumnDef } | undefined)?.ColumnDef;
       if (!def?.typeName) throw new Unfollowable(`ALTER COLUMN "${columnName}" TYPE without a type`);
-      const { type, serial } = columnType(def.typeName);
+      const { type, serial } = columnType(def.typeName, step.model.schema);
       if (serial) throw new Unfollowable(`ALTER COLUMN "${columnName}" TYPE ${type}: serial is not a type`);
       followUp(step, table, columnName).type = type;
       return;

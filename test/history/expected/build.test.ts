@@ -1,6 +1,7 @@
 /** buildExpectedSchema by exact model, on real Django 3.2 sqlmigrate output and hand-written SQL. */
 import t from 'tap';
-import { buildExpectedSchema } from '../../../src/history/expected/index.js';
+import { buildExpectedSchema, normalizeType } from '../../../src/history/expected/index.js';
+import { regclassName } from '../../../src/history/expected/defaults.js';
 import { makeObjectName } from '../../../src/history/expected/names.js';
 import type { ExpectedSchema } from '../../../src/history/types.js';
 import { historyOf } from './catalog-shape.js';
@@ -129,7 +130,7 @@ t.test('types as format_type prints them', async (t) => {
         `CREATE TABLE x (a int, b int8, c smallint, d varchar(100), e varchar, f char(3), g char, h numeric(10,2), i numeric(5),
           j decimal, k timestamptz, l timestamp, m timestamp(3) with time zone, n time, o timetz, p boolean, q double precision,
           r real, s float, t text[], u uuid, v jsonb, w bigserial, y smallserial, z interval, aa bytea, ab "char", ac bit(4),
-          ad bit varying(8), ae inet, af int[][], ag citext, ah public.mytype);`,
+          ad bit varying(8), ae inet, af int[][], ag citext, ah public.mood, ai other.mood);`,
       ],
     ],
   ]);
@@ -140,8 +141,10 @@ t.test('types as format_type prints them', async (t) => {
       'numeric(5,0)', 'numeric', 'timestamp with time zone', 'timestamp without time zone', 'timestamp(3) with time zone',
       'time without time zone', 'time with time zone', 'boolean', 'double precision', 'real', 'double precision', 'text[]', 'uuid',
       'jsonb', 'bigint', 'smallint', 'interval', 'bytea', '"char"', 'bit(4)', 'bit varying(8)', 'inet', 'integer[]', 'citext',
-      'public.mytype',
+      'mood',
+      'other.mood',
     ],
+    'a type of the target schema unqualified, as format_type prints it with the target on the search_path',
   );
 });
 
@@ -210,4 +213,58 @@ t.test('SET SCHEMA out of the target removes the table; foreign keys to it now p
   ]);
   t.same([...schema.relations.keys()], ['b']);
   t.same(schema.relations.get('b')?.constraints, [{ name: 'b_a_id_fkey', type: 'foreign-key', references: { schema: 'test_schema', name: 'a' } }]);
+});
+
+t.test("nextval('…') of a known sequence is the sequence's default: Django 3.2 turning a column into an AutoField", async (t) => {
+  const schema = await build([
+    ['d.0001', ['CREATE TABLE "d_tag" ("id" integer NOT NULL PRIMARY KEY);']],
+    [
+      'd.0002',
+      [
+        'CREATE SEQUENCE "d_tag_id_seq";',
+        `ALTER TABLE "d_tag" ALTER COLUMN "id" SET DEFAULT nextval('"d_tag_id_seq"');`,
+        `SELECT setval('"d_tag_id_seq"', MAX("id")) FROM "d_tag";`,
+        'ALTER SEQUENCE "d_tag_id_seq" OWNED BY "d_tag"."id";',
+        'SET CONSTRAINTS ALL IMMEDIATE;',
+        'ALTER SEQUENCE "d_tag_id_seq" RENAME TO "d_tag_seq";',
+        `ALTER TABLE d_tag ADD COLUMN n int DEFAULT nextval('public.d_tag_seq'::regclass), ADD COLUMN m int DEFAULT nextval('other.s');`,
+      ],
+    ],
+  ]);
+  t.same(schema.unfollowed, []);
+  t.same(
+    schema.relations.get('d_tag')?.columns.map((c) => c.default),
+    ["nextval('d_tag_seq'::regclass)", "nextval('d_tag_seq'::regclass)", "nextval('other.s')"],
+    "printed with the sequence's final name, as the catalog prints it; a sequence outside the model as written",
+  );
+  t.equal(schema.relations.get('d_tag_seq')?.ownedBy, 'd_tag');
+});
+
+t.test('SET search_path away from the target is reported; other SETs and "$user" are not', async (t) => {
+  const schema = await build([
+    ['p.0001', ['SET search_path TO "$user", public;', 'SET statement_timeout = 0;', 'SET search_path TO test_schema, public;', 'CREATE TABLE drifted (id int);']],
+  ]);
+  t.same(schema.unfollowed, [
+    {
+      migration: ref('p.0001'),
+      statement: 'SET search_path TO test_schema, public;',
+      reason: 'search_path set to test_schema: later unqualified names are still modelled in public',
+    },
+  ]);
+  t.ok(schema.relations.has('drifted'));
+});
+
+t.test('normalizeType drops the target qualifier format_type adds when the target is off the search_path', async (t) => {
+  t.equal(normalizeType('public.mood', 'public'), 'mood');
+  t.equal(normalizeType('"My Schema".mood[]', 'My Schema'), 'mood[]');
+  t.equal(normalizeType('other.mood', 'public'), 'other.mood');
+  t.equal(normalizeType('character varying(100)', 'public'), 'character varying(100)');
+});
+
+t.test('regclassName reads the name in a regclass literal, and nothing else', async (t) => {
+  t.same(regclassName('t_id_seq'), ['t_id_seq']);
+  t.same(regclassName('Public.T_ID_SEQ'), ['public', 't_id_seq']);
+  t.same(regclassName('"My ""seq"""'), ['My "seq"']);
+  t.same(regclassName('"a".b'), ['a', 'b']);
+  for (const bad of ['', 'a b', '"open', 'a.', 'x;drop']) t.equal(regclassName(bad), null, bad);
 });

@@ -85,4 +85,17 @@ export const featuresHistory = historyOf([
       'ALTER TABLE shop_review DROP COLUMN order_id;',
     ],
   ],
+  [
+    'shop.0007_tag_autofield',
+    [
+      // Django 3.2 AlterField IntegerField -> AutoField.
+      'CREATE TABLE "shop_tag" ("id" integer NOT NULL PRIMARY KEY, "name" varchar(10) NOT NULL);',
+      'SET CONSTRAINTS ALL IMMEDIATE;',
+      'CREATE SEQUENCE "shop_tag_id_seq";',
+      `ALTER TABLE "shop_tag" ALTER COLUMN "id" SET DEFAULT nextval('"shop_tag_id_seq"');`,
+      `SELECT setval('"shop_tag_id_seq"', MAX("id")) FROM "shop_tag";`,
+      'ALTER SEQUENCE "shop_tag_id_seq" OWNED BY "shop_tag"."id";',
+      'ALTER SEQUENCE "shop_tag_id_seq" RENAME TO "shop_tag_seq";',
+    ],
+  ],
 ]);
