@@ -24,6 +24,40 @@ export function noPending(): PendingConstraints {
   return { checks: [], keys: [], foreignKeys: [] };
 }
 
+const MODELLED_CONSTRAINTS = new Set([
+  'CONSTR_NULL',
+  'CONSTR_NOTNULL',
+  'CONSTR_DEFAULT',
+  'CONSTR_IDENTITY',
+  'CONSTR_CHECK',
+  'CONSTR_PRIMARY',
+  'CONSTR_UNIQUE',
+  'CONSTR_EXCLUSION',
+  'CONSTR_FOREIGN',
+  'CONSTR_ATTR_DEFERRABLE',
+  'CONSTR_ATTR_NOT_DEFERRABLE',
+  'CONSTR_ATTR_DEFERRED',
+  'CONSTR_ATTR_IMMEDIATE',
+  'CONSTR_ATTR_ENFORCED',
+  'CONSTR_ATTR_NOT_ENFORCED',
+]);
+
+/**
+ * Throws before anything is changed when a column definition holds what the model does not
+ * follow (a type it cannot spell, a generated column), so a statement is followed whole or not at all.
+ */
+export function checkColumnDef(def: ColumnDef, targetSchema: string): void {
+  if (!def.typeName) throw new Unfollowable(`column "${def.colname ?? ''}" has no type`);
+  columnType(def.typeName, targetSchema);
+  for (const wrapped of def.constraints ?? []) checkConstraint((wrapped as { Constraint?: ConstraintNode }).Constraint, def.colname ?? '');
+}
+
+export function checkConstraint(node: ConstraintNode | undefined, column: string): void {
+  if (!node) throw new Unfollowable(`column "${column}": a constraint the model cannot read`);
+  if (node.contype === 'CONSTR_GENERATED') throw new Unfollowable(`generated column "${column}" is not modelled`);
+  if (!MODELLED_CONSTRAINTS.has(node.contype ?? '')) throw new Unfollowable(`constraint ${node.contype ?? '?'} is not modelled`);
+}
+
 /** Sorts a constraint into its phase; NOT NULL / NULL / DEFAULT apply to the column directly. */
 export function queueConstraint(pending: PendingConstraints, node: ConstraintNode, column: string | null): void {
   switch (node.contype) {

@@ -115,6 +115,8 @@ export function rename(step: Step, stmt: RenameStmt): StepOutcome {
 /** SET SCHEMA: a relation that leaves the target is gone from it (with its indexes and owned sequences). */
 export function setSchema(step: Step, stmt: AlterObjectSchemaStmt): StepOutcome {
   const model = step.model;
+  const kinds = ['OBJECT_TABLE', 'OBJECT_SEQUENCE', 'OBJECT_VIEW', 'OBJECT_MATVIEW'];
+  if (!kinds.includes(stmt.objectType ?? '')) throw new Unfollowable(`SET SCHEMA of ${String(stmt.objectType).replace(/^OBJECT_/, '')} is not modelled`);
   const name = stmt.relation?.relname ?? '';
   const leaves = inTarget(step, stmt.relation) && stmt.newschema !== model.schema;
   const enters = !inTarget(step, stmt.relation) && stmt.newschema === model.schema;

@@ -268,3 +268,24 @@ t.test('regclassName reads the name in a regclass literal, and nothing else', as
   t.same(regclassName('"a".b'), ['a', 'b']);
   for (const bad of ['', 'a b', '"open', 'a.', 'x;drop']) t.equal(regclassName(bad), null, bad);
 });
+
+t.test('a statement the model cannot follow changes nothing, even after parts it could', async (t) => {
+  const schema = await build([
+    [
+      'g.0001',
+      [
+        'CREATE TABLE kept (id serial PRIMARY KEY, a int);',
+        'CREATE TABLE gen (id serial PRIMARY KEY, doubled int GENERATED ALWAYS AS (id * 2) STORED);',
+        'ALTER TABLE kept ADD COLUMN b int, ADD COLUMN c int GENERATED ALWAYS AS (a + 1) STORED;',
+        'ALTER TABLE kept ADD COLUMN d int, INHERIT other;',
+        'ALTER FUNCTION f() SET SCHEMA public;',
+      ],
+    ],
+  ]);
+  t.same([...schema.relations.keys()], ['kept', 'kept_id_seq'], 'no gen_id_seq left behind');
+  t.same(schema.relations.get('kept')?.columns.map((c) => c.name), ['id', 'a']);
+  t.same(
+    schema.unfollowed.map((u) => u.reason),
+    ['generated column "doubled" is not modelled', 'generated column "c" is not modelled', 'ALTER … AddInherit is not modelled', 'SET SCHEMA of FUNCTION is not modelled'],
+  );
+});
