@@ -8,6 +8,7 @@ import type { ColumnDef, Constraint as ConstraintNode, Node } from 'libpg-query'
 import type { Column, Constraint, Relation } from './model.js';
 import { Relation as RelationClass } from './model.js';
 import { chooseName, indexColumnNames, nameAddition } from './names.js';
+import { columnDefault } from './defaults.js';
 import { columnType } from './sql-types.js';
 import { inTarget, str, strings, type Step } from './step.js';
 import { Unfollowable } from './unfollowable.js';
@@ -21,6 +22,40 @@ export interface PendingConstraints {
 
 export function noPending(): PendingConstraints {
   return { checks: [], keys: [], foreignKeys: [] };
+}
+
+const MODELLED_CONSTRAINTS = new Set([
+  'CONSTR_NULL',
+  'CONSTR_NOTNULL',
+  'CONSTR_DEFAULT',
+  'CONSTR_IDENTITY',
+  'CONSTR_CHECK',
+  'CONSTR_PRIMARY',
+  'CONSTR_UNIQUE',
+  'CONSTR_EXCLUSION',
+  'CONSTR_FOREIGN',
+  'CONSTR_ATTR_DEFERRABLE',
+  'CONSTR_ATTR_NOT_DEFERRABLE',
+  'CONSTR_ATTR_DEFERRED',
+  'CONSTR_ATTR_IMMEDIATE',
+  'CONSTR_ATTR_ENFORCED',
+  'CONSTR_ATTR_NOT_ENFORCED',
+]);
+
+/**
+ * Throws before anything is changed when a column definition holds what the model does not
+ * follow (a type it cannot spell, a generated column), so a statement is followed whole or not at all.
+ */
+export function checkColumnDef(def: ColumnDef, targetSchema: string): void {
+  if (!def.typeName) throw new Unfollowable(`column "${def.colname ?? ''}" has no type`);
+  columnType(def.typeName, targetSchema);
+  for (const wrapped of def.constraints ?? []) checkConstraint((wrapped as { Constraint?: ConstraintNode }).Constraint, def.colname ?? '');
+}
+
+export function checkConstraint(node: ConstraintNode | undefined, column: string): void {
+  if (!node) throw new Unfollowable(`column "${column}": a constraint the model cannot read`);
+  if (node.contype === 'CONSTR_GENERATED') throw new Unfollowable(`generated column "${column}" is not modelled`);
+  if (!MODELLED_CONSTRAINTS.has(node.contype ?? '')) throw new Unfollowable(`constraint ${node.contype ?? '?'} is not modelled`);
 }
 
 /** Sorts a constraint into its phase; NOT NULL / NULL / DEFAULT apply to the column directly. */
@@ -57,9 +92,9 @@ export function defineColumn(step: Step, table: Relation, def: ColumnDef, pendin
   const name = def.colname ?? '';
   if (!def.typeName) throw new Unfollowable(`column "${name}" has no type`);
   if (table.columns.some((c) => c.name === name)) throw new Unfollowable(`column "${name}" of "${table.name}" already exists`);
-  const { type, serial } = columnType(def.typeName);
+  const { type, serial } = columnType(def.typeName, step.model.schema);
   const column: Column = { name, type, notNull: def.is_not_null === true, default: null, addedBy: step.migration, addSql };
-  if (def.raw_default) column.default = { kind: 'expression', text: step.deparse(def.raw_default) };
+  if (def.raw_default) column.default = columnDefault(step, def.raw_default);
   let identity = false;
   for (const wrapped of def.constraints ?? []) {
     const node = (wrapped as { Constraint?: ConstraintNode }).Constraint;
@@ -72,7 +107,7 @@ export function defineColumn(step: Step, table: Relation, def: ColumnDef, pendin
         column.notNull = false;
         break;
       case 'CONSTR_DEFAULT':
-        column.default = node.raw_expr ? { kind: 'expression', text: step.deparse(node.raw_expr) } : null;
+        column.default = node.raw_expr ? columnDefault(step, node.raw_expr) : null;
         break;
       case 'CONSTR_IDENTITY':
         identity = true;
@@ -95,11 +130,9 @@ export function defineColumn(step: Step, table: Relation, def: ColumnDef, pendin
     step.model.addRelation(sequence);
     step.model.own(sequence, { table, column: name });
     column.notNull = true;
-    if (serial) {
-      column.default = { kind: 'nextval', sequence };
-      sequence.nextvalUsers.add(column);
-    }
+    if (serial) column.default = { kind: 'nextval', sequence };
   }
+  if (column.default?.kind === 'nextval') column.default.sequence.nextvalUsers.add(column);
   return column;
 }
 

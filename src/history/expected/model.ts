@@ -58,6 +58,8 @@ export class Relation {
   readonly owns = new Set<Relation>();
   /** Columns whose default was set to nextval of this sequence (checked again before use). */
   readonly nextvalUsers = new Set<Column>();
+  /** Views and materialized views whose query reads this relation (DROP … CASCADE drops them). */
+  readonly dependents = new Set<Relation>();
   /** Foreign keys of other tables (or this one) that reference this relation. */
   readonly referencedBy = new Set<{ table: Relation; constraint: Constraint }>();
 
@@ -211,6 +213,7 @@ export class SchemaModel {
     for (const index of [...relation.indexes]) this.dropIndex(index);
     this.relations.delete(relation.name);
     for (const sequence of [...relation.owns]) this.dropRelation(sequence);
+    for (const view of relation.dependents) if (this.relations.get(view.name) === view) this.dropRelation(view);
     if (relation.kind === 'sequence') {
       this.forgetSequence(relation);
       this.own(relation, null);

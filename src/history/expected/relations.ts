@@ -9,6 +9,7 @@ import type {
   IndexElem,
   IndexStmt,
   Node,
+  RangeVar,
   RenameStmt,
   ViewStmt,
 } from 'libpg-query';
@@ -115,6 +116,8 @@ export function rename(step: Step, stmt: RenameStmt): StepOutcome {
 /** SET SCHEMA: a relation that leaves the target is gone from it (with its indexes and owned sequences). */
 export function setSchema(step: Step, stmt: AlterObjectSchemaStmt): StepOutcome {
   const model = step.model;
+  const kinds = ['OBJECT_TABLE', 'OBJECT_SEQUENCE', 'OBJECT_VIEW', 'OBJECT_MATVIEW'];
+  if (!kinds.includes(stmt.objectType ?? '')) throw new Unfollowable(`SET SCHEMA of ${String(stmt.objectType).replace(/^OBJECT_/, '')} is not modelled`);
   const name = stmt.relation?.relname ?? '';
   const leaves = inTarget(step, stmt.relation) && stmt.newschema !== model.schema;
   const enters = !inTarget(step, stmt.relation) && stmt.newschema === model.schema;
@@ -179,8 +182,33 @@ export function createView(step: Step, stmt: ViewStmt): StepOutcome {
     existing.touch(step.migration);
     return 'followed';
   }
-  step.model.addRelation(new Relation(name, 'view', step.migration));
+  const view = new Relation(name, 'view', step.migration);
+  step.model.addRelation(view);
+  dependOnReadRelations(step, view, stmt.query);
   return 'followed';
+}
+
+/**
+ * Records the view on every modelled relation its query reads, so DROP … CASCADE of one of them
+ * drops the view as the server does. Names of the query's own CTEs are not relations.
+ */
+function dependOnReadRelations(step: Step, view: Relation, query: Node | undefined): void {
+  const ctes = new Set<string>();
+  const read: RangeVar[] = [];
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(walk);
+    if (value === null || typeof value !== 'object') return;
+    const cte = (value as { CommonTableExpr?: { ctename?: string } }).CommonTableExpr;
+    if (cte?.ctename) ctes.add(cte.ctename);
+    const rv = (value as { RangeVar?: RangeVar }).RangeVar;
+    if (rv) read.push(rv);
+    for (const child of Object.values(value)) walk(child);
+  };
+  walk(query);
+  for (const rv of read) {
+    if (!inTarget(step, rv) || (rv.schemaname === undefined && ctes.has(rv.relname ?? ''))) continue;
+    step.model.relations.get(rv.relname ?? '')?.dependents.add(view);
+  }
 }
 
 /** CREATE MATERIALIZED VIEW (CREATE TABLE … AS has columns the model cannot know). */
@@ -190,7 +218,9 @@ export function createTableAs(step: Step, stmt: CreateTableAsStmt): StepOutcome 
   if (stmt.objtype !== 'OBJECT_MATVIEW') throw new Unfollowable('CREATE TABLE … AS: the columns come from a query the model does not run');
   const name = rv?.relname ?? '';
   if (stmt.if_not_exists && step.model.relationNameTaken(name)) return 'followed';
-  step.model.addRelation(new Relation(name, 'materialized-view', step.migration));
+  const view = new Relation(name, 'materialized-view', step.migration);
+  step.model.addRelation(view);
+  dependOnReadRelations(step, view, stmt.query);
   return 'followed';
 }
 

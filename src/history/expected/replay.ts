@@ -7,8 +7,12 @@ import { Unfollowable } from './unfollowable.js';
 
 /** Statements with no effect on the schema's relations: skipped silently. */
 const NO_SCHEMA_EFFECT = new Set([
-  'VariableSetStmt',
   'VariableShowStmt',
+  'ConstraintsSetStmt', // Django: SET CONSTRAINTS … IMMEDIATE around an AlterField
+  'LockStmt',
+  'VacuumStmt',
+  'RefreshMatViewStmt',
+  'NotifyStmt',
   'InsertStmt',
   'UpdateStmt',
   'DeleteStmt',
@@ -52,6 +56,8 @@ export function replayStatement(step: Step, node: Node): StepOutcome | 'no-effec
       if (schema.schemaElts?.length) throw new Unfollowable('CREATE SCHEMA with elements is not modelled');
       return schema.schemaname === step.model.schema ? 'no-effect' : 'other-schema';
     }
+    case 'VariableSetStmt':
+      return searchPath(step, body);
     case 'SelectStmt':
       if ((body as { intoClause?: unknown }).intoClause) throw new Unfollowable('SELECT … INTO creates a table from a query the model does not run');
       return 'no-effect';
@@ -59,4 +65,20 @@ export function replayStatement(step: Step, node: Node): StepOutcome | 'no-effec
       if (kind && NO_SCHEMA_EFFECT.has(kind)) return 'no-effect';
       throw new Unfollowable(`${kind ?? 'this statement'} is not followed by the model`);
   }
+}
+
+/**
+ * SET has no effect on the schema, except SET search_path to a path that does not start with the
+ * target: the migrations after it may have created their tables elsewhere (the incident itself).
+ * The model still reads unqualified names as the target, so it says so instead of guessing.
+ */
+function searchPath(step: Step, stmt: { name?: string; kind?: string; args?: Node[] }): 'no-effect' {
+  if (stmt.name !== 'search_path' || stmt.kind !== 'VAR_SET_VALUE') return 'no-effect';
+  const names = (stmt.args ?? []).map((a) => ('A_Const' in a ? a.A_Const.sval?.sval : 'String' in a ? a.String.sval : undefined));
+  // "$user" names a schema per role, usually absent: the first real entry decides.
+  const schema = names.find((n) => n !== '$user');
+  if (schema === step.model.schema) return 'no-effect';
+  throw new Unfollowable(
+    `search_path set to ${schema ?? 'an expression'}: later unqualified names are still modelled in ${step.model.schema}`,
+  );
 }

@@ -54,8 +54,11 @@ function typmodValues(typmods: readonly Node[] | undefined, typeText: string): n
   });
 }
 
-/** A TypeName node as format_type prints the type it resolves to. */
-export function columnType(typeName: TypeName): ColumnType {
+/**
+ * A TypeName node as format_type prints the type it resolves to, for a reader whose search_path
+ * starts with `targetSchema` (a type in it is printed unqualified, as the catalog does).
+ */
+export function columnType(typeName: TypeName, targetSchema: string): ColumnType {
   const names = (typeName.names ?? []).map((n) => ('String' in n ? (n.String.sval ?? '') : ''));
   const text = names.join('.');
   if (typeName.pct_type) throw new Unfollowable(`${text}%TYPE names another column's type`);
@@ -72,8 +75,9 @@ export function columnType(typeName: TypeName): ColumnType {
   const base = (builtin || names.length === 1) && name in FORMAT_NAMES ? FORMAT_NAMES[name]! : undefined;
   if (base === undefined) {
     // A type format_type has no special spelling for: printed by name (extension types, enums,
-    // domains). Qualified with its schema as written; the catalog omits a visible schema.
-    const printed = (builtin ? [name] : names).map(printIdentifier).join('.');
+    // domains). Qualified with its schema as written unless that is the target.
+    const visible = builtin || (names.length === 2 && names[0] === targetSchema);
+    const printed = (visible ? [name] : names).map(printIdentifier).join('.');
     return { type: printed + (mods.length ? `(${mods.join(',')})` : '') + array, serial: false };
   }
   return { type: withModifiers(base, name, mods, text) + array, serial: false };
@@ -97,4 +101,15 @@ function withModifiers(base: string, name: string, mods: readonly number[], text
     default:
       return `${base}(${mods.join(',')})`;
   }
+}
+
+/**
+ * A type as format_type prints it, made comparable whatever the reader's search_path: format_type
+ * qualifies a type of the target schema when the target is not on the path (`public.mood`), the
+ * model never does (`mood`). Use it on both sides of a comparison with the catalog.
+ */
+export function normalizeType(type: string, targetSchema: string): string {
+  const trimmed = type.trim();
+  const prefix = `${printIdentifier(targetSchema)}.`;
+  return trimmed.startsWith(prefix) ? trimmed.slice(prefix.length) : trimmed;
 }

@@ -1,7 +1,8 @@
 /** CREATE TABLE and ALTER TABLE, subcommand by subcommand. */
 import type { AlterTableCmd, AlterTableStmt, ColumnDef, Constraint as ConstraintNode, CreateStmt, Node } from 'libpg-query';
-import { createPending, defineColumn, noPending, queueConstraint } from './columns.js';
+import { checkColumnDef, checkConstraint, createPending, defineColumn, noPending, queueConstraint } from './columns.js';
 import { Relation, type Column } from './model.js';
+import { columnDefault } from './defaults.js';
 import { columnType } from './sql-types.js';
 import { chooseName } from './names.js';
 import { inTarget, type Step, type StepOutcome } from './step.js';
@@ -14,6 +15,13 @@ export function createTable(step: Step, stmt: CreateStmt): StepOutcome {
   if (stmt.inhRelations?.length) throw new Unfollowable('INHERITS: inherited columns are not modelled');
   if (stmt.ofTypename) throw new Unfollowable('OF type: columns come from a type the model does not know');
   if (stmt.if_not_exists && step.model.relationNameTaken(name)) return 'followed';
+  for (const element of stmt.tableElts ?? []) {
+    const def = (element as { ColumnDef?: ColumnDef }).ColumnDef;
+    const constraint = (element as { Constraint?: ConstraintNode }).Constraint;
+    if (def) checkColumnDef(def, step.model.schema);
+    else if (constraint) checkConstraint(constraint, '');
+    else throw new Unfollowable(`${Object.keys(element)[0]} in CREATE TABLE is not modelled`);
+  }
   const table = new Relation(name, stmt.partspec ? 'partitioned-table' : 'table', step.migration);
   const pending = noPending();
   for (const element of stmt.tableElts ?? []) {
@@ -24,8 +32,6 @@ export function createTable(step: Step, stmt: CreateStmt): StepOutcome {
     } else if (constraint) {
       if (constraint.contype === 'CONSTR_NOTNULL') continue; // table-level NOT NULL (18): the column's flag below
       queueConstraint(pending, constraint, null);
-    } else {
-      throw new Unfollowable(`${Object.keys(element)[0]} in CREATE TABLE is not modelled`);
     }
   }
   for (const element of stmt.tableElts ?? []) {
@@ -100,6 +106,10 @@ export function alterTable(step: Step, stmt: AlterTableStmt): StepOutcome {
   for (const cmd of commands) {
     const subtype = cmd.subtype ?? '';
     if (!FOLLOWED.has(subtype) && !NO_MODEL_EFFECT.has(subtype)) throw new Unfollowable(`ALTER … ${subtype.replace(/^AT_/, '')} is not modelled`);
+    const def = (cmd.def as { ColumnDef?: ColumnDef } | undefined)?.ColumnDef;
+    if (subtype === 'AT_AddColumn' && def) checkColumnDef(def, step.model.schema);
+    if (subtype === 'AT_AlterColumnType' && def?.typeName) columnType(def.typeName, step.model.schema);
+    if (subtype === 'AT_AddConstraint') checkConstraint((cmd.def as { Constraint?: ConstraintNode } | undefined)?.Constraint, '');
   }
   const name = stmt.relation?.relname ?? '';
   if (!step.model.relations.has(name)) {
@@ -132,7 +142,8 @@ function applyCommand(step: Step, table: Relation, cmd: AlterTableCmd, pending: 
       return;
     case 'AT_ColumnDefault': {
       const column = followUp(step, table, columnName);
-      column.default = cmd.def ? { kind: 'expression', text: step.deparse(cmd.def) } : null;
+      column.default = cmd.def ? columnDefault(step, cmd.def) : null;
+      if (column.default?.kind === 'nextval') column.default.sequence.nextvalUsers.add(column);
       return;
     }
     case 'AT_DropNotNull':
@@ -144,7 +155,7 @@ function applyCommand(step: Step, table: Relation, cmd: AlterTableCmd, pending: 
     case 'AT_AlterColumnType': {
       const def = (cmd.def as { ColumnDef?: ColumnDef } | undefined)?.ColumnDef;
       if (!def?.typeName) throw new Unfollowable(`ALTER COLUMN "${columnName}" TYPE without a type`);
-      const { type, serial } = columnType(def.typeName);
+      const { type, serial } = columnType(def.typeName, step.model.schema);
       if (serial) throw new Unfollowable(`ALTER COLUMN "${columnName}" TYPE ${type}: serial is not a type`);
       followUp(step, table, columnName).type = type;
       return;
