@@ -20,6 +20,10 @@ moves each missing table from a source schema into the target schema, and repeat
 endpoint answers as expected or a round makes no progress. Writes report.md, report.json,
 junit.xml, repair.sql and rollback.sql into a new folder under report.dir.
 
+With \`history\` configured, only what an applied migration created is moved or added (anything
+else an error names is refused as not-in-history), each change is verified against its migration,
+and \`repair.scope: history\` repairs the whole proven drift in round 1.
+
 Options:
   --plan              read-only: show the SQL the first round would run, change nothing (default
                       unless the config says repair.mode: apply)
