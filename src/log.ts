@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pino, { type Logger } from 'pino';
-import { maskDeep, maskSecrets } from './util/redact.js';
+import { createMasker, type Masker } from './util/secret-masker.js';
 
 export type { Logger } from 'pino';
 
@@ -15,6 +15,8 @@ export interface LoggerOptions {
   readonly destination?: string | undefined;
   readonly level?: 'debug' | 'info' | 'warn' | 'error' | undefined;
   readonly secrets?: readonly string[] | undefined;
+  /** The run's masker (wins over `secrets`): it also learns cookies received during the run. */
+  readonly masker?: Masker | undefined;
 }
 
 const REDACT_PATHS = [
@@ -33,7 +35,7 @@ const REDACT_PATHS = [
 
 export function createLogger(options: LoggerOptions): Logger {
   if (!options.destination) return pino({ enabled: false });
-  const secrets = options.secrets ?? [];
+  const masker = options.masker ?? createMasker(options.secrets ?? []);
   const stream =
     options.destination === '-'
       ? pino.destination({ fd: 2, sync: true })
@@ -44,12 +46,12 @@ export function createLogger(options: LoggerOptions): Logger {
       name: 'smoke-fix',
       level: options.level ?? 'info',
       redact: { paths: REDACT_PATHS, censor: '***' },
-      formatters: { log: (obj) => maskDeep(obj, secrets) },
+      formatters: { log: (obj) => masker.maskDeep(obj) },
       hooks: {
         logMethod(args, method) {
           method.apply(
             this,
-            args.map((a) => (typeof a === 'string' ? maskSecrets(a, secrets) : a)) as Parameters<typeof method>,
+            args.map((a) => (typeof a === 'string' ? masker.mask(a) : a)) as Parameters<typeof method>,
           );
         },
       },

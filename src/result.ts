@@ -8,6 +8,7 @@ import type { ProbeResult } from './probe/types.js';
 import type { Refusal, RepairRecord } from './repair/types.js';
 import type { HistoryOutcome } from './history/outcome.js';
 import type { LeftInSources } from './history/run-hooks.js';
+import type { IgnoredEvidence } from './evidence/ignored.js';
 
 /** A probe as kept in the result: the body is replaced by a short excerpt. */
 export type ProbeSummary = Omit<ProbeResult, 'body'> & { readonly bodyExcerpt: string };
@@ -62,4 +63,6 @@ export interface RunResult {
   readonly history?: HistoryOutcome | undefined;
   /** Relations still in a source schema at the end of the run that the target lacks (null: not checked). */
   readonly leftInSources?: readonly LeftInSources[] | undefined;
+  /** Log records with database errors that drove nothing: tied to no request smoke-fix made (why, how many, examples). */
+  readonly ignoredEvidence?: readonly IgnoredEvidence[] | undefined;
 }

@@ -78,6 +78,8 @@ child.on('exit', async (code) => {
     console.log(`\nFailures (${found.length} TAP points, innermost last):\n`);
     for (const f of found) console.log(f + '\n');
   }
+  // Figures a test measured (`t.comment('figures: …')`, e.g. the fuzzing counts) are shown too.
+  for (const m of text.matchAll(/^\s*# (figures: .*)$/gm)) console.log(m[1]);
   console.log(`suite wall time: ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
   // Skips are counted so that a suite skipped on some machine (no Django, no locales) is visible.
   // The leading newline puts the closing line on a line of its own even after the runner's last

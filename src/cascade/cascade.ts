@@ -15,10 +15,11 @@ import type { ProbeSummary, RoundResult, RunResult } from '../result.js';
 import type { CascadeDeps, CascadeSettings } from './deps.js';
 import { collectFindings, toSourced, type CollectedFinding } from './findings.js';
 import { summariseProbe } from './summarise.js';
+import { IgnoredTally } from '../evidence/ignored.js';
 
 export type CascadeResult = Pick<
   RunResult,
-  'rounds' | 'final' | 'outcome' | 'reason' | 'errorCode' | 'exitCode' | 'warnings'
+  'rounds' | 'final' | 'outcome' | 'reason' | 'errorCode' | 'exitCode' | 'warnings' | 'ignoredEvidence'
 >;
 
 function describeFailure(p: ProbeResult): string {
@@ -34,6 +35,8 @@ class Cascade {
   private readonly warnings: string[] = [];
   /** Finding key → round in which a repair for it was applied. */
   private readonly repairedIn = new Map<string, number>();
+  /** Log records with database errors that no request of smoke-fix's explains. */
+  private readonly ignored = new IgnoredTally();
 
   constructor(
     private readonly settings: CascadeSettings,
@@ -99,6 +102,7 @@ class Cascade {
         logs: logs.entries,
         endpoints: this.settings.endpoints,
         diagnose: this.deps.diagnose,
+        onIgnored: (reason, entry, findings) => this.ignored.add(reason, entry.source, findings, entry.text),
       });
       addProven(collected, proven);
 
@@ -199,6 +203,8 @@ class Cascade {
       done += 1;
       this.deps.emit({ type: 'probe', round, result, done, total: endpoints.length });
     });
+    // A signal aborts the requests in flight: their failures are the interrupt, not the target's.
+    this.stopIfInterrupted(round);
     if (results.length > 0 && results.every((r) => r.status === null)) {
       const first = results[0]!;
       throw new TargetUnreachableError(
@@ -214,9 +220,17 @@ class Cascade {
 
   /** Every place the findings this action answers were read (an action may answer several). */
   private sourcesOf(action: RepairAction, collected: readonly CollectedFinding[]) {
+    let byKey = this.collectedIndex.get(collected);
+    if (!byKey) {
+      byKey = new Map(collected.map((c) => [c.key, c]));
+      this.collectedIndex.set(collected, byKey);
+    }
     const keys = new Set(findingsOf(action).map(findingKey));
-    return collected.filter((c) => keys.has(c.key)).flatMap((c) => c.sources);
+    return [...keys].flatMap((k) => byKey.get(k)?.sources ?? []);
   }
+
+  /** One index per round's collected findings (an action per finding must not scan them all). */
+  private readonly collectedIndex = new WeakMap<readonly CollectedFinding[], Map<string, CollectedFinding>>();
 
   private record(
     round: number,
@@ -226,7 +240,8 @@ class Cascade {
     repairs: readonly RepairRecord[],
     refusals: readonly Refusal[],
   ): void {
-    const summaries = probes.map((p) => summariseProbe(p, firstMessageFor(p.endpoint, findings)));
+    const firstMessage = firstMessages(findings);
+    const summaries = probes.map((p) => summariseProbe(p, firstMessage.get(p.endpoint)));
     this.rounds.push({
       number: round,
       startedAt: started.toISOString(),
@@ -288,6 +303,7 @@ class Cascade {
       errorCode: fields.errorCode,
       exitCode: fields.exitCode,
       warnings: this.warnings,
+      ignoredEvidence: this.ignored.summary(),
     };
   }
 }
@@ -308,8 +324,14 @@ function findingsOf(action: RepairAction) {
   return action.findings ?? [action.finding];
 }
 
-function firstMessageFor(endpoint: string, findings: readonly SourcedFinding[]): string | undefined {
-  return findings.find((f) => f.source.endpoint === endpoint)?.finding.message;
+/** Endpoint → the first finding message read for it, in one pass (not a scan per endpoint). */
+function firstMessages(findings: readonly SourcedFinding[]): Map<string, string> {
+  const first = new Map<string, string>();
+  for (const f of findings) {
+    const endpoint = f.source.endpoint;
+    if (endpoint !== undefined && !first.has(endpoint)) first.set(endpoint, f.finding.message);
+  }
+  return first;
 }
 
 export function actionLabel(a: RepairAction): string {

@@ -8,6 +8,8 @@ import type { Finding, FindingSource, MissingRelationFinding } from '../diagnose
 import type { ProbeResult } from '../probe/types.js';
 import type { ApplyOutcome, PlanItem, RepairAction } from '../repair/types.js';
 import type { EmitEvent } from './events.js';
+import type { IgnoreReason } from '../evidence/tie.js';
+import type { SentRequest } from '../probe/request-ledger.js';
 
 /** A chunk of log text (one record) read since the previous call. */
 export interface LogText {
@@ -15,6 +17,10 @@ export interface LogText {
   readonly text: string;
   /** Request path the record names (`Internal Server Error: /@alice/`), for attribution. */
   readonly requestPath?: string | undefined;
+  /** Set when the record is tied to none of smoke-fix's requests (src/evidence/tie.ts): not read for repairs. */
+  readonly ignored?: IgnoreReason | undefined;
+  /** The request of smoke-fix's the record is tied to, when one is known. */
+  readonly request?: SentRequest | undefined;
 }
 
 export interface Locations {

@@ -3,6 +3,8 @@ import type { EndpointConfig } from '../config/types.js';
 import { findingKey, type Finding, type FindingSource, type SourcedFinding } from '../diagnose/types.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { LogText } from './deps.js';
+import { describeRequest } from '../probe/request-ledger.js';
+import type { IgnoreReason } from '../evidence/tie.js';
 
 export interface CollectedFinding {
   readonly key: string;
@@ -15,6 +17,8 @@ export interface CollectInput {
   readonly logs: readonly LogText[];
   readonly endpoints: readonly EndpointConfig[];
   readonly diagnose: (text: string, contentType?: string) => Finding[];
+  /** Told about each log record that carried findings but is tied to no request of smoke-fix's. */
+  readonly onIgnored?: (reason: IgnoreReason, entry: LogText, findings: Finding[]) => void;
 }
 
 function pathOnly(p: string): string {
@@ -40,23 +44,36 @@ function withEndpoint(source: FindingSource, endpoint: string | undefined): Find
  */
 export function collectFindings(input: CollectInput): CollectedFinding[] {
   const byKey = new Map<string, CollectedFinding>();
+  // "finding key + source" pairs already recorded: a set, not a scan of the sources per finding.
+  const seenSources = new Set<string>();
   const add = (finding: Finding, source: FindingSource) => {
     const key = findingKey(finding);
+    const pair = `${key}\u0000${JSON.stringify(source)}`;
+    if (seenSources.has(pair)) return;
+    seenSources.add(pair);
     const seen = byKey.get(key);
-    if (!seen) {
-      byKey.set(key, { key, finding, sources: [source] });
-    } else if (!seen.sources.some((s) => JSON.stringify(s) === JSON.stringify(source))) {
-      seen.sources.push(source);
-    }
+    if (!seen) byKey.set(key, { key, finding, sources: [source] });
+    else seen.sources.push(source);
   };
   for (const probe of input.failing) {
     for (const f of input.diagnose(probe.body, probe.contentType)) add(f, { type: 'body', endpoint: probe.endpoint });
   }
   for (const entry of input.logs) {
+    if (entry.ignored !== undefined) {
+      input.onIgnored?.(entry.ignored, entry, input.diagnose(entry.text));
+      continue;
+    }
+    if (entry.request !== undefined) {
+      // Tied to one of smoke-fix's requests: credited to it (a login of a profile, or an endpoint).
+      const purpose = entry.request.purpose;
+      const credit = { ...entry.source, request: describeRequest(entry.request) } as FindingSource;
+      for (const f of input.diagnose(entry.text)) add(f, withEndpoint(credit, purpose?.kind === 'endpoint' ? purpose.endpoint : undefined));
+      continue;
+    }
     const endpoint = attribute(entry, input.endpoints);
-    // A record about a request we did not make is not ours to act on: anyone can request
-    // `/relation "x" does not exist` and have it logged. Records that name no path at all (a
-    // traceback without its request line, PostgreSQL's own log) are still read.
+    // Tied, but to no one request (a server-log record while several requests were in flight), or
+    // from a caller that does not tie (unit tests of the loop): the endpoint its path names, if
+    // any. The run itself ties every record first (commands/run.ts → evidence/tie.ts).
     if (entry.requestPath !== undefined && endpoint === undefined) continue;
     for (const f of input.diagnose(entry.text)) add(f, withEndpoint(entry.source, endpoint));
   }

@@ -7,6 +7,7 @@ Usage:
   smoke-fix scan <config.yaml> [--json]                      list the whole schema drift, no HTTP
   smoke-fix validate <config.yaml> [--json]                  check a config; problems carry file:line:col
   smoke-fix demo [options]                                   run the whole loop on a throwaway database and app
+  smoke-fix fleet-report DIR… [--report-dir DIR] [--json]   merge the summaries of a fleet's shards
 
 Run 'smoke-fix <command> --help' for a command's options.
 
@@ -32,6 +33,9 @@ Options:
   --log-file FILE     structured JSON logs (pino) to FILE ('-' for stderr); default
                       <report.dir>/smoke-fix.log
   --json              print the final result as JSON on stdout (progress stays on stderr)
+  --shard i/n         a fleet config (targets/targetsFrom): run only the targets of shard i of n
+                      (1-based; assigned by a hash of the target name)
+  --shards n          like --shard, with i from JOB_COMPLETION_INDEX + 1 (Kubernetes Indexed Job)
   --quiet             only warnings and the summary
   --verbose           every probe and every SQL statement
   -h, --help
@@ -78,4 +82,18 @@ Options:
 
 Example:
   npx smoke-fix demo`,
+  'fleet-report': `smoke-fix fleet-report DIR… [--report-dir DIR] [--json]
+
+Merges fleet summaries (fleet.json) into one report.md, junit.xml and fleet.json, and exits with
+the worst target's code. Each DIR is a summary folder (<report.dir>/_fleet/<run>) or a report.dir,
+from which the newest summary of each shard is taken. A missing shard, or a target found in two
+shards, is a warning and at least exit 1.
+
+Options:
+  --report-dir DIR    write the merged summary under DIR/_fleet/ (default: the first DIR's report.dir)
+  --json              print the merged result as JSON on stdout
+
+Examples:
+  smoke-fix fleet-report /reports                    # after an Indexed Job wrote its shards there
+  smoke-fix fleet-report a/_fleet/2026-…-shard-1-of-2 b/_fleet/2026-…-shard-2-of-2`,
 };

@@ -8,6 +8,10 @@ import { parseArgs } from 'node:util';
 import { runDemo } from '../commands/demo.js';
 import { runWithConfig, type RunOutput } from '../commands/run.js';
 import { scanCommand } from '../commands/scan.js';
+import { fleetReport } from '../commands/fleet-report.js';
+import { isFleet, runFleet, type FleetOutput } from '../fleet/run.js';
+import { shardFromArgs } from '../fleet/shard.js';
+import { fleetProgressLine, fleetSummaryText } from './fleet-render.js';
 import { validateCommand } from '../commands/validate.js';
 import { loadConfig } from '../config/load.js';
 import { secretsOf } from '../config/secrets.js';
@@ -17,6 +21,11 @@ import { VERSION } from '../version.js';
 import { HELP } from './help.js';
 import { createProgressRenderer, renderSummary, type Verbosity } from './render.js';
 import { colorWanted, createStyle } from './style.js';
+import { terminalSafe, terminalSafeDeep } from './terminal-safe.js';
+import { createMasker, type Masker } from '../util/secret-masker.js';
+
+/** The run's masker once the config is read: error messages on the way out go through it too. */
+let masker: Masker = createMasker();
 
 const OPTIONS = {
   plan: { type: 'boolean' },
@@ -26,6 +35,8 @@ const OPTIONS = {
   verbose: { type: 'boolean' },
   'report-dir': { type: 'string' },
   'log-file': { type: 'string' },
+  shard: { type: 'string' },
+  shards: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -80,7 +91,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write((HELP[topic ?? 'main'] ?? HELP.main) + '\n');
     return command || flags.help ? 0 : 2;
   }
-  if (!(command in HELP) || command === 'main') throw new UsageError(`unknown command '${command}'. Commands: run, scan, validate, demo.`);
+  if (!(command in HELP) || command === 'main') throw new UsageError(`unknown command '${command}'. Commands: run, scan, validate, demo, fleet-report.`);
   if (flags.help) {
     process.stdout.write(HELP[command] + '\n');
     return 0;
@@ -89,32 +100,55 @@ async function main(argv: readonly string[]): Promise<number> {
   const style = createStyle(colorWanted(process.stderr, process.env));
   const live = Boolean(process.stderr.isTTY) && !process.env.CI;
   const level = verbosity(flags);
-  const render = createProgressRenderer({ write: (s) => process.stderr.write(s), live, style, verbosity: level });
+  const progress = createProgressRenderer({ write: (s) => process.stderr.write(s), live, style, verbosity: level });
+  // Events arrive masked (run.ts); names and excerpts from the target are made terminal-safe here.
+  const render: typeof progress = (event) => progress(terminalSafeDeep(event));
   const finish = (out: RunOutput) => {
     if (flags.json) process.stdout.write(JSON.stringify({ ...out.result, reportDir: out.reportDir, migrations: out.migrations }, null, 2) + '\n');
-    else process.stdout.write(renderSummary(out.result, out.reportDir, createStyle(colorWanted(process.stdout, process.env))));
-    for (const m of out.migrations) process.stderr.write(`migration written: ${m}\n`);
+    else process.stdout.write(renderSummary(terminalSafeDeep(out.result), out.reportDir, createStyle(colorWanted(process.stdout, process.env))));
+    for (const m of out.migrations) process.stderr.write(`migration written: ${terminalSafe(m)}\n`);
+    return out.result.exitCode;
+  };
+
+  const finishFleet = (out: FleetOutput) => {
+    if (flags.json) process.stdout.write(JSON.stringify({ ...out.result, summaryDir: out.dir }, null, 2) + '\n');
+    else process.stdout.write(fleetSummaryText(out.result, out.dir));
     return out.result.exitCode;
   };
 
   switch (command) {
+    case 'fleet-report':
+      return finishFleet(await fleetReport({ dirs: positionals, reportDir: flags['report-dir'] }));
     case 'validate':
       return validateCommand({ file: configArg(command, positionals), json: Boolean(flags.json) });
-    case 'scan':
+    case 'scan': {
+      const scanned = await loadConfig(configArg(command, positionals)).catch(() => undefined);
+      if (scanned && isFleet(scanned)) throw new UsageError("'smoke-fix scan' reads one database; this config names a fleet (targets/targetsFrom): scan a config of one target.");
       return scanCommand({ file: configArg(command, positionals), json: Boolean(flags.json) });
+    }
     case 'demo':
       return finish(await runDemo({ reportDir: flags['report-dir'], emit: render, logFile: flags['log-file'], signal: stopOnSignals() }));
     case 'run': {
       if (flags.plan && flags.apply) throw new UsageError('--plan and --apply contradict each other; pick one.');
       const config = await loadConfig(configArg(command, positionals));
+      masker = createMasker(secretsOf(config));
       const reportDir = flags['report-dir'] ?? config.report.dir;
       const logger = createLogger({
         destination: flags['log-file'] ?? join(reportDir, 'smoke-fix.log'),
         level: level === 'verbose' ? 'debug' : 'info',
-        secrets: secretsOf(config),
+        masker,
       });
       const mode = flags.plan ? 'plan' : flags.apply ? 'apply' : undefined;
-      return finish(await runWithConfig({ config, mode, reportDir, emit: render, logger, signal: stopOnSignals() }));
+      const shard = shardFromArgs(flags, process.env);
+      if (isFleet(config)) {
+        const out = await runFleet({
+          config, mode, reportDir, shard, logger, signal: stopOnSignals(),
+          onTarget: (t) => level !== 'quiet' && process.stderr.write(terminalSafe(masker.mask(fleetProgressLine(t)), { keepNewlines: true })),
+        });
+        return finishFleet(out);
+      }
+      if (shard) throw new UsageError('--shard/--shards split the targets of a fleet; this config names one target (add `targets` or `targetsFrom`).');
+      return finish(await runWithConfig({ config, mode, reportDir, emit: render, logger, signal: stopOnSignals(), masker }));
     }
   }
   return 2;
@@ -126,10 +160,11 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof SmokeFixError) {
-      process.stderr.write(`smoke-fix: ${error.message}\n`);
+      process.stderr.write(`smoke-fix: ${terminalSafe(masker.mask(error.message), { keepNewlines: true })}\n`);
       process.exit(error.exitCode);
     }
-    process.stderr.write(`smoke-fix: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`smoke-fix: internal error: ${terminalSafe(masker.mask(text), { keepNewlines: true })}\n`);
     process.exit(1);
   },
 );

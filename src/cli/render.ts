@@ -112,6 +112,8 @@ export function renderSummary(result: RunResult, reportDir: string | undefined, 
     '',
     `rounds: ${result.rounds.length}  repairs: ${applied} applied${planned ? `, ${planned} planned` : ''}${failed ? `, ${failed} failed` : ''}  refused: ${refused}  time: ${(result.durationMs / 1000).toFixed(1)}s`,
   );
+  const ignored = (result.ignoredEvidence ?? []).reduce((n, i) => n + i.count, 0);
+  if (ignored > 0) out.push(style.yellow(`ignored evidence: ${ignored} log record(s) tied to no request smoke-fix made (see report.md)`));
   if (reportDir) out.push(`report: ${reportDir}`);
   return out.join('\n') + '\n';
 }

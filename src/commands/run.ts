@@ -30,10 +30,13 @@ import { applyAction } from '../repair/apply.js';
 import { planRepairs } from '../repair/plan.js';
 import { writeReports } from '../report/write.js';
 import type { RunResult } from '../result.js';
-import { maskDeep, redactUrl } from '../util/redact.js';
+import { redactUrl } from '../util/redact.js';
+import { createMasker, type Masker } from '../util/secret-masker.js';
 import { loadHistory, type HistoryLoader, type LoadedHistory } from '../history/load.js';
 import { applyVerified, closingCheck, provenFindings, resolveColumnsByHistory } from '../history/run-hooks.js';
 import { VERSION } from '../version.js';
+import { RequestLedger } from '../probe/request-ledger.js';
+import { tieEntries, type Tie, type TieContext } from '../evidence/tie.js';
 
 export interface RunSettings {
   readonly config: ResolvedConfig;
@@ -47,6 +50,8 @@ export interface RunSettings {
   readonly signal?: AbortSignal | undefined;
   /** Reads `history` into the expected schema (tests inject one); default: the configured reader. */
   readonly loadHistory?: HistoryLoader | undefined;
+  /** The one masker of the run (also used by the logger and the terminal); built here if absent. */
+  readonly masker?: Masker | undefined;
 }
 
 export interface RunOutput {
@@ -57,11 +62,13 @@ export interface RunOutput {
   readonly migrations: readonly string[];
 }
 
-function toLogText(entry: LogEntry): LogText {
+function toLogText(entry: LogEntry, tie: Tie, masker: Masker): LogText {
   return {
     source: entry.source === 'server-log' ? { type: 'server-log' } : { type: 'log', file: entry.file },
-    text: entry.text,
+    // Masked as it is read: an excerpt cut later could otherwise keep half a secret.
+    text: masker.mask(entry.text),
     requestPath: entry.requestPath,
+    ...(tie.tied ? { request: tie.request } : { ignored: tie.reason }),
   };
 }
 
@@ -70,25 +77,38 @@ const SERVER_LOG_SETTLE_MS = 200;
 const SERVER_LOG_MAX_POLLS = 10;
 
 /** Readers of the app's log files and PostgreSQL's own log, started before the first probe. */
-async function startLogReaders(config: ResolvedConfig, db: Database) {
+async function startLogReaders(config: ResolvedConfig, db: Database, ledger: RequestLedger, masker: Masker) {
   const files = config.logs.length > 0 ? await LogFileWatcher.start(config.logs) : undefined;
-  const server = config.database.serverLog ? await ServerLogReader.start(db.pool) : undefined;
+  const server = config.database.serverLog ? await ServerLogReader.start(db.pool, { appRole: config.database.appRole }) : undefined;
+  const database = server ? { name: server.databaseName, role: config.database.appRole } : undefined;
+  // Each read's records are tied to the requests smoke-fix made (src/evidence/tie.ts).
+  const taggedFiles = new Set<string>();
+  let readFromMs = Date.now();
   const read = async () => {
+    const readToMs = Date.now();
+    const ctx: TieContext = { ledger, readFromMs, readToMs, taggedFiles, database };
+    readFromMs = readToMs;
+    const tied = (got: readonly LogEntry[]) => {
+      const ties = tieEntries(got, ctx);
+      return got.map((e, i) => toLogText(e, ties[i]!, masker));
+    };
     const entries: LogText[] = [];
     const warnings: string[] = [];
     if (files) {
       const got = await files.readNew();
-      entries.push(...got.entries.map(toLogText));
+      entries.push(...tied(got.entries));
       warnings.push(...got.warnings);
     }
     if (server) {
       // Poll briefly: the failing requests of this round have been answered, but their lines may
-      // not have reached the server's log file yet. Stop at the first non-empty read.
+      // not have reached the server's log file yet. Stop at the first read with a record of ours.
       for (let poll = 0; poll < SERVER_LOG_MAX_POLLS; poll++) {
         const got = await server.readNew();
         warnings.push(...got.warnings);
-        entries.push(...got.entries.map(toLogText));
-        if (got.entries.length > 0 || server.unavailableReason !== null) break;
+        const texts = tied(got.entries);
+        entries.push(...texts);
+        // Other databases' records do not end the wait: ours may still be on its way.
+        if (texts.some((x) => x.ignored === undefined) || server.unavailableReason !== null) break;
         await new Promise((r) => setTimeout(r, SERVER_LOG_SETTLE_MS));
       }
     }
@@ -100,7 +120,10 @@ async function startLogReaders(config: ResolvedConfig, db: Database) {
 export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
   const { config } = settings;
   const mode = settings.mode ?? config.repair.mode;
-  const emit: EmitEvent = settings.emit ?? (() => {});
+  const masker = settings.masker ?? createMasker(secretsOf(config));
+  const rawEmit: EmitEvent = settings.emit ?? (() => {});
+  // Every event is masked before any sink (terminal, log) sees it.
+  const emit: EmitEvent = (event) => rawEmit(masker.maskDeep(event));
   const log = settings.logger;
   const started = new Date();
   log?.info({ config: config.file, mode, endpoints: config.endpoints.length }, 'run started');
@@ -108,7 +131,10 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
 
   let db: Database | undefined;
   let lock: RunLock | undefined;
-  const client = createHttpClient({ baseUrl: config.baseUrl, http: config.http });
+  const ledger = new RequestLedger();
+  const client = createHttpClient({ baseUrl: config.baseUrl, http: config.http, signal: settings.signal, ledger });
+  const startWarnings = configWarnings(config);
+  for (const message of startWarnings) emit({ type: 'warning', message });
   let cascade: CascadeResult;
   let logReaders: Awaited<ReturnType<typeof startLogReaders>> | undefined;
   let closing: Awaited<ReturnType<typeof closingCheck>> | undefined;
@@ -118,13 +144,13 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
     const loaded: LoadedHistory | null = await (settings.loadHistory ?? loadHistory)(config);
     // Plan mode changes nothing, so it may run beside a repairing run; apply mode may not.
     if (mode === 'apply') lock = await acquireRunLock(db.pool, { targetSchema: config.database.targetSchema });
-    logReaders = await startLogReaders(config, db);
+    logReaders = await startLogReaders(config, db, ledger, masker);
     const readLogs = () => logReaders!.read().catch((error: unknown) => rethrowAsUnreachable(error, 'reading the logs'));
     const sessions = createSessionManager({ auth: config.auth, client });
     const pool = db.pool;
     const { targetSchema, sourceSchemas } = config.database;
     const deps: CascadeDeps = {
-      probe: (endpoints, onResult) => probeEndpoints({ endpoints, client, sessions, concurrency: config.http.concurrency, onResult }),
+      probe: (endpoints, onResult) => probeEndpoints({ endpoints, client, sessions, concurrency: config.http.concurrency, onResult, masker }),
       readLogs,
       diagnose: (text, contentType) => diagnose(text, { contentType }),
       async locate(findings) {
@@ -147,8 +173,9 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
       }),
       ...(loaded && config.repair.scope === 'history' ? { provenFindings: provenFindings(pool, loaded, { targetSchema, sourceSchemas }) } : {}),
       emit: (event) => {
-        logEvent(log, event);
-        emit(event);
+        const masked = masker.maskDeep(event);
+        logEvent(log, masked);
+        rawEmit(masked);
       },
       now: () => new Date(),
     };
@@ -170,11 +197,11 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
     await client.close().catch(() => {});
   }
 
+  cascade = { ...cascade, warnings: [...startWarnings, ...cascade.warnings] };
   const finished = new Date();
-  const secrets = secretsOf(config);
   // Masked once, here, with every secret of the config: stdout (--json), events, logs and reports
   // all read this value, and a body excerpt may echo a header or a password back.
-  const result: RunResult = maskDeep<RunResult>({
+  const result: RunResult = masker.maskDeep<RunResult>({
     tool: { name: 'smoke-fix', version: VERSION },
     configFile: config.file,
     baseUrl: config.baseUrl,
@@ -187,10 +214,10 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
     durationMs: finished.getTime() - started.getTime(),
     ...cascade,
     ...(closing ? { leftInSources: closing.leftInSources, ...(closing.history ? { history: closing.history } : {}) } : {}),
-  }, secrets);
+  });
   log?.info({ outcome: result.outcome, exitCode: result.exitCode, reason: result.reason }, 'run finished');
 
-  const written = await writeReports(result, { dir: settings.reportDir ?? config.report.dir, secrets });
+  const written = await writeReports(result, { dir: settings.reportDir ?? config.report.dir, masker });
   let migrations: string[] = [];
   const applied = result.rounds.flatMap((r) => r.repairs).filter((r) => r.status === 'applied');
   if (applied.length > 0 && Object.keys(config.repair.djangoMigrations).length > 0) {
@@ -200,6 +227,13 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
   }
   emit({ type: 'run-end', result });
   return { result, reportDir: written.dir, migrations };
+}
+
+/** Settings that weaken a guarantee: said loudly at the start and in the report. */
+function configWarnings(config: ResolvedConfig): string[] {
+  return config.http.insecure
+    ? ['http.insecure is on: TLS certificates are NOT checked, so anyone on the network path can answer as the app. Use http.caFile instead outside tests.']
+    : [];
 }
 
 function logEvent(log: Logger | undefined, event: Parameters<EmitEvent>[0]): void {

@@ -5,6 +5,7 @@ import { scanDrift } from '../db/scan.js';
 import type { DriftScan } from '../db/types.js';
 import { loadHistory, type HistoryLoader } from '../history/load.js';
 import { historyLines, historyOutcome, type HistoryOutcome } from '../history/outcome.js';
+import { terminalSafe } from '../cli/terminal-safe.js';
 
 /** With `history` configured, scan also compares the catalog with what the migrations expect. */
 export type ScanResult = DriftScan & { readonly history?: HistoryOutcome | undefined };
@@ -61,6 +62,6 @@ function describeDuplicate(d: DriftScan['inBoth'][number]): string {
 export async function scanCommand(options: { file: string; json: boolean; env?: NodeJS.ProcessEnv }): Promise<number> {
   const config = await loadConfig(options.file, options.env ?? process.env);
   const scan = await scanWithConfig(config);
-  process.stdout.write(options.json ? JSON.stringify(scan, null, 2) + '\n' : renderScan(scan));
+  process.stdout.write(options.json ? JSON.stringify(scan, null, 2) + '\n' : terminalSafe(renderScan(scan), { keepNewlines: true }));
   return scanExitCode(scan);
 }

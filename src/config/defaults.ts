@@ -30,6 +30,8 @@ export const DEFAULTS = {
     maxBodyBytes: 1048576,
     retries: 3,
     headers: {} as Readonly<Record<string, string>>,
+    retryWindowMs: 5000,
+    insecure: false,
   },
   repair: {
     mode: 'plan' as RepairMode,
@@ -47,5 +49,10 @@ export const DEFAULTS = {
   logs: [] as readonly string[],
   report: {
     dir: 'reports',
+  },
+  fleet: {
+    concurrency: 4,
+    canary: 0,
+    stopAfterFailures: 0,
   },
 } as const;

@@ -3,7 +3,9 @@
  * descriptions. Validation, the JSON Schema and the reference are all generated from `CONFIG_SPEC`;
  * add a key here and all three know it.
  */
+import { readFileSync } from 'node:fs';
 import { DEFAULTS } from './defaults.js';
+import { fleetFields } from './fleet-keys.js';
 import type { Field, IntegerSpec, ListSpec, MapSpec, ObjectSpec, StringSpec } from './spec.js';
 
 const nonEmpty = (v: string): string | undefined => (v.trim() === '' ? 'must not be empty' : undefined);
@@ -24,7 +26,24 @@ const postgresUrl = (v: string): string | undefined =>
   /^postgres(ql)?:\/\/\S+$/.test(v) ? undefined : 'must be a PostgreSQL URL of the form postgres://user:password@host:5432/dbname';
 
 const absolutePath = (v: string): string | undefined =>
-  v.startsWith('/') ? undefined : 'must start with `/` (it is appended to `baseUrl`)';
+  !v.startsWith('/')
+    ? 'must start with `/` (it is appended to `baseUrl`)'
+    : // Spaces, CR/LF and other control characters cannot be sent in a request line.
+      /[\s\u0000-\u001f\u007f]/.test(v)
+      ? 'must not contain spaces or control characters (CR, LF, tab): percent-encode them, e.g. `%20` for a space'
+      : undefined;
+
+/** A PEM file of certificates, read now so a wrong path fails at load, not mid-run. */
+const pemFile = (path: string): string | undefined => {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return `cannot read \`${path}\` (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? 'error')}): give the path of a PEM file of CA certificates`;
+  }
+  return text.includes('-----BEGIN CERTIFICATE-----') ? undefined : `\`${path}\` holds no PEM certificate (\`-----BEGIN CERTIFICATE-----\`)`;
+};
 
 // PostgreSQL silently truncates identifiers longer than NAMEDATALEN-1 bytes; a truncated schema
 // name would point the repair at a different schema than the one written.
@@ -45,8 +64,11 @@ const headers = (description: string): MapSpec => ({
   keyLabel: 'header name',
   keyPattern: HEADER_NAME,
   values: { kind: 'string', description: 'Header value.' },
-  // A header like `Authorization: Bearer …` carries a credential even outside `auth`.
-  secretKeys: /^(authorization|proxy-authorization|cookie|x-api-key|x-auth-token)$/i,
+  // Every header value is treated as a secret: a custom header (`X-Tenant-Key`, `X-Signature`)
+  // carries a credential as often as `Authorization` does, and no list of names can know them all.
+  // Only standard headers whose values are public by definition are not: masking `text/html` or
+  // `smoke-fix` everywhere would blank the report without protecting anything.
+  secretKeys: /^(?!(accept|accept-encoding|accept-language|user-agent|content-type|cache-control|pragma|origin|referer|x-requested-with|connection)$)/i,
 });
 
 export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -157,7 +179,7 @@ export const CONFIG_SPEC: ObjectSpec = {
   description: 'smoke-fix configuration: what to probe, which database to repair, and where to write the report.',
   fields: {
     baseUrl: {
-      spec: { kind: 'string', description: 'Root URL of the web app under test.', check: httpUrl, pattern: '^https?://' },
+      spec: { kind: 'string', description: 'Root URL of the web app under test.', check: httpUrl, pattern: '^https?://', secret: 'url-password' },
       required: true,
       example: 'http://127.0.0.1:8000',
     },
@@ -186,6 +208,13 @@ export const CONFIG_SPEC: ObjectSpec = {
           serverLog: {
             spec: { kind: 'boolean', description: "Also read PostgreSQL's own log through SQL (`pg_read_file`) for errors." },
             default: DEFAULTS.database.serverLog,
+          },
+          appRole: {
+            spec: {
+              kind: 'string',
+              description: "The role the app connects as: with `serverLog`, only that role's errors in PostgreSQL's log are read (default: any role of this database).",
+              check: schemaName,
+            },
           },
           lockTimeoutMs: { spec: positive('`lock_timeout` of each repair transaction, ms.'), default: DEFAULTS.database.lockTimeoutMs },
           statementTimeoutMs: {
@@ -225,6 +254,22 @@ export const CONFIG_SPEC: ObjectSpec = {
             default: DEFAULTS.http.retries,
           },
           headers: { spec: headers('Headers sent with every request.'), default: DEFAULTS.http.headers },
+          retryWindowMs: {
+            spec: {
+              kind: 'integer',
+              min: 0,
+              description: 'Transport failures are retried (back-off up to 1 s) for at least this long, ms, so an app restarting is waited for; `0` for `retries` only.',
+            },
+            default: DEFAULTS.http.retryWindowMs,
+          },
+          caFile: {
+            spec: { kind: 'string', description: 'PEM file of CA certificates trusted for an https `baseUrl`, besides the public ones (relative to the config file).', isPath: true, checkFile: pemFile },
+            example: 'certs/internal-ca.pem',
+          },
+          insecure: {
+            spec: { kind: 'boolean', description: 'Accept any TLS certificate. For tests only: warned about on stderr and in report.md.' },
+            default: DEFAULTS.http.insecure,
+          },
         },
       },
     },
@@ -329,5 +374,6 @@ export const CONFIG_SPEC: ObjectSpec = {
         },
       },
     },
+    ...fleetFields(() => CONFIG_SPEC),
   },
 };

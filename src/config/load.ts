@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { checkAcrossKeys, type PartialConfig } from './checks.js';
+import { checkFleet, relaxRequired } from './fleet-checks.js';
 import { CONFIG_SPEC } from './keys.js';
 import { ProblemCollector } from './problems.js';
 import { maskReferences } from './references.js';
@@ -63,13 +64,16 @@ export function validateConfigText(source: string, options: ConfigTextOptions): 
     reportSyntaxErrors(doc.errors, source, problems);
     return { problems: sorted(problems.problems) };
   }
-  const { value, offsets } = validateDocument(doc, CONFIG_SPEC, {
+  // A fleet of named targets may set `baseUrl`, `database`, `endpoints` per target only.
+  const fleetOfTargets = doc.has('targets') && !doc.has('targetsFrom');
+  const { value, offsets } = validateDocument(doc, fleetOfTargets ? relaxRequired(CONFIG_SPEC) : CONFIG_SPEC, {
     problems,
     source,
     env: options.env,
     baseDir: dirname(options.file),
   });
   if (value !== undefined) checkAcrossKeys(value as PartialConfig, { problems, offsets });
+  if (value !== undefined) checkFleet(value, { problems, offsets, collector: () => new ProblemCollector(options.file, lineCounter) });
   if (value === undefined || problems.size > 0) return { problems: sorted(problems.problems) };
   // No problem anywhere: every key is present with its type, so the value is a complete config.
   const config = { file: options.file, ...value } as unknown as ResolvedConfig;

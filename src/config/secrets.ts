@@ -26,7 +26,7 @@ function collect(spec: Spec, value: unknown, found: Set<string>): void {
       return;
     case 'map':
       for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-        if (spec.secretKeys?.test(key) && typeof v === 'string') found.add(v);
+        if (spec.secretKeys?.test(key) && typeof v === 'string') for (const part of credentialParts(v)) found.add(part);
         collect(spec.values, v, found);
       }
       return;
@@ -36,11 +36,27 @@ function collect(spec: Spec, value: unknown, found: Set<string>): void {
     case 'tagged': {
       const variant = spec.variants[(value as Record<string, unknown>)[spec.tag] as string];
       if (variant) collect(variant, value, found);
+      // Basic auth sends `user:password` in base64; the pair is masked as a whole too.
+      const { username, password } = value as { username?: unknown; password?: unknown };
+      if (typeof username === 'string' && typeof password === 'string') found.add(`${username}:${password}`);
       return;
     }
     default:
       return;
   }
+}
+
+/**
+ * A header value, and the credentials inside it an app may echo alone: the token after a scheme
+ * (`Bearer <token>`) and each cookie value (`a=<v>; b=<w>`). Short parts (`Bearer`) are left out.
+ */
+function credentialParts(value: string): string[] {
+  const parts = [value];
+  for (const word of value.split(/[\s;,]+/)) {
+    const eq = word.indexOf('=');
+    for (const part of eq > 0 ? [word, word.slice(eq + 1)] : [word]) if (part.length >= 8 && part !== value) parts.push(part);
+  }
+  return parts;
 }
 
 /** The password as written in the URL and decoded (`p%40ss` and `p@ss`): either may be logged. */

@@ -27,6 +27,8 @@ export interface StringSpec extends Described {
   readonly pattern?: string;
   /** A path resolved against the config file's folder. */
   readonly isPath?: boolean;
+  /** Extra rule on the resolved path of an `isPath` key (a file that must exist now). */
+  readonly checkFile?: (absolutePath: string) => string | undefined;
 }
 
 export interface IntegerSpec extends Described {

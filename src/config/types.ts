@@ -58,6 +58,8 @@ export interface DatabaseConfig {
   readonly sourceSchemas: readonly string[];
   /** Read PostgreSQL's own log through SQL (`pg_read_file`) for errors. */
   readonly serverLog: boolean;
+  /** With `serverLog`: only this role's records count (default: any role of this database). */
+  readonly appRole?: string | undefined;
   /** `SET LOCAL lock_timeout` for each repair transaction. */
   readonly lockTimeoutMs: number;
   /** `SET LOCAL statement_timeout` for each repair transaction. */
@@ -77,6 +79,12 @@ export interface HttpConfig {
   readonly retries: number;
   /** Headers sent with every request. */
   readonly headers: Readonly<Record<string, string>>;
+  /** Transport failures are retried for at least this long (an app restarting). Default 5000. */
+  readonly retryWindowMs: number;
+  /** Absolute path of a PEM file of CA certificates trusted for https (besides the system's). */
+  readonly caFile?: string | undefined;
+  /** Accept any TLS certificate (tests only). Default false; warned about on stderr and in report.md. */
+  readonly insecure: boolean;
 }
 
 export interface RepairConfig {
@@ -122,4 +130,36 @@ export interface ResolvedConfig {
   readonly report: ReportConfig;
   /** Absent unless the config has a `history` section. */
   readonly history?: HistoryConfig | undefined;
+  /** A fleet (see `fleet/`): the run is one per target. Absent for a single target. */
+  readonly targets?: readonly TargetOverride[] | undefined;
+  readonly targetsFrom?: TargetsFromConfig | undefined;
+  readonly fleet: FleetSettings;
+}
+
+/** One entry of `targets`: its name and the top-level keys it overrides (merged by `fleet/targets.ts`). */
+export interface TargetOverride {
+  readonly name: string;
+  readonly [key: string]: unknown;
+}
+
+/** `targetsFrom`: one target per row of a read-only query against the top-level database. */
+export interface TargetsFromConfig {
+  readonly query: string;
+  /** Setting → column name. */
+  readonly as: {
+    readonly name?: string | undefined;
+    readonly baseUrl?: string | undefined;
+    readonly targetSchema?: string | undefined;
+    readonly sourceSchemas?: string | undefined;
+    readonly headers?: Readonly<Record<string, string>> | undefined;
+  };
+}
+
+export interface FleetSettings {
+  /** Targets running at once. */
+  readonly concurrency: number;
+  /** The first N targets run first; the rest only if each ended green (apply mode). */
+  readonly canary: number;
+  /** Start no new target after N failed ones; 0 never stops. */
+  readonly stopAfterFailures: number;
 }

@@ -135,7 +135,14 @@ function checkString(node: Node, spec: StringSpec, path: KeyPath, ctx: Ctx): Val
     ctx.problems.atNode(node, path, wrong);
     return INVALID;
   }
-  return spec.isPath ? resolvePath(ctx.baseDir, text) : text;
+  if (!spec.isPath) return text;
+  const resolved = resolvePath(ctx.baseDir, text);
+  const fileProblem = spec.checkFile?.(resolved);
+  if (fileProblem !== undefined) {
+    ctx.problems.atNode(node, path, fileProblem);
+    return INVALID;
+  }
+  return resolved;
 }
 
 /** A number; the text of a string (`${VAR}` filled, since the environment only holds strings); INVALID once reported. */
@@ -263,8 +270,9 @@ function fillFields(spec: ObjectSpec, options: FillOptions, ctx: Ctx): Record<st
       if (!misspelt.has(name)) ctx.problems.atNode((pair?.key as Node | undefined) ?? at, [...path, name], missingMessage(name, field, pair !== undefined));
     } else if (field.default !== undefined) {
       out[name] = resolveDefaultPaths(field.spec, structuredClone(field.default), ctx);
-    } else if (field.spec.kind === 'object' && !field.optional) {
-      // An absent section is an empty one: its own defaults apply.
+    } else if (field.spec.kind === 'object' && !field.optional && !Object.values(field.spec.fields).some((f) => f.required)) {
+      // An absent section is an empty one: its own defaults apply. (Not an optional one, like
+      // `history`, nor one with required keys, like `targetsFrom`: absent, it is simply not there.)
       out[name] = fillFields(field.spec, { path: [...path, name], at }, ctx);
     }
   }

@@ -68,7 +68,10 @@ ${escapeHtml(lineExcerpt(sql, error.position))}</textarea></div>
 
 /** The lines Django's `django.request` logger writes for an unhandled error (DEBUG=False + LOGGING). */
 export function djangoLogRecord(input: { path: string; error: DbError; when: Date }): string {
-  const ts = input.when.toISOString().replace('T', ' ').replace('Z', '');
+  // Python's asctime: local time, milliseconds after a comma (the evidence rules read it as local).
+  const w = input.when;
+  const two = (n: number) => String(n).padStart(2, '0');
+  const ts = `${w.getFullYear()}-${two(w.getMonth() + 1)}-${two(w.getDate())} ${two(w.getHours())}:${two(w.getMinutes())}:${two(w.getSeconds())},${String(w.getMilliseconds()).padStart(3, '0')}`;
   const exc = input.error.code === '42703' ? 'UndefinedColumn' : 'UndefinedTable';
   return [
     `${ts} ERROR django.request: Internal Server Error: ${input.path}`,

@@ -37,11 +37,21 @@ const JSON_START = /^\{"/;
 // Django's request logger (`django.request`, `django.server`): "<reason phrase>: <request.path>".
 const REASON =
   '(?:Internal Server Error|Service Unavailable|Bad Gateway|Gateway Timeout|Not Found|Bad Request|Forbidden|Unauthorized|Method Not Allowed(?: \\([A-Z]+\\))?)';
-const DJANGO_REQUEST = new RegExp(`(?:^|\\s|:)${REASON}: (\\/\\S*)`);
+// A request path is read only from a record's header position (timestamp, pid, level, logger, then
+// the phrase): a visitor's words logged mid-line ("searched for Internal Server Error: /users")
+// must not make a record look like one about smoke-fix's request.
+const HEADER =
+  '^(?:\\[?\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(?:[.,]\\d+)?(?: ?(?:Z|UTC|[+-]\\d{2}:?\\d{2}))?\\]?\\s+)?' +
+  '(?:\\[\\d+\\]\\s+)?(?:\\[?(?:CRITICAL|FATAL|ERROR|WARNING|WARN|INFO|DEBUG|NOTICE)\\]?[:\\s]\\s*)?(?:django\\.(?:request|server)[:\\s]\\s*)?';
+const DJANGO_REQUEST = new RegExp(`${HEADER}${REASON}: (\\/\\S*)`);
 /** The message alone, as a line of its own (`format: %(message)s`). */
 const DJANGO_REQUEST_START = new RegExp(`^${REASON}: \\/`);
-const GUNICORN_REQUEST = /\bError handling request (\/\S*)/;
-const REQUEST_LINE = /"(?:GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) (\/\S*)(?: HTTP\/[\d.]+)?"/;
+const GUNICORN_REQUEST = new RegExp(`${HEADER}Error handling request (\\/\\S*)`);
+// The request line of an access log: CLF/combined, Django runserver (`[date] "GET ..."`), uvicorn,
+// and Django's `django.server` logger (`INFO django.server: "GET ..."`).
+const REQUEST_LINE = new RegExp(
+  `(?:^(?:\\S+ \\S+ \\S+ \\[[^\\]]+\\] |\\[[^\\]]+\\] |INFO:\\s+\\S+ - )|${HEADER})"(?:GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) (\\/\\S*)(?: HTTP\\/[\\d.]+)?"`,
+);
 const TRACEBACK = /^Traceback \(most recent call last\):/;
 const CHAIN =
   /^(?:The above exception was the direct cause of the following exception:|During handling of the above exception, another exception occurred:)/;

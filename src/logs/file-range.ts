@@ -31,7 +31,8 @@ export async function unreadTailOfCopy(options: {
   maxBytes: number;
 }): Promise<{ bytes: Buffer; window: ReadWindow } | null> {
   const { copyPath, offset, fingerprint, maxBytes } = options;
-  if (fingerprint.length === 0) return null;
+  // Nothing read yet proves nothing, except at offset 0: then the whole copy is unread.
+  if (fingerprint.length === 0 && offset > 0) return null;
   // stat before open: opening a FIFO would block; O_NONBLOCK covers a swap between the two, and
   // the fstat below refuses anything that is not a regular file.
   if (!(await stat(copyPath).catch(() => null))?.isFile()) return null;

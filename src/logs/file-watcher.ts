@@ -4,8 +4,12 @@
  * Each file is held open from the moment it is first seen. After a rotation by rename (or delete)
  * the held descriptor still reaches the old file, so its unread tail is read first, then the new
  * file from byte 0: nothing written after start is lost, whatever the old file was renamed to.
- * A file that shrank (copytruncate) is read again from 0, after the unread tail of its copy
- * `<file>.1` when that copy provably is one (see `unreadTailOfCopy`). Call `close()` when done.
+ * A file truncated in place (copytruncate) is read again from 0, after the unread tail of its copy
+ * `<file>.1` when that copy provably is one (see `unreadTailOfCopy`). Truncation is recognised by
+ * size history AND content: the file shrank, or the bytes last read are no longer where they were
+ * (truncated and refilled past the old offset between two reads), or — for a log still empty when
+ * last read, where no content can prove anything — a new copy `<file>.1` appeared that is not the
+ * followed file itself (that would be a rename). Call `close()` when done.
  *
  * Failures to read a log are warnings, never exceptions: a missing log must not stop a repair run.
  */
@@ -41,7 +45,21 @@ interface TrackedFile {
   grouping: AppLogState;
   /** The read problem already warned about (warned once per file, until it is readable again). */
   problem: string | null;
+  /** `<path>.1` as last seen (null: absent), to notice a copy made since. */
+  copySeen: CopyState | null;
 }
+
+interface CopyState extends Identity {
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+const copyStateOf = async (path: string): Promise<CopyState | null> => {
+  const st = await stat(path).catch(() => null);
+  return st?.isFile() ? { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs } : null;
+};
+const sameCopyState = (a: CopyState | null, b: CopyState | null) =>
+  a === b || (a !== null && b !== null && sameFile(a, b) && a.size === b.size && a.mtimeMs === b.mtimeMs);
 
 const sameFile = (a: Identity, b: Identity) => a.dev === b.dev && a.ino === b.ino;
 const identityOf = (s: Stats): Identity => ({ dev: s.dev, ino: s.ino });
@@ -104,7 +122,7 @@ export class LogFileWatcher {
       });
       if (file.handle) {
         const held = await file.handle.stat();
-        if (held.size < file.offset) {
+        if (await this.truncatedSinceLastRead(file, held)) {
           // Truncated in place (copytruncate): what was not read yet survives only in the copy.
           lines.push(...(await this.readCopyTail(file, warnings)), ...file.lines.flush());
           file.offset = 0;
@@ -130,6 +148,19 @@ export class LogFileWatcher {
       if (errorCode(e) !== 'ENOENT') warnOnce(file, e, warnings);
     }
     return this.toEntries(file, lines);
+  }
+
+  /** Whether the followed file was truncated in place since the last read (see the header). */
+  private async truncatedSinceLastRead(file: TrackedFile, held: Stats): Promise<boolean> {
+    const copy = await copyStateOf(`${file.path}.1`);
+    const copyIsNew = !sameCopyState(copy, file.copySeen);
+    file.copySeen = copy;
+    if (held.size < file.offset) return true;
+    if (file.fingerprint.length > 0) {
+      const now = await readRange(file.handle!, file.offset - file.fingerprint.length, file.fingerprint.length);
+      return !now.equals(file.fingerprint);
+    }
+    return file.offset === 0 && copyIsNew && copy !== null && copy.size > 0 && !sameFile(copy, identityOf(held));
   }
 
   /** Complete lines between the file's offset and `size`, within the byte bound. */
@@ -184,6 +215,7 @@ async function track(path: string, maxBytes: number, warnings: string[]): Promis
     lines: new LineSplitter(maxBytes),
     grouping: INITIAL_APP_LOG_STATE,
     problem: null,
+    copySeen: await copyStateOf(`${path}.1`),
   };
   try {
     const st = await stat(path);

@@ -2,8 +2,8 @@
  * PostgreSQL's own log, read through SQL, for apps that log nothing useful: every failed query is
  * there (`ERROR:  relation "x" does not exist` + `STATEMENT:  ...`) whatever the app does with it.
  *
- * Needs `logging_collector = on` with `stderr` in `log_destination` (so `pg_current_logfile()`
- * names a file) and EXECUTE on `pg_current_logfile`, `pg_stat_file` and `pg_read_binary_file`
+ * Needs `logging_collector = on` with `jsonlog`, `csvlog` or `stderr` in `log_destination` (so
+ * `pg_current_logfile()` names a file; for stderr, a `log_line_prefix` with `%d`, see server-log-format.ts) and EXECUTE on `pg_current_logfile`, `pg_stat_file` and `pg_read_binary_file`
  * (superusers have it). When that is missing the reader says so ONCE, as a warning with the fix,
  * and returns nothing from then on: the server log is a bonus, never a reason to fail a run.
  *
@@ -12,7 +12,7 @@
  */
 import { quoteIdent } from '../db/quote.js';
 import { LineSplitter } from './line-splitter.js';
-import { groupPostgresLogLines } from './postgres-log-records.js';
+import { csvlogRecords, jsonlogRecords, prefixParser, stderrRecords, type PrefixParser, type ServerLogFormat, type ServerLogRecord } from './server-log-format.js';
 import { readWindow, skippedWarning } from './read-window.js';
 import { DEFAULT_MAX_BYTES_PER_READ, type LogEntry, type LogReadResult } from './types.js';
 
@@ -24,6 +24,8 @@ export interface Queryable {
 export interface ServerLogReaderOptions {
   /** Most bytes read from the log in one `readNew()`; older bytes beyond it are skipped with a warning. */
   readonly maxBytesPerRead?: number;
+  /** `database.appRole`: records must name it, so a stderr prefix without `%u` cannot be used. */
+  readonly appRole?: string | undefined;
 }
 
 const FUNCTIONS = [
@@ -37,11 +39,20 @@ const ACCESS_SQL = `
          current_setting('logging_collector') AS collector,
          ARRAY[${FUNCTIONS.map((f) => `has_function_privilege('${f}', 'EXECUTE')`).join(', ')}] AS allowed`;
 
-/** The current stderr log file and its size, in one round trip. */
+/** The current log file of a format and its size, in one round trip. */
 const LOCATE_SQL = `
   SELECT l.file, s.size
-  FROM pg_catalog.pg_current_logfile('stderr') AS l(file)
+  FROM pg_catalog.pg_current_logfile($1) AS l(file)
   LEFT JOIN LATERAL pg_catalog.pg_stat_file(l.file, true) AS s ON true`;
+
+/** What tells a record's database apart: the destinations, the stderr prefix, and our database. */
+const FORMAT_SQL = `
+  SELECT current_setting('log_destination') AS destination,
+         current_setting('log_line_prefix') AS prefix,
+         current_database() AS database`;
+
+/** A prefix that names database and role, suggested when the configured one does not. */
+const SUGGESTED_PREFIX = '%m [%p] %q%u@%d ';
 
 const SIZE_SQL = `SELECT size FROM pg_catalog.pg_stat_file($1, true)`;
 const READ_SQL = `SELECT pg_catalog.pg_read_binary_file($1, $2, $3, true) AS bytes`;
@@ -68,10 +79,17 @@ export class ServerLogReader {
   private unavailable: string | null = null;
   private pendingWarnings: string[] = [];
   private queue: Promise<unknown> = Promise.resolve();
+  /** The format followed (jsonlog and csvlog name the database in every record; stderr needs `%d`). */
+  private format: ServerLogFormat = 'stderr';
+  private prefix: PrefixParser = prefixParser('');
+  private csvPending = '';
+  /** The database smoke-fix is connected to: the only one whose records count. */
+  databaseName = '';
 
   private constructor(
     private readonly db: Queryable,
     private readonly maxBytes: number,
+    private readonly appRole: string | undefined,
   ) {
     this.lines = new LineSplitter(maxBytes);
   }
@@ -82,14 +100,14 @@ export class ServerLogReader {
     if (!(Number.isInteger(maxBytes) && maxBytes > 0)) {
       throw new RangeError(`maxBytesPerRead must be a positive integer, got ${maxBytes}`);
     }
-    const reader = new ServerLogReader(db, maxBytes);
+    const reader = new ServerLogReader(db, maxBytes, options.appRole);
     try {
-      const reason = await reader.checkAccess();
+      const reason = (await reader.checkAccess()) ?? (await reader.chooseFormat());
       if (reason) {
         reader.disable(reason);
       } else {
         const { file, size } = await reader.locate();
-        if (file === null) reader.disable(`${PREFIX}: log_destination does not include stderr; add it, ${OPT_OUT}`);
+        if (file === null) reader.disable(`${PREFIX}: PostgreSQL writes no ${reader.format} log file (log_destination); ${OPT_OUT}`);
         reader.file = file;
         reader.offset = size;
       }
@@ -119,13 +137,13 @@ export class ServerLogReader {
     /** Lines read from the followed file so far, turned into entries when the file is done with. */
     let lines: string[] = [];
     const finishFile = () => {
-      for (const text of groupPostgresLogLines(lines)) entries.push({ source: 'server-log', file: this.file ?? '', text });
+      for (const r of this.records(lines)) entries.push({ source: 'server-log', file: this.file ?? '', ...r });
       lines = [];
     };
     try {
       const current = await this.locate();
       if (current.file === null) {
-        this.disable(`${PREFIX}: log_destination no longer includes stderr; add it, ${OPT_OUT}`);
+        this.disable(`${PREFIX}: log_destination no longer includes ${this.format}; ${OPT_OUT}`);
       } else {
         if (current.file !== this.file) {
           // The collector switched files (rotation): finish the old one, then the new one from 0.
@@ -137,6 +155,7 @@ export class ServerLogReader {
           }
           this.file = current.file;
           this.offset = 0;
+          this.csvPending = '';
         }
         if (current.size < this.offset) {
           // Same name, shorter: reused with log_truncate_on_rotation.
@@ -168,8 +187,40 @@ export class ServerLogReader {
     );
   }
 
+  /**
+   * jsonlog, else csvlog, else stderr: the first two name the database in every record. A stderr
+   * prefix without `%d` cannot tell this database's errors from another's: a reason, said once.
+   */
+  private async chooseFormat(): Promise<string | null> {
+    const [row] = (await this.db.query(FORMAT_SQL)).rows as Array<{ destination: string; prefix: string; database: string }>;
+    if (!row) throw new Error('no answer to the log format check');
+    this.databaseName = row.database;
+    const destinations = row.destination.split(',').map((d) => d.trim().toLowerCase());
+    this.format = destinations.includes('jsonlog') ? 'jsonlog' : destinations.includes('csvlog') ? 'csvlog' : 'stderr';
+    if (this.format !== 'stderr') return null;
+    this.prefix = prefixParser(row.prefix);
+    const missing = [...(this.prefix.hasDatabase ? [] : ['database name (%d)']), ...(this.appRole !== undefined && !this.prefix.hasUser ? ['role name (%u)'] : [])];
+    if (missing.length === 0) return null;
+    return (
+      `PostgreSQL's log is not used for repairs: its log_line_prefix ${JSON.stringify(row.prefix)} carries no ${missing.join(' and no ')}, ` +
+      `so another database's errors cannot be told from this one's; set log_line_prefix = '${SUGGESTED_PREFIX}' (a reload is enough) ` +
+      `or add jsonlog to log_destination, ${OPT_OUT}`
+    );
+  }
+
+  /** Records of complete lines, in the followed format. */
+  private records(lines: readonly string[]): ServerLogRecord[] {
+    if (this.format === 'jsonlog') return jsonlogRecords(lines);
+    if (this.format === 'csvlog') {
+      const out = csvlogRecords(lines, this.csvPending);
+      this.csvPending = out.pending;
+      return out.records;
+    }
+    return stderrRecords(lines, this.prefix);
+  }
+
   private async locate(): Promise<{ file: string | null; size: number }> {
-    const [row] = (await this.db.query(LOCATE_SQL)).rows as LocateRow[];
+    const [row] = (await this.db.query(LOCATE_SQL, [this.format])).rows as LocateRow[];
     return { file: row?.file ?? null, size: row?.size == null ? 0 : Number(row.size) };
   }
 

@@ -17,6 +17,11 @@ export interface LogEntry {
    * query string included when the log has one).
    */
   readonly requestPath?: string | undefined;
+  /** Server log: the database and role the record is about, when the log format carries them. */
+  readonly database?: string | undefined;
+  readonly user?: string | undefined;
+  /** Server log: when PostgreSQL logged it (epoch ms), when the format carries a readable time. */
+  readonly time?: number | undefined;
 }
 
 /** What one `readNew()` returns. Warnings are plain sentences for the report; never thrown. */

@@ -1,37 +1,69 @@
-/** Bounded body reading: keep the first bytes, drain the rest so the connection can be reused. */
+/**
+ * Bounded body reading: keep the first bytes and stop. Content-Encoding is undone on the way, so
+ * the cap counts decoded bytes (a small gzip bomb cannot fill memory).
+ */
+import { pipeline, type Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 
 export interface CappedBytes {
   readonly bytes: Buffer;
+  /** The body had more than was kept: cut at the cap, or it stopped coming in time. */
   readonly truncated: boolean;
+  /** Why reading stopped early, when it did not end at the body's end. */
+  readonly cut?: 'cap' | 'interrupted' | undefined;
+}
+
+/** What we say we can decode (`Accept-Encoding`), most compact first. */
+export const ACCEPT_ENCODING = 'br, gzip, deflate';
+
+const DECODERS: Readonly<Record<string, () => NodeJS.ReadWriteStream>> = {
+  gzip: createGunzip,
+  'x-gzip': createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
+};
+
+/**
+ * `body` with its `content-encoding` undone (codings are listed in the order applied, so they are
+ * undone last first). An unknown coding leaves the bytes as they came.
+ */
+export function decodedBody(body: Readable, contentEncoding: string | undefined): Readable {
+  const codings = (contentEncoding ?? '').split(',').map((c) => c.trim().toLowerCase()).filter((c) => c !== '' && c !== 'identity');
+  if (codings.length === 0 || !codings.every((c) => c in DECODERS)) return body;
+  const streams = [body, ...codings.reverse().map((c) => DECODERS[c]!())] as [Readable, ...NodeJS.ReadWriteStream[]];
+  // pipeline: an error or a stop anywhere destroys the whole chain (and so the connection).
+  return pipeline(streams as unknown as [Readable, NodeJS.ReadWriteStream], () => {}) as unknown as Readable;
 }
 
 /**
- * Reads `body` to its end, keeping at most `maxBytes`. The rest is consumed and dropped, never
- * buffered: destroying the stream instead would close the keep-alive connection.
+ * Reads `body` until it ends or `maxBytes` are kept, then stops reading (a slow 100 MB body is not
+ * waited for: the error page's first bytes are what matters). If the body breaks off (deadline,
+ * reset, corrupt compression) after some bytes arrived, those bytes are returned, not lost: a
+ * database error at the top of a page that never finishes is still diagnosed.
  */
 export async function readCapped(body: AsyncIterable<Buffer | Uint8Array>, maxBytes: number): Promise<CappedBytes> {
   const kept: Buffer[] = [];
   let size = 0;
-  let truncated = false;
-  for await (const chunk of body) {
-    const room = maxBytes - size;
-    if (room <= 0) {
-      truncated = true;
-      continue;
-    }
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    if (buf.length > room) {
-      // Copy the slice so the big chunk it came from is not kept alive.
-      kept.push(Buffer.from(buf.subarray(0, room)));
-      size += room;
-      truncated = true;
-    } else {
+  try {
+    for await (const chunk of body) {
+      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      const room = maxBytes - size;
+      if (buf.length > room) {
+        // Copy the slice so the big chunk it came from is not kept alive.
+        if (room > 0) kept.push(Buffer.from(buf.subarray(0, room)));
+        size += room;
+        // Leaving the loop destroys the stream: the rest is never read.
+        return { bytes: Buffer.concat(kept, size), truncated: true, cut: 'cap' };
+      }
       kept.push(buf);
       size += buf.length;
     }
+  } catch (error) {
+    if (size === 0) throw error;
+    return { bytes: Buffer.concat(kept, size), truncated: true, cut: 'interrupted' };
   }
-  return { bytes: Buffer.concat(kept, size), truncated };
+  return { bytes: Buffer.concat(kept, size), truncated: false };
 }
 
 /** The `charset` parameter of a content-type, if any. */

@@ -81,6 +81,7 @@ export function djangoSession(options: { profile: string; auth: DjangoSessionAut
       path,
       headers: { accept: 'text/html' },
       cookieJar: jar,
+      purpose: { kind: 'login', profile },
     });
     if (!page.response) {
       return { kind: 'blocked', exchange: page, reason: `login page ${path} unreachable: ${page.failure?.code ?? 'no answer'}` };
@@ -115,6 +116,7 @@ export function djangoSession(options: { profile: string; auth: DjangoSessionAut
       },
       body: form.toString(),
       cookieJar: jar,
+      purpose: { kind: 'login', profile },
     });
     const both = joinExchanges(page, post);
     if (!post.response) {

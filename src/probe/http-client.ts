@@ -3,21 +3,30 @@
  * `http.concurrency` connections), no redirect following, a deadline over headers AND body, and
  * bounded body reads. Cookies are only sent when the caller passes a jar: undici keeps none.
  */
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
 import { Pool } from 'undici';
 import type { HttpConfig } from '../config/types.js';
-import { decodeText, readCapped } from './body.js';
+import { ACCEPT_ENCODING, decodeText, decodedBody, readCapped } from './body.js';
 import { sendWithRetries, type RetryPolicy } from './retry.js';
-import { RequestTimeoutError, toTransportError } from './transport.js';
+import { RequestTimeoutError, toTransportError, TransportError } from './transport.js';
 import type { HttpClient, HttpRequest, HttpResponse } from './types.js';
+import { REQUEST_ID_HEADER, RequestLedger } from './request-ledger.js';
+import { VERSION } from '../version.js';
 
 export interface HttpClientOptions {
   readonly baseUrl: string;
   readonly http: HttpConfig;
   /** First back-off wait before a retry, ms (doubles each time). Default 100. */
   readonly retryMinTimeoutMs?: number;
+  /** The run's stop signal (SIGTERM): requests in flight are aborted at once when it fires. */
+  readonly signal?: AbortSignal | undefined;
+  /** Where every request sent is recorded with its id; a fresh one (new run id) when absent. */
+  readonly ledger?: RequestLedger;
 }
 
-const USER_AGENT = 'smoke-fix';
+/** Names the tool in access logs, so a person (and the evidence rules) can tell its requests apart. */
+const USER_AGENT = `smoke-fix/${VERSION}`;
 
 /** Lower-cases header names so later sources override earlier ones whatever their spelling. */
 export function mergeHeaders(...sources: ReadonlyArray<Readonly<Record<string, string>> | undefined>): Record<string, string> {
@@ -46,16 +55,35 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const pool = new Pool(base.origin, {
     connections: http.concurrency,
     pipelining: 1,
-    connect: { timeout: http.timeoutMs },
+    connect: {
+      timeout: http.timeoutMs,
+      // Read here, checked at config load (a missing or non-PEM file is a config error there).
+      // `ca` replaces Node's CA list: keep the public CAs and add the configured ones.
+      ...(http.caFile ? { ca: [...rootCertificates, readFileSync(http.caFile, 'utf8')] } : {}),
+      ...(http.insecure ? { rejectUnauthorized: false } : {}),
+    },
     headersTimeout: http.timeoutMs,
     bodyTimeout: http.timeoutMs,
   });
-  const retry: RetryPolicy = { retries: http.retries, minTimeoutMs: options.retryMinTimeoutMs ?? 100 };
+  const ledger = options.ledger ?? new RequestLedger();
+  const retry: RetryPolicy = {
+    retries: http.retries,
+    minTimeoutMs: options.retryMinTimeoutMs ?? 100,
+    retryWindowMs: http.retryWindowMs,
+    signal: options.signal,
+  };
 
   async function send(request: HttpRequest): Promise<HttpResponse> {
     const path = prefix + request.path;
     const url = base.origin + path;
-    const headers = mergeHeaders({ 'user-agent': USER_AGENT }, http.headers, request.headers);
+    const sent = ledger.begin(request.method, request.path, request.purpose);
+    // The id is set last: no configured header may replace the identity evidence is tied to.
+    const headers = mergeHeaders(
+      { 'user-agent': USER_AGENT, 'accept-encoding': ACCEPT_ENCODING },
+      http.headers,
+      request.headers,
+      { [REQUEST_ID_HEADER]: sent.id },
+    );
     if (request.cookieJar) {
       const cookie = await request.cookieJar.getCookieString(url);
       if (cookie) headers.cookie = cookie;
@@ -66,6 +94,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     // every chunk, so a slow trickle of body would never hit them.
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new RequestTimeoutError(http.timeoutMs)), http.timeoutMs);
+    const stop = () => controller.abort(new TransportError('ABORTED', `stopped (${String(options.signal?.reason)}) before a complete answer`, 0));
+    if (options.signal?.aborted) stop();
+    options.signal?.addEventListener('abort', stop, { once: true });
     try {
       const res = await pool.request({
         path,
@@ -74,7 +105,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         body: request.body,
         signal: controller.signal,
       });
-      const { bytes, truncated } = await readCapped(res.body, http.maxBodyBytes);
+      const lengths = asList(res.headers['content-length']).flatMap((v) => v.split(',')).map((v) => v.trim());
+      if (new Set(lengths).size > 1) {
+        // RFC 9112 §6.3: conflicting lengths make the framing unknowable; nothing read is trusted.
+        res.body.destroy();
+        throw new TransportError('BAD_HTTP', `the answer is not usable HTTP: conflicting Content-Length headers (${lengths.join(', ')})`, 0);
+      }
+      const { bytes, truncated } = await readCapped(decodedBody(res.body, firstHeader(res.headers['content-encoding'])), http.maxBodyBytes);
       const contentType = firstHeader(res.headers['content-type']);
       if (request.cookieJar) {
         for (const setCookie of asList(res.headers['set-cookie'])) {
@@ -91,18 +128,29 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         contentType,
         location: firstHeader(res.headers.location),
         durationMs: Math.round(performance.now() - started),
+        requestId: sent.id,
       };
     } catch (err) {
-      const transport = toTransportError(err, Math.round(performance.now() - started));
+      const durationMs = Math.round(performance.now() - started);
+      if (err instanceof TransportError && err.durationMs === 0) {
+        const rethrown = new TransportError(err.code, err.message, durationMs);
+        rethrown.requestId = sent.id;
+        throw rethrown;
+      }
+      const transport = toTransportError(err, durationMs);
+      if (transport) transport.requestId = sent.id;
       throw transport ?? err;
     } finally {
+      ledger.end(sent);
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', stop);
     }
   }
 
   return {
     baseUrl: options.baseUrl,
     concurrency: http.concurrency,
+    ledger,
     send,
     sendWithRetries: (request) => sendWithRetries({ send, request, policy: retry }),
     close: () => pool.close(),

@@ -5,9 +5,10 @@
  * cookie values) are masked out of bodies, reasons and locations in case the app echoes them.
  */
 import type { EndpointConfig } from '../config/types.js';
-import { maskSecrets } from '../util/redact.js';
+import { createMasker, type Masker } from '../util/secret-masker.js';
 import { mapWithConcurrency } from './concurrency.js';
 import { describeOutcome, isRedirect } from './outcome.js';
+import { summariseRequests } from './request-ledger.js';
 import type { Authorized, Exchange, HttpClient, LoginBlocked, ProbeResult, SessionManager } from './types.js';
 
 export interface ProbeInput {
@@ -18,6 +19,14 @@ export interface ProbeInput {
   readonly onResult?: (result: ProbeResult) => void;
   /** Requests in flight at once; default `client.concurrency` (`http.concurrency`). */
   readonly concurrency?: number;
+  /**
+   * Whose bodies the results keep: `failing` (the default: the cascade only diagnoses failing
+   * pages, and 10,000 passing pages of 1 MiB would be 10 GB) or `all` (a caller that reads what a
+   * passing page says, e.g. that it greets the logged-in user).
+   */
+  readonly keepBodies?: 'failing' | 'all';
+  /** The run's masker; it learns the sessions' secrets (cookies received) as they appear. */
+  readonly masker?: Masker | undefined;
 }
 
 const ANONYMOUS: Authorized = { kind: 'ready', headers: {}, generation: 0 };
@@ -51,6 +60,7 @@ async function probeOne(endpoint: EndpointConfig, input: ProbeInput): Promise<Pr
       headers: { ...endpoint.headers, ...auth.headers },
       body: endpoint.body,
       cookieJar: auth.cookieJar,
+      purpose: { kind: 'endpoint', endpoint: endpoint.name },
     });
 
   const auth = session ? await session.authorize({ method: endpoint.method }) : ANONYMOUS;
@@ -102,8 +112,10 @@ async function finish(args: {
   // stands in for it.
   const ok = args.blocked ? false : outcome.ok;
   const reason = args.blocked ? args.blocked.reason : outcome.reason;
-  const secrets = await input.sessions.secrets();
-  const mask = (text: string | undefined) => (text === undefined ? undefined : maskSecrets(text, secrets));
+  const requests = summariseRequests(input.client.ledger, exchange.attempts.map((a) => a.requestId));
+  const masker = input.masker ?? createMasker();
+  masker.add(await input.sessions.secrets());
+  const mask = (text: string | undefined) => (text === undefined ? undefined : masker.mask(text));
   return {
     endpoint: endpoint.name,
     method: endpoint.method,
@@ -115,11 +127,13 @@ async function finish(args: {
     reason: mask(reason),
     location: mask(location),
     startedAt: args.startedAt,
+    endedAt: requests.at(-1)?.endedAt,
     durationMs: exchange.durationMs,
-    attempts: exchange.attempts,
-    body: maskSecrets(body, secrets),
+    requests,
+    attempts: masker.maskDeep(exchange.attempts),
+    body: ok && input.keepBodies !== 'all' ? '' : masker.mask(body),
     bodyTruncated: response?.bodyTruncated ?? false,
     contentType: response?.contentType,
-    failure: exchange.failure,
+    failure: masker.maskDeep(exchange.failure),
   };
 }

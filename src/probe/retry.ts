@@ -7,15 +7,25 @@
  * PATCH is retried only when its connection was refused, i.e. it certainly never arrived.
  */
 import pRetry, { AbortError } from 'p-retry';
-import { GATEWAY_STATUSES, TransportError } from './transport.js';
+import { GATEWAY_STATUSES, PERMANENT_CODES, TransportError } from './transport.js';
 import type { Exchange, HttpRequest, HttpResponse, ProbeAttempt, TransportFailure } from './types.js';
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */
   readonly retries: number;
-  /** First back-off wait, ms; doubles on each retry. */
+  /** First back-off wait, ms; doubles on each retry, up to MAX_BACKOFF_MS. */
   readonly minTimeoutMs: number;
+  /**
+   * Retries go on past `retries` until this long has passed since the first attempt: an app that
+   * restarts (a deploy, a start-up of a few seconds) is waited for, not reported down. Default 0.
+   */
+  readonly retryWindowMs?: number;
+  /** The run's stop signal: no retry, no back-off wait after it fires. */
+  readonly signal?: AbortSignal | undefined;
 }
+
+/** Longest wait between two attempts, so an app that comes back is seen within a second. */
+const MAX_BACKOFF_MS = 1000;
 
 /** A gateway status, thrown so p-retry retries it; keeps the response for when retries run out. */
 class GatewayAnswer extends Error {
@@ -32,6 +42,7 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 /** Whether sending this request again is safe after `failure`. */
 function mayResend(method: string, failureCode: string): boolean {
+  if (PERMANENT_CODES.has(failureCode)) return false;
   return IDEMPOTENT.has(method.toUpperCase()) || failureCode === 'ECONNREFUSED';
 }
 
@@ -51,7 +62,7 @@ export async function sendWithRetries(input: {
       response = await send(request);
     } catch (err) {
       if (err instanceof TransportError) {
-        attempts.push({ status: null, durationMs: err.durationMs, failure: { code: err.code, message: err.message } });
+        attempts.push({ status: null, durationMs: err.durationMs, failure: { code: err.code, message: err.message }, requestId: err.requestId });
         if (!mayResend(request.method, err.code)) throw new AbortError(err);
         throw err;
       }
@@ -59,16 +70,25 @@ export async function sendWithRetries(input: {
       throw new AbortError(err instanceof Error ? err : new Error(String(err)));
     }
     if (GATEWAY_STATUSES.has(response.status)) {
-      attempts.push({ status: response.status, durationMs: response.durationMs, failure: gatewayFailure(response.status) });
+      attempts.push({ status: response.status, durationMs: response.durationMs, failure: gatewayFailure(response.status), requestId: response.requestId });
       const answer = new GatewayAnswer(response);
       throw mayResend(request.method, `HTTP_${response.status}`) ? answer : new AbortError(answer);
     }
-    attempts.push({ status: response.status, durationMs: response.durationMs });
+    attempts.push({ status: response.status, durationMs: response.durationMs, requestId: response.requestId });
     return response;
   };
 
   try {
-    const response = await pRetry(attempt, { retries: policy.retries, minTimeout: policy.minTimeoutMs, factor: 2 });
+    const windowMs = policy.retryWindowMs ?? 0;
+    const response = await pRetry(attempt, {
+      retries: windowMs > 0 ? Number.POSITIVE_INFINITY : policy.retries,
+      minTimeout: policy.minTimeoutMs,
+      maxTimeout: MAX_BACKOFF_MS,
+      factor: 2,
+      signal: policy.signal,
+      // At least `retries` retries, and more while the window lasts.
+      shouldRetry: ({ retriesConsumed }) => retriesConsumed < policy.retries || elapsed() < windowMs,
+    });
     return { response, attempts, durationMs: elapsed() };
   } catch (err) {
     if (err instanceof GatewayAnswer) {
@@ -76,6 +96,10 @@ export async function sendWithRetries(input: {
     }
     if (err instanceof TransportError) {
       return { attempts, failure: { code: err.code, message: err.message }, durationMs: elapsed() };
+    }
+    if (policy.signal?.aborted) {
+      // Stopped during a back-off wait: p-retry throws the signal's reason.
+      return { attempts, failure: { code: 'ABORTED', message: `stopped (${String(policy.signal.reason)}) before an answer` }, durationMs: elapsed() };
     }
     throw err;
   }

@@ -8,6 +8,8 @@ import type { TransportFailure } from './types.js';
 export const GATEWAY_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
 
 export class TransportError extends Error implements TransportFailure {
+  /** The `X-Request-Id` of the attempt that failed (set by the HTTP client). */
+  requestId: string | undefined;
   constructor(
     readonly code: string,
     message: string,
@@ -70,11 +72,62 @@ function codeOf(err: unknown): string | undefined {
   return cause !== undefined && cause !== err ? codeOf(cause) : undefined;
 }
 
+/**
+ * Answers that are not HTTP, and TLS handshakes that failed: the endpoint's own failure (one bad
+ * endpoint must not end the run), never retried (the same bytes would come back), with a reason a
+ * person can act on.
+ */
+const BAD_HTTP_CODES: Readonly<Record<string, string>> = {
+  UND_ERR_HEADERS_OVERFLOW: 'its headers are larger than the client accepts',
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'its body does not match its Content-Length',
+  UND_ERR_RES_EXCEEDED_MAX_SIZE: 'its body exceeds the maximum size',
+  UND_ERR_INFO: 'it is not a valid HTTP answer',
+};
+
+/** Codes a retry cannot cure: the answer or the certificate would be the same. */
+export const PERMANENT_CODES: ReadonlySet<string> = new Set(['BAD_HTTP', 'TLS', 'BAD_REQUEST', 'ABORTED', 'HTTP_ERROR']);
+
+function permanentFailure(err: unknown, durationMs: number): TransportError | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const e = err as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown };
+  const code = typeof e.code === 'string' ? e.code : '';
+  const message = typeof e.message === 'string' ? e.message : '';
+  if (e.name === 'HTTPParserError' || code.startsWith('HPE_')) {
+    // The parser's own `data` (the raw bytes) is left out: it is the target's text, not ours.
+    return new TransportError('BAD_HTTP', `the answer is not valid HTTP/1.1: ${message}`, durationMs, { cause: err });
+  }
+  if (code in BAD_HTTP_CODES) {
+    return new TransportError('BAD_HTTP', `the answer is not usable HTTP: ${BAD_HTTP_CODES[code]} (${code})`, durationMs, { cause: err });
+  }
+  if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code)) {
+    return new TransportError(
+      'TLS',
+      `TLS certificate not accepted (${code}: ${message}); give the CA's PEM in http.caFile, or (tests only) set http.insecure: true`,
+      durationMs,
+      { cause: err },
+    );
+  }
+  if (code === 'UND_ERR_INVALID_ARG') {
+    return new TransportError('BAD_REQUEST', `the request could not be sent: ${message}`, durationMs, { cause: err });
+  }
+  const cause = e.cause;
+  return cause !== undefined && cause !== err ? permanentFailure(cause, durationMs) : undefined;
+}
+
 /** A transport failure as a `TransportError`, or undefined when `err` is something else (a bug). */
 export function toTransportError(err: unknown, durationMs: number): TransportError | undefined {
   if (err instanceof TransportError) return err;
+  const permanent = permanentFailure(err, durationMs);
+  if (permanent) return permanent;
   const code = codeOf(err);
-  if (!code) return undefined;
+  if (!code) {
+    // Any other refusal by the HTTP client is still about this one exchange, not a bug of the run.
+    const undici = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+    if (typeof undici === 'string' && undici.startsWith('UND_ERR_')) {
+      return new TransportError('HTTP_ERROR', `${err instanceof Error ? err.message : undici} (${undici})`, durationMs, { cause: err });
+    }
+    return undefined;
+  }
   const message = err instanceof Error && err.message ? err.message : code;
   return new TransportError(code, message, durationMs, { cause: err });
 }

@@ -1,4 +1,5 @@
 import type { EndpointConfig } from '../config/types.js';
+import type { RequestLedger, RequestPurpose } from './request-ledger.js';
 
 /** Why a probe attempt did not get an HTTP answer (or got a gateway error). */
 export interface TransportFailure {
@@ -7,11 +8,24 @@ export interface TransportFailure {
   readonly message: string;
 }
 
+/** A request as a result records it (the run's ledger holds the live entry). */
+export interface SentRequestSummary {
+  readonly id: string;
+  readonly method: string;
+  readonly path: string;
+  /** `login of profile alice (POST /accounts/login/)` or the endpoint's own request. */
+  readonly purpose: string;
+  readonly startedAt: string;
+  readonly endedAt?: string | undefined;
+}
+
 /** One HTTP request/response. A 500 is a normal result here, not an error. */
 export interface ProbeAttempt {
   readonly status: number | null;
   readonly durationMs: number;
   readonly failure?: TransportFailure | undefined;
+  /** The `X-Request-Id` smoke-fix sent with this attempt (its time window is in the run's ledger). */
+  readonly requestId?: string | undefined;
 }
 
 /**
@@ -32,7 +46,14 @@ export interface ProbeResult {
   readonly reason?: string | undefined;
   readonly location?: string | undefined;
   readonly startedAt: string;
+  /** When the last request for this endpoint ended (ISO). */
+  readonly endedAt?: string | undefined;
   readonly durationMs: number;
+  /**
+   * Every request sent for this result, login requests included, in order: id, method, path and
+   * time window. Log records are tied to these (see src/evidence/tie.ts).
+   */
+  readonly requests?: readonly SentRequestSummary[] | undefined;
   readonly attempts: readonly ProbeAttempt[];
   /** Response body, decoded as text, at most `http.maxBodyBytes` bytes. Not written to reports. */
   readonly body: string;
@@ -61,6 +82,8 @@ export interface HttpRequest {
   readonly body?: string | undefined;
   /** Cookies for this request are read from it and `set-cookie` answers stored back. None when absent. */
   readonly cookieJar?: CookieStore | undefined;
+  /** Why smoke-fix sends it (recorded in the run's request ledger). */
+  readonly purpose?: RequestPurpose | undefined;
 }
 
 export interface HttpResponse {
@@ -74,6 +97,8 @@ export interface HttpResponse {
   /** The `location` header of a redirect, as sent (never followed). */
   readonly location?: string | undefined;
   readonly durationMs: number;
+  /** The `X-Request-Id` it was sent with. */
+  readonly requestId?: string | undefined;
 }
 
 /** One request after transport retries: the last response (if any) and every attempt. */
@@ -92,6 +117,8 @@ export interface HttpClient {
   readonly baseUrl: string;
   /** Requests in flight at once (`http.concurrency`); the connection pool is bounded by it too. */
   readonly concurrency: number;
+  /** Every request this client sent, with its id and time window. */
+  readonly ledger: RequestLedger;
   /** One attempt. Throws `TransportError` when no HTTP answer came (refused, reset, timeout). */
   send(request: HttpRequest): Promise<HttpResponse>;
   /** `send` with transport retries (p-retry): refused/reset/timeout/502/503/504; never a 500. */

@@ -34,12 +34,32 @@ export interface PlanInput {
 
 type Decision = { readonly action: RepairAction; readonly key: string } | Omit<Refusal, 'finding'>;
 
+/** Catalog answers indexed once per plan: a lookup per finding must not scan every answer. */
+interface PlanIndex {
+  readonly relationsByName: ReadonlyMap<string, RelationLocation>;
+  readonly columnsByKey: ReadonlyMap<string, ColumnLocation>;
+  readonly unkeyedColumns: readonly ColumnLocation[];
+}
+
+function indexLocations(input: PlanInput): PlanIndex {
+  const relationsByName = new Map<string, RelationLocation>();
+  for (const l of input.relations) if (!relationsByName.has(l.name)) relationsByName.set(l.name, l);
+  const columnsByKey = new Map<string, ColumnLocation>();
+  const unkeyedColumns: ColumnLocation[] = [];
+  for (const c of input.columns) {
+    if (c.findingKey === undefined) unkeyedColumns.push(c);
+    else if (!columnsByKey.has(c.findingKey)) columnsByKey.set(c.findingKey, c);
+  }
+  return { relationsByName, columnsByKey, unkeyedColumns };
+}
+
 export function planRepairs(input: PlanInput): PlanItem[] {
   const items: PlanItem[] = [];
+  const index = indexLocations(input);
   // One action per object: `x` and `public.x` (or a repeated column error) resolve to one move.
   const actionIndex = new Map<string, number>();
   for (const finding of input.findings) {
-    const decision = finding.kind === 'missing-relation' ? planRelation(finding, input) : planColumn(finding, input);
+    const decision = finding.kind === 'missing-relation' ? planRelation(finding, input, index) : planColumn(finding, input, index);
     if (!('action' in decision)) {
       items.push({ type: 'refusal', refusal: { finding, ...decision } });
       continue;
@@ -84,7 +104,7 @@ function refuseOtherSchema(schema: string | undefined, target: string, what: str
   );
 }
 
-function planRelation(finding: MissingRelationFinding, input: PlanInput): Decision {
+function planRelation(finding: MissingRelationFinding, input: PlanInput, index: PlanIndex): Decision {
   const target = input.targetSchema;
   // The config refuses this too; the planner must never depend on that alone.
   if (isSystemSchema(target)) {
@@ -97,7 +117,7 @@ function planRelation(finding: MissingRelationFinding, input: PlanInput): Decisi
     return refuse('not-in-history', `${show(finding.name)} was ${NOT_IN_HISTORY}, so nothing was moved; if the app needs it, the migration that creates it has not been applied.`);
   }
 
-  const location = input.relations.find((l) => l.name === finding.name);
+  const location = index.relationsByName.get(finding.name);
   const inSources = location?.inSources ?? [];
   const elsewhere = location?.elsewhere ?? [];
 
@@ -169,7 +189,7 @@ function planRelation(finding: MissingRelationFinding, input: PlanInput): Decisi
   return { action, key: `relation:${relation.oid}` };
 }
 
-function planColumn(finding: MissingColumnFinding, input: PlanInput): Decision {
+function planColumn(finding: MissingColumnFinding, input: PlanInput, index: PlanIndex): Decision {
   const target = input.targetSchema;
   const column = show(finding.column);
   const otherSchema = refuseOtherSchema(finding.schema, target, `column ${column}`);
@@ -177,8 +197,8 @@ function planColumn(finding: MissingColumnFinding, input: PlanInput): Decision {
 
   const key = findingKey(finding);
   const location =
-    input.columns.find((c) => c.findingKey === key) ??
-    input.columns.find((c) => c.findingKey === undefined && c.column === finding.column && (finding.table === undefined || c.table === finding.table));
+    index.columnsByKey.get(key) ??
+    index.unkeyedColumns.find((c) => c.column === finding.column && (finding.table === undefined || c.table === finding.table));
   if (!location) {
     return refuse('not-found', `Column ${column} was not looked up in the catalog, so nothing was planned for it.`);
   }

@@ -18,23 +18,55 @@ export function sourceText(source: FindingSource): string {
     case 'body':
       return `response body of "${source.endpoint}"`;
     case 'log':
-      return `log file ${source.file}${source.endpoint ? ` (after "${source.endpoint}")` : ''}`;
+      return `log file ${source.file}${credit(source)}`;
     case 'server-log':
-      return `PostgreSQL server log${source.endpoint ? ` (after "${source.endpoint}")` : ''}`;
+      return `PostgreSQL server log${credit(source)}`;
     case 'history':
       return `the migration history (created by ${source.migration})`;
   }
 }
 
+/** The request of smoke-fix's a log record is tied to (`login of profile alice (POST /accounts/login/)`). */
+function credit(source: { readonly endpoint?: string | undefined; readonly request?: string | undefined }): string {
+  if (source.request) return `, for ${source.request}`;
+  return source.endpoint ? ` (after "${source.endpoint}")` : '';
+}
+
+/**
+ * Indexes over one result, built once per object on first use: every reporter asks "sources of this
+ * finding" and "findings of this endpoint" for each item, and a scan per question made reports
+ * quadratic (a body naming 20,000 relations took 47 s). WeakMaps, so nothing outlives the result.
+ */
+const sourcesByKey = new WeakMap<RoundResult, Map<string, FindingSource[]>>();
+const findingsByEndpoint = new WeakMap<RoundResult, Map<string, SourcedFinding[]>>();
+const lastProbes = new WeakMap<RunResult, Map<string, LastProbe>>();
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 /** Where a finding of a round was read (every source the round recorded for the same key). */
 export function sourcesOf(round: RoundResult, finding: Finding): FindingSource[] {
-  const key = findingKey(finding);
-  return round.findings.filter((f) => findingKey(f.finding) === key).map((f) => f.source);
+  let index = sourcesByKey.get(round);
+  if (!index) {
+    index = new Map();
+    for (const f of round.findings) push(index, findingKey(f.finding), f.source);
+    sourcesByKey.set(round, index);
+  }
+  return index.get(findingKey(finding)) ?? [];
 }
 
 /** Findings of a round read for one endpoint (its body, or a log read right after it). */
 export function findingsForEndpoint(round: RoundResult, endpoint: string): SourcedFinding[] {
-  return round.findings.filter((f) => f.source.endpoint === endpoint);
+  let index = findingsByEndpoint.get(round);
+  if (!index) {
+    index = new Map();
+    for (const f of round.findings) if (f.source.endpoint !== undefined) push(index, f.source.endpoint, f);
+    findingsByEndpoint.set(round, index);
+  }
+  return index.get(endpoint) ?? [];
 }
 
 export interface RepairInRound {
@@ -63,14 +95,15 @@ export interface LastProbe {
 
 /** The attempt that counts for an endpoint: the final pass if it has one, else the last round's. */
 export function lastProbe(result: RunResult, endpoint: string): LastProbe | undefined {
-  const final = result.final.find((p) => p.endpoint === endpoint);
-  if (final) return { probe: final, round: undefined };
-  for (let i = result.rounds.length - 1; i >= 0; i--) {
-    const round = result.rounds[i]!;
-    const probe = round.probes.find((p) => p.endpoint === endpoint);
-    if (probe) return { probe, round };
+  let index = lastProbes.get(result);
+  if (!index) {
+    index = new Map();
+    // Later rounds overwrite earlier ones, and the final pass overwrites every round.
+    for (const round of result.rounds) for (const probe of round.probes) index.set(probe.endpoint, { probe, round });
+    for (const probe of result.final) index.set(probe.endpoint, { probe, round: undefined });
+    lastProbes.set(result, index);
   }
-  return undefined;
+  return index.get(endpoint);
 }
 
 /** `500 (expected 200)`, `no answer (ECONNREFUSED)`. */

@@ -4,6 +4,7 @@
  * reasons quoting them) goes through `mdText`/`mdCode`/`mdFence`.
  */
 import { expectationText, historyMarkdown, leftInSourcesItems, migrationQuote } from './markdown-history.js';
+import { ignoredEvidenceSection } from './ignored-evidence.js';
 import { findingKey, type Finding, type FindingSource } from '../diagnose/types.js';
 import type { ProbeSummary, RoundResult, RunResult } from '../result.js';
 import type { Refusal, RepairRecord, Verification } from '../repair/types.js';
@@ -39,6 +40,7 @@ export function renderMarkdown(result: RunResult): string {
     finalPass(result),
     whatIsLeft(result),
     historyMarkdown(result),
+    ignoredEvidenceSection(result),
     whatNext(result),
   ];
   return sections.filter((s) => s !== '').join('\n\n') + '\n';
@@ -269,11 +271,26 @@ function probeRow(p: ProbeSummary, round: RoundResult | undefined): string[] {
   ];
 }
 
+/**
+ * Rows of a probe table: every failing endpoint, and the passing ones only while they are few. At
+ * 10,000 endpoints a row each made report.md unreadable; report.json and junit.xml keep them all.
+ */
+const PASSING_ROWS_SHOWN = 20;
+
+function probeTable(headers: readonly string[], probes: readonly ProbeSummary[], round: RoundResult | undefined): string {
+  const passing = probes.reduce((n, p) => n + (p.ok ? 1 : 0), 0);
+  const summarise = passing > PASSING_ROWS_SHOWN;
+  const shown = summarise ? probes.filter((p) => !p.ok) : probes;
+  const table = shown.length > 0 ? mdTable(headers, shown.map((p) => probeRow(p, round))) : '';
+  const note = summarise ? `${plural(passing, 'other endpoint')} answered as expected (listed in report.json and junit.xml).` : '';
+  return [table, note].filter(Boolean).join('\n\n');
+}
+
 function rounds(result: RunResult): string {
   if (result.rounds.length === 0) return '';
   const parts = result.rounds.map((round) => {
     const heading = `### Round ${round.number}: ${when(round.startedAt)} (${duration(round.durationMs)})`;
-    const table = mdTable(['Endpoint', 'Request', 'Result', 'Database error'], round.probes.map((p) => probeRow(p, round)));
+    const table = probeTable(['Endpoint', 'Request', 'Result', 'Database error'], round.probes, round);
     const did = [
       round.repairs.length > 0 ? `${plural(round.repairs.length, 'repair')} (${round.repairs.map((r) => r.status).join(', ')})` : '',
       round.refusals.length > 0 ? plural(round.refusals.length, 'refusal') : '',
@@ -288,7 +305,7 @@ function finalPass(result: RunResult): string {
     return '## Final pass\n\nNo confirming pass ran' + (result.mode === 'plan' ? ' (plan mode changes nothing).' : '.');
   }
   const ok = result.final.filter((p) => p.ok).length;
-  const table = mdTable(['Endpoint', 'Request', 'Result', 'Reason'], result.final.map((p) => probeRow(p, undefined)));
+  const table = probeTable(['Endpoint', 'Request', 'Result', 'Reason'], result.final, undefined);
   return `## Final pass\n\n${ok} of ${result.final.length} endpoints answered their expected status.\n\n${table}`;
 }
 

@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RunResult } from '../result.js';
-import { maskDeep, maskSecrets } from '../util/redact.js';
+import { createMasker, type Masker } from '../util/secret-masker.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
@@ -30,6 +30,8 @@ export interface WriteReportsOptions {
    * secret echoed inside an error message would otherwise reach the report.
    */
   readonly secrets?: readonly string[] | undefined;
+  /** The run's masker (wins over `secrets`). */
+  readonly masker?: Masker | undefined;
 }
 
 export interface WrittenReports {
@@ -64,10 +66,10 @@ async function claimFolder(parent: string, name: string): Promise<string> {
 export async function writeReports(result: RunResult, options: WriteReportsOptions): Promise<WrittenReports> {
   const parent = resolve(options.dir);
   await mkdir(parent, { recursive: true });
-  const secrets = options.secrets ?? [];
+  const masker = options.masker ?? createMasker(options.secrets ?? []);
   // Masked BEFORE rendering: each format escapes text its own way (`\<` in markdown, `&lt;` in
   // XML, `\"` in JSON), so masking only the output could miss a secret that got escaped.
-  const safe = maskDeep(result, secrets);
+  const safe = masker.maskDeep(result);
   const dir = await claimFolder(parent, runFolderName(safe));
   const contents: Record<ReportKind, string> = {
     markdown: renderMarkdown(safe),
@@ -81,7 +83,7 @@ export async function writeReports(result: RunResult, options: WriteReportsOptio
     const path = join(dir, REPORT_FILE_NAMES[kind]);
     // 'wx': the folder is new, so an existing file here would mean a bug; never overwrite it.
     // Masked again on the way out: the renderers add text of their own (headers, comments).
-    await writeFile(path, maskSecrets(contents[kind], secrets), { flag: 'wx' });
+    await writeFile(path, masker.mask(contents[kind]), { flag: 'wx' });
     files[kind] = path;
   }
   return { dir, files };

@@ -1,4 +1,5 @@
 /** Helpers that keep secrets out of logs, reports and error messages. */
+import { createMasker } from './secret-masker.js';
 
 /** `postgres://u:secret@h/db` → `postgres://u:***@h/db`. Unparseable input is fully masked. */
 export function redactUrl(url: string): string {
@@ -14,23 +15,15 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** Replace every occurrence of each secret (at least 4 chars) in `text` with `***`. */
+/**
+ * `text` with every spelling of each secret masked (see `secret-masker.ts`). For a handful of
+ * secrets known at the call site; a run builds one `Masker` and reuses it.
+ */
 export function maskSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) {
-    if (s.length >= 4) out = out.split(s).join('***');
-  }
-  return out;
+  return createMasker(secrets).mask(text);
 }
 
-/**
- * Every string inside `value` (objects, arrays, nested) with the secrets masked; other values as
- * they are. Depth-limited so a cyclic or absurdly deep object cannot hang a log line.
- */
-export function maskDeep<T>(value: T, secrets: readonly string[], depth = 0): T {
-  if (secrets.length === 0) return value;
-  if (typeof value === 'string') return maskSecrets(value, secrets) as T;
-  if (depth > 32 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => maskDeep(v, secrets, depth + 1)) as T;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, secrets, depth + 1)])) as T;
+/** Every string inside `value` with the secrets masked (see `Masker.maskDeep`). */
+export function maskDeep<T>(value: T, secrets: readonly string[]): T {
+  return createMasker(secrets).maskDeep(value);
 }

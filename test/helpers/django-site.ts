@@ -87,6 +87,8 @@ export interface DjangoEnvOptions {
   readonly searchPath?: string | undefined;
   readonly debug?: boolean | undefined;
   readonly logFile?: string | undefined;
+  /** The log's records name the request's X-Request-Id (a logging filter in the fixture). */
+  readonly logRequestId?: boolean | undefined;
 }
 
 /** The environment the site's settings read: the database URL split into DB_* variables. */
@@ -102,6 +104,7 @@ export function djangoEnv(options: DjangoEnvOptions): NodeJS.ProcessEnv {
     SEARCH_PATH: options.searchPath ?? 'public',
     DJANGO_DEBUG: options.debug === false ? '0' : '1',
     ...(options.logFile ? { DJANGO_LOG_FILE: options.logFile } : {}),
+    ...(options.logRequestId ? { DJANGO_LOG_REQUEST_ID: '1' } : {}),
   };
 }
 
@@ -267,6 +270,8 @@ export interface DjangoServerOptions extends SiteOptions {
   readonly debug: boolean;
   /** DJANGO_LOG_FILE: django.request errors with tracebacks go there. */
   readonly logFile?: string | undefined;
+  /** The log's records name the request's X-Request-Id. */
+  readonly logRequestId?: boolean | undefined;
   readonly startTimeoutMs?: number | undefined;
 }
 
@@ -327,7 +332,7 @@ export async function startDjangoServer(options: DjangoServerOptions): Promise<D
     let output = '';
     const child = spawn(PYTHON, ['manage.py', 'runserver', `127.0.0.1:${port}`, '--noreload'], {
       cwd: options.siteDir ?? DJANGO_SITE_DIR,
-      env: djangoEnv({ databaseUrl: options.databaseUrl, debug: options.debug, logFile: options.logFile }),
+      env: djangoEnv({ databaseUrl: options.databaseUrl, debug: options.debug, logFile: options.logFile, logRequestId: options.logRequestId }),
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

@@ -3,7 +3,7 @@
  * superuser through the admin's login form; refused credentials are an environment error, not
  * drift; and a login page broken by the drift itself (auth_user, django_session) is repaired.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
@@ -19,6 +19,7 @@ import {
   schemaOf,
   seedSite,
   serveSite,
+  tempDir,
   USERS,
 } from '../helpers/django-site.js';
 
@@ -107,3 +108,40 @@ t.test('a login page broken by the drift (auth_user, django_session) is repaired
   t.ok(md.includes('ALTER TABLE "test_schema"."auth_user" SET SCHEMA "public";'), 'report.md has the SQL that moved auth_user');
   t.ok(md.includes('ALTER TABLE "test_schema"."django_session" SET SCHEMA "public";'), 'report.md has the SQL that moved django_session');
 });
+
+for (const logRequestId of [false, true]) {
+  t.test(
+    `DEBUG=False, a login broken by the drift seen only in the log${logRequestId ? ' (which records request ids)' : ''}: credited to each profile's login, repaired`,
+    { skip },
+    async (t) => {
+      const db = await createTestDatabase(t);
+      await migrateWithDrift({ databaseUrl: db.url, driftApps: [] });
+      await createUsers({ databaseUrl: db.url, users: [USERS.alice, USERS.root] });
+      await moveTablesToSourceSchema({ databaseUrl: db.url, tables: ['auth_user', 'django_session'] });
+      const dir = await tempDir(t);
+      const logFile = join(dir, 'django.log');
+      await writeFile(logFile, '');
+      const site = await serveSite(t, { databaseUrl: db.url, debug: false, logFile, logRequestId });
+
+      const { result, reportDir } = await runCase(t, {
+        name: 'logged-in-logs',
+        env: { BASE_URL: site.url, DATABASE_URL: db.url, ALICE_PASSWORD: USERS.alice.password, ROOT_PASSWORD: USERS.root.password, DJANGO_LOG_FILE: logFile },
+      });
+
+      t.equal(result.outcome, 'green', `outcome (${result.reason})`);
+      t.equal(await schemaOf(db, 'auth_user'), 'public', 'auth_user is back in public');
+      t.equal(await schemaOf(db, 'django_session'), 'public', 'django_session is back in public');
+      const log = await readFile(logFile, 'utf8');
+      t.match(log, 'Internal Server Error: /accounts/login/', 'the site logged its failing login POST');
+      if (logRequestId) t.match(log, /\[request_id=sf-[0-9a-f]+-\d+\]/, 'with smoke-fix\'s request id');
+      const first = result.rounds[0]!.findings.find((f) => f.finding.kind === 'missing-relation' && f.finding.name === 'auth_user');
+      t.ok(first, 'auth_user was found in round 1');
+      t.equal(first!.source.type, 'log', 'in the log');
+      const credits = result.rounds.flatMap((r) => r.findings.map((f) => (f.source.type === 'body' ? '' : (f.source.request ?? ''))));
+      t.ok(credits.includes('login of profile member (POST /accounts/login/)'), `credited to the member's login: ${credits.join(' | ')}`);
+      t.ok(credits.every((c) => c === '' || c.startsWith('login of profile')), 'and never to whichever endpoint was probed next');
+      const md = await readFile(join(reportDir!, 'report.md'), 'utf8');
+      t.ok(md.replace(/\s+/g, ' ').includes('for login of profile member (POST /accounts/login/)'), 'report.md names the login');
+    },
+  );
+}

@@ -19,7 +19,7 @@ interface Teardown {
   teardown(fn: () => unknown): void;
 }
 
-const COLLECTOR = { logging_collector: 'on', log_directory: 'log', log_filename: 'postgresql.log' };
+const COLLECTOR = { logging_collector: 'on', log_directory: 'log', log_filename: 'postgresql.log', log_line_prefix: '%m [%p] %q%u@%d ' };
 
 /** Tables behind a two-deep cascade, and a column only the stale copy in test_schema has. */
 const DRIFT_SQL = `

@@ -200,3 +200,50 @@ t.test('several files: each read on its own', async (t) => {
     ],
   );
 });
+
+// copytruncate as logrotate does it, in the shapes that used to lose lines (issue 9).
+
+t.test('copytruncate of a log that was empty at start: the copy is read from its start', async (t) => {
+  const dir = await logDir(t);
+  const log = join(dir, 'app.log');
+  await writeFile(log, '');
+  const watcher = await watch(t, [log]);
+  await appendFile(log, 'ERROR a\n');
+  await copyFile(log, `${log}.1`);
+  await truncate(log, 0);
+  await appendFile(log, 'ERROR b\n');
+  t.same(texts((await watcher.readNew()).entries), ['ERROR a', 'ERROR b']);
+});
+
+t.test('truncated and refilled past the old offset between two reads: nothing lost, nothing twice', async (t) => {
+  const dir = await logDir(t);
+  const log = join(dir, 'app.log');
+  await writeFile(log, 'INFO before start\n');
+  const watcher = await watch(t, [log]);
+  await appendFile(log, 'ERROR a\n');
+  t.same(texts((await watcher.readNew()).entries), ['ERROR a']);
+  await appendFile(log, 'ERROR b\n');
+  await copyFile(log, `${log}.1`);
+  await truncate(log, 0);
+  await appendFile(log, 'ERROR c, a line long enough to end past the offset the watcher had reached\n');
+  t.same(texts((await watcher.readNew()).entries), ['ERROR b', 'ERROR c, a line long enough to end past the offset the watcher had reached']);
+});
+
+t.test('two rotations in one run, rename then copytruncate: every line once', async (t) => {
+  const dir = await logDir(t);
+  const log = join(dir, 'app.log');
+  await writeFile(log, 'INFO before start\n');
+  const watcher = await watch(t, [log]);
+  await appendFile(log, 'ERROR a\n');
+  await rename(log, `${log}.1`);
+  await writeFile(log, 'ERROR b\n');
+  t.same(texts((await watcher.readNew()).entries), ['ERROR a', 'ERROR b']);
+  await appendFile(log, 'ERROR c\n');
+  await rename(`${log}.1`, `${log}.2`);
+  await copyFile(log, `${log}.1`);
+  await truncate(log, 0);
+  await appendFile(log, 'ERROR d, again longer than what the log held before it was truncated\n');
+  t.same(texts((await watcher.readNew()).entries), ['ERROR c', 'ERROR d, again longer than what the log held before it was truncated']);
+  await appendFile(log, 'ERROR e\n');
+  t.same(texts((await watcher.readNew()).entries), ['ERROR e']);
+});

@@ -15,6 +15,7 @@ interface Teardown {
 const COLLECTOR = {
   logging_collector: 'on',
   log_destination: 'stderr',
+  log_line_prefix: '%m [%p] %q%u@%d ',
   log_directory: 'log',
   log_filename: 'pg-%H%M%S.log',
 };

@@ -54,7 +54,7 @@ async function site(
   const client = createHttpClient({ baseUrl: app.url, http: httpConfig({ concurrency: options.concurrency ?? 4, retries: 1 }), retryMinTimeoutMs: 10 });
   t.teardown(() => client.close());
   const sessions = createSessionManager({ auth: profiles(options), client });
-  return { db, app, round: (endpoints) => probeEndpoints({ endpoints, client, sessions }) };
+  return { db, app, round: (endpoints) => probeEndpoints({ endpoints, client, sessions, keepBodies: 'all' }) };
 }
 
 t.test('member and superuser pages are probed logged in; one login per profile for the whole run', async (t) => {

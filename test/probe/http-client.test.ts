@@ -7,7 +7,7 @@ import { startServer } from './helpers/server.js';
 const MiB = 1024 * 1024;
 const PATTERN = 'abcdefghijklmnopqrstuvwxyz0123456789\n';
 
-t.test('a 5 MiB body: only the cap is kept, the rest is drained and the connection reused', async (t) => {
+t.test('a 5 MiB body: only the cap is kept, the rest is not read', async (t) => {
   const server = await startServer(t, (req, res) => {
     if (req.url === '/big') {
       const body = PATTERN.repeat(Math.ceil((5 * MiB) / PATTERN.length)).slice(0, 5 * MiB);
@@ -29,7 +29,8 @@ t.test('a 5 MiB body: only the cap is kept, the rest is drained and the connecti
   const small = await client.send({ method: 'GET', path: '/small' });
   t.equal(small.body, 'small');
   t.notOk(small.bodyTruncated);
-  t.equal(server.connections(), 1, 'the second request rode the same keep-alive connection');
+  // Reading stops at the cap (a slow 100 MB body is not waited for): that connection is closed.
+  t.equal(server.connections(), 2, 'the big body was abandoned with its connection');
 });
 
 t.test('the timeout covers the headers', async (t) => {
@@ -45,7 +46,7 @@ t.test('the timeout covers the headers', async (t) => {
   t.ok(Date.now() - started < 2000, 'gave up near the deadline');
 });
 
-t.test('the timeout covers a body that trickles in forever', async (t) => {
+t.test('the timeout covers a body that trickles in forever; what arrived is kept', async (t) => {
   const server = await startServer(t, (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain' });
     // A byte every 20 ms: undici's per-chunk body timeout alone would never fire.
@@ -55,8 +56,10 @@ t.test('the timeout covers a body that trickles in forever', async (t) => {
   const client = createHttpClient({ baseUrl: server.url, http: httpConfig({ timeoutMs: 300 }) });
   t.teardown(() => client.close());
   const started = Date.now();
-  const err = await client.send({ method: 'GET', path: '/' }).catch((e: unknown) => e);
-  t.equal((err as TransportError).code, 'TIMEOUT');
+  const res = await client.send({ method: 'GET', path: '/' });
+  t.equal(res.status, 200);
+  t.match(res.body, /^x+$/, 'the bytes that came before the deadline');
+  t.ok(res.bodyTruncated, 'marked as cut');
   t.ok(Date.now() - started < 2000);
 });
 

@@ -42,7 +42,8 @@ async function inFlightServer(t: { teardown(fn: () => unknown): void }, expected
 t.test('at most http.concurrency requests are in flight; results keep endpoint order', async (t) => {
   const server = await inFlightServer(t, 3);
   const { client, sessions } = setup(t, server.url, { concurrency: 3 });
-  const endpoints = Array.from({ length: 12 }, (_, i) => endpoint({ name: `page ${i}`, path: `/p/${i}` }));
+  // Expecting 201 makes every answer a failure, so its body is kept and shows which answer went where.
+  const endpoints = Array.from({ length: 12 }, (_, i) => endpoint({ name: `page ${i}`, path: `/p/${i}`, expect: [201] }));
   const streamed: string[] = [];
   const results = await probeEndpoints({ endpoints, client, sessions, onResult: (r) => streamed.push(r.endpoint) });
   t.equal(server.maxInFlight(), 3, 'the server never saw more than 3 requests at once, and did see 3');
@@ -50,7 +51,22 @@ t.test('at most http.concurrency requests are in flight; results keep endpoint o
   t.same(results.map((r) => r.body), endpoints.map((e) => `answer to ${e.path}`));
   t.equal(streamed.length, 12, 'onResult saw every endpoint');
   t.not(streamed[0], 'page 0', 'answers did complete out of order');
-  t.ok(results.every((r) => r.ok));
+  t.ok(results.every((r) => !r.ok && r.status === 200));
+});
+
+t.test('nothing of a passing page is kept; a failing page keeps its body for diagnosis', async (t) => {
+  const server = await startServer(t, (req, res) => {
+    res.statusCode = req.url === '/fail' ? 500 : 200;
+    res.end(`${'x'.repeat(4096)} body of ${req.url}`);
+  });
+  const { client, sessions } = setup(t, server.url);
+  const [pass, fail] = await probeEndpoints({ endpoints: [endpoint({ path: '/pass' }), endpoint({ path: '/fail' })], client, sessions });
+  t.equal(pass?.ok, true);
+  t.equal(pass?.body, '', 'a passing page is not kept (10,000 pages of 1 MiB would be 10 GB)');
+  t.equal(fail?.ok, false);
+  t.match(fail?.body, /body of \/fail$/);
+  const [kept] = await probeEndpoints({ endpoints: [endpoint({ path: '/pass' })], client, sessions, keepBodies: 'all' });
+  t.match(kept?.body, /body of \/pass$/, 'keepBodies: all keeps it for a caller that reads passing pages');
 });
 
 t.test('probeEndpoints bounds its own concurrency below a larger connection pool', async (t) => {

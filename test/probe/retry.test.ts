@@ -10,7 +10,7 @@ async function probeOnce(t: { teardown(fn: () => unknown): void }, baseUrl: stri
   const client = createHttpClient({ baseUrl, http: httpConfig(http), retryMinTimeoutMs: 10 });
   t.teardown(() => client.close());
   const sessions = createSessionManager({ auth: {}, client });
-  const [result] = await probeEndpoints({ endpoints: [endpoint({ path })], client, sessions });
+  const [result] = await probeEndpoints({ endpoints: [endpoint({ path })], client, sessions, keepBodies: 'all' });
   if (!result) throw new Error('no result');
   return result;
 }

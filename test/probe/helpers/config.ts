@@ -3,7 +3,8 @@ import { DEFAULTS } from '../../../src/config/defaults.js';
 import type { EndpointConfig, HttpConfig } from '../../../src/config/types.js';
 
 export function httpConfig(overrides: Partial<HttpConfig> = {}): HttpConfig {
-  return { ...DEFAULTS.http, ...overrides };
+  // No retry window unless a test asks: tests that count attempts mean `retries` exactly.
+  return { ...DEFAULTS.http, retryWindowMs: 0, ...overrides };
 }
 
 export function endpoint(overrides: Partial<EndpointConfig> & { path: string }): EndpointConfig {

@@ -23,6 +23,8 @@ export interface DjangoApp {
   readonly settingsTokens: string[];
   /** `cookie` / `authorization` headers received by GET /public/ (should stay empty). */
   readonly publicCredentials: string[];
+  /** Every request received: method, path, and the identity headers smoke-fix sent. */
+  readonly received: Array<{ method: string; path: string; requestId: string | undefined; userAgent: string | undefined }>;
 }
 
 export async function startDjangoApp(
@@ -43,6 +45,7 @@ export async function startDjangoApp(
     csrfCookiesSeen: [],
     settingsTokens: [],
     publicCredentials: [],
+    received: [],
   };
 
   const toLogin = (res: ServerResponse, login: string, path: string): void =>
@@ -50,6 +53,8 @@ export async function startDjangoApp(
 
   async function handler(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://x.invalid').pathname;
+    const id = req.headers['x-request-id'];
+    app.received.push({ method: req.method ?? '', path, requestId: Array.isArray(id) ? id.join(',') : id, userAgent: req.headers['user-agent'] });
     const csrf = /(?:^|;\s*)csrftoken=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
     if (csrf) app.csrfCookiesSeen.push(csrf);
     if (req.method === 'POST' && (path === '/accounts/login/' || path === '/admin/login/')) {

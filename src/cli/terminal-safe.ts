@@ -1,0 +1,24 @@
+/**
+ * Text from the target (names, excerpts, reasons) made harmless for a terminal: an ANSI escape or
+ * a carriage return in a response body must not be able to recolour the output, erase a line or
+ * draw a fake "GREEN". Control characters (C0 but tab, DEL, C1) and the bidirectional overrides
+ * that reorder what is shown are written as visible `\u001b`-style escapes instead.
+ */
+
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_WITH_NEWLINE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+const visible = (c: string) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0');
+
+/** `text` with control characters escaped; `keepNewlines` for multi-line messages of our own. */
+export function terminalSafe(text: string, options: { keepNewlines?: boolean } = {}): string {
+  return text.replace(options.keepNewlines ? UNSAFE : UNSAFE_WITH_NEWLINE, visible);
+}
+
+/** Every string inside `value` made terminal-safe (one line each). */
+export function terminalSafeDeep<T>(value: T, depth = 0): T {
+  if (typeof value === 'string') return terminalSafe(value) as T;
+  if (depth > 32 || value === null || typeof value !== 'object' || value instanceof Date) return value;
+  if (Array.isArray(value)) return value.map((v) => terminalSafeDeep(v, depth + 1)) as T;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, terminalSafeDeep(v, depth + 1)])) as T;
+}

@@ -1,0 +1,204 @@
+/**
+ * THE masking function of a run: every spelling of every secret, replaced by `***`, in one pass.
+ *
+ * A secret can come back in many encodings — an app echoes a header JSON-escaped, a login form
+ * posts it form-encoded (`+`, `%21`), basic auth carries it in base64, an excerpt cuts it off — so
+ * each secret is expanded into its spellings once (`spellingsOf`) and all of them go into one
+ * Aho–Corasick automaton. Masking a text is then one scan, linear in its length whatever the
+ * number of secrets (a regex alternation backtracks per pattern; a loop of `split` is text ×
+ * secrets). Hand-written rather than an npm package: the maintained ones neither report the state
+ * at the end of a text (needed for cut prefixes) nor let spellings be added as cookies arrive.
+ */
+
+/** Secrets shorter than this are not masked: masking `ab` everywhere would destroy any report. */
+export const MIN_SECRET_CHARS = 4;
+/** A secret at least this long is also masked when an excerpt cuts it after ≥ MIN_SECRET_CHARS chars. */
+const MIN_CUT_SECRET_CHARS = 6;
+/** A base64 run shorter than this is too likely to occur by chance to be masked. */
+const MIN_BASE64_CORE_CHARS = 6;
+const MASK = '***';
+/** Where an excerpt ends: the end of the text, or the ellipsis `summarise.ts` appends. */
+const CUT_MARKS = new Set(['…'.charCodeAt(0)]);
+
+export interface Masker {
+  /** `text` with every spelling of every secret replaced by `***`. */
+  mask(text: string): string;
+  /** Every string inside `value` (objects, arrays) masked; depth-limited against cycles. */
+  maskDeep<T>(value: T): T;
+  /** Learns more secrets (cookie values received during the run); the index is rebuilt lazily. */
+  add(secrets: Iterable<string>): void;
+  /** Number of spellings indexed (for tests and figures). */
+  readonly spellings: number;
+}
+
+/** Every form in which smoke-fix or the app may write `secret`. */
+export function spellingsOf(secret: string): string[] {
+  if (secret.length < MIN_SECRET_CHARS) return [];
+  const out = new Set<string>([secret]);
+  const json = JSON.stringify(secret).slice(1, -1);
+  out.add(json);
+  // Python's json.dumps (ensure_ascii) and other encoders write non-ASCII as \uXXXX.
+  out.add(json.replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')));
+  const url = encodeURIComponent(secret);
+  out.add(url);
+  out.add(url.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()));
+  // application/x-www-form-urlencoded: `+` for space, and `!'()*~` escaped too.
+  const form = new URLSearchParams({ x: secret }).toString().slice(2);
+  out.add(form);
+  out.add(form.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()));
+  out.add(encodeURI(secret));
+  out.add(secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;'));
+  out.add(secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;'));
+  // The secret encoded on its own (with its padding), then inside a longer base64 text.
+  out.add(Buffer.from(secret, 'utf8').toString('base64'));
+  out.add(Buffer.from(secret, 'utf8').toString('base64url'));
+  for (const core of base64Cores(Buffer.from(secret, 'utf8'))) {
+    out.add(core);
+    out.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return [...out].filter((s) => s.length >= MIN_SECRET_CHARS);
+}
+
+/**
+ * The base64 characters that depend only on `bytes`, for each of the 3 alignments it can have
+ * inside a longer base64 text (`user:pass` in basic auth puts the password at any offset).
+ */
+function base64Cores(bytes: Buffer): string[] {
+  const cores: string[] = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const b64 = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    const skip = [0, 2, 3][offset]!; // chars that mix in the unknown bytes before
+    const total = offset + bytes.length;
+    const end = 4 * Math.floor(total / 3) + (total % 3); // chars that do not mix in what follows
+    const core = b64.slice(skip, end);
+    if (core.length >= MIN_BASE64_CORE_CHARS) cores.push(core);
+  }
+  return cores;
+}
+
+interface Node {
+  readonly next: Map<number, Node>;
+  fail: Node | null;
+  readonly depth: number;
+  /** Longest spelling that ends here (this node or a suffix of it), 0 if none. */
+  out: number;
+  /** This node is a prefix (≥ MIN_SECRET_CHARS) of a spelling of ≥ MIN_CUT_SECRET_CHARS chars. */
+  cut: boolean;
+}
+
+const newNode = (depth: number): Node => ({ next: new Map(), fail: null, depth, out: 0, cut: false });
+
+function build(spellings: Iterable<string>): Node {
+  const root = newNode(0);
+  for (const s of spellings) {
+    let node = root;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      let child = node.next.get(c);
+      if (!child) node.next.set(c, (child = newNode(node.depth + 1)));
+      node = child;
+      if (s.length >= MIN_CUT_SECRET_CHARS && child.depth >= MIN_SECRET_CHARS && child.depth < s.length) child.cut = true;
+    }
+    node.out = Math.max(node.out, s.length);
+  }
+  // Breadth first: a node's failure link is its longest proper suffix that is also in the trie.
+  const queue: Node[] = [];
+  for (const child of root.next.values()) {
+    child.fail = root;
+    queue.push(child);
+  }
+  for (let q = 0; q < queue.length; q++) {
+    const node = queue[q]!;
+    for (const [c, child] of node.next) {
+      let f = node.fail;
+      while (f && !f.next.has(c)) f = f.fail;
+      child.fail = f ? f.next.get(c)! : root;
+      child.out = Math.max(child.out, child.fail.out);
+      queue.push(child);
+    }
+  }
+  return root;
+}
+
+function step(root: Node, node: Node, c: number): Node {
+  let n: Node | null = node;
+  while (n && !n.next.has(c)) n = n.fail;
+  return n ? n.next.get(c)! : root;
+}
+
+/** Deepest node on the failure chain that is a cut-able prefix: how many chars before a cut to mask. */
+function cutLength(node: Node): number {
+  for (let n: Node | null = node; n && n.depth >= MIN_SECRET_CHARS; n = n.fail) if (n.cut) return n.depth;
+  return 0;
+}
+
+function maskWith(root: Node, text: string): string {
+  // Intervals to mask, as [start, end) pairs, merged as they come (they arrive ordered by end).
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const cover = (start: number, end: number) => {
+    const last = ends.length - 1;
+    if (last >= 0 && start <= ends[last]!) {
+      starts[last] = Math.min(starts[last]!, start);
+      ends[last] = Math.max(ends[last]!, end);
+    } else {
+      starts.push(start);
+      ends.push(end);
+    }
+  };
+  let node = root;
+  for (let i = 0; i < text.length; i++) {
+    node = step(root, node, text.charCodeAt(i));
+    if (node.out > 0) cover(i + 1 - node.out, i + 1);
+    if (node.depth >= MIN_SECRET_CHARS && (i + 1 === text.length || CUT_MARKS.has(text.charCodeAt(i + 1)))) {
+      const k = cutLength(node);
+      if (k > 0) cover(i + 1 - k, i + 1);
+    }
+  }
+  if (starts.length === 0) return text;
+  let out = '';
+  let at = 0;
+  for (let j = 0; j < starts.length; j++) {
+    out += text.slice(at, starts[j]) + MASK;
+    at = ends[j]!;
+  }
+  return out + text.slice(at);
+}
+
+export function createMasker(secrets: Iterable<string> = []): Masker {
+  const spellings = new Set<string>();
+  let root: Node | null = null;
+  const masker: Masker = {
+    add(more) {
+      for (const s of more) {
+        for (const sp of spellingsOf(s)) {
+          if (!spellings.has(sp)) {
+            spellings.add(sp);
+            root = null;
+          }
+        }
+      }
+    },
+    mask(text) {
+      if (spellings.size === 0 || text.length < MIN_SECRET_CHARS) return text;
+      root ??= build(spellings);
+      return maskWith(root, text);
+    },
+    maskDeep<T>(value: T): T {
+      return spellings.size === 0 ? value : deep(value, 0);
+    },
+    get spellings() {
+      return spellings.size;
+    },
+  };
+  const deep = <T>(value: T, depth: number): T => {
+    if (typeof value === 'string') return masker.mask(value) as T;
+    if (depth > 32 || value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) return value.map((v) => deep(v, depth + 1)) as T;
+    if (value instanceof Date) return value;
+    if (value instanceof Error) return new Error(masker.mask(value.message)) as T;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deep(v, depth + 1)])) as T;
+  };
+  masker.add(secrets);
+  return masker;
+}
