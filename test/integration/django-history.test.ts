@@ -105,12 +105,16 @@ t.test('catalog migrated under a role search_path: scan names it all, scope hist
   t.ok(scan.history!.why.migrations.some((b) => b.migrations.includes('catalog.0001_initial')), 'the migrations that landed in test_schema, by time');
   t.match(renderScan(scan), `remove it with: ALTER ROLE "${role}" IN DATABASE "${db.name}" RESET search_path;`);
 
-  // A crafted log line names the decoy while the run probes.
+  // A crafted record names the decoy inside a record of smoke-fix's own request (as an app that
+  // logs user input into its error would), so it passes the evidence tie and reaches the planner.
+  let planted = false;
   const { result, reportDir } = await runWithConfig({
     config,
     reportDir: dir,
     emit: (event) => {
-      if (event.type === 'round-start' && event.round === 1 && !event.confirm) appendFileSync(logFile, 'django.db.utils.ProgrammingError: relation "catalog_decoy" does not exist\n');
+      if (event.type !== 'probe' || event.round !== 1 || event.result.endpoint !== '/catalog/5/' || planted) return;
+      planted = true;
+      appendFileSync(logFile, 'Internal Server Error: /catalog/5/\nTraceback (most recent call last):\ndjango.db.utils.ProgrammingError: relation "catalog_decoy" does not exist\n');
     },
   });
   t.equal(result.outcome, 'green', result.reason);
