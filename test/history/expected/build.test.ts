@@ -289,3 +289,20 @@ t.test('a statement the model cannot follow changes nothing, even after parts it
     ['generated column "doubled" is not modelled', 'generated column "c" is not modelled', 'ALTER … AddInherit is not modelled', 'SET SCHEMA of FUNCTION is not modelled'],
   );
 });
+
+t.test('several statements in one entry (RunSQL): each keeps its own text, byte offsets past non-ASCII names included', async (t) => {
+  const entry = [
+    '-- RunSQL',
+    'CREATE TABLE "café" (id int); -- the table',
+    'ALTER TABLE "café" ADD COLUMN "größe" int DEFAULT 1 NOT NULL;',
+    '/* then */ ALTER TABLE "café" ALTER COLUMN "größe" DROP DEFAULT',
+  ].join('\n');
+  const schema = await build([['r.0001', ['CREATE TABLE other_table (id int);']], ['r.0002', [entry]]]);
+  t.same(schema.unfollowed, []);
+  t.same(schema.relations.get('café')?.columns.map((c) => c.addSql), [
+    [],
+    // Comments before a statement are not part of it.
+    ['ALTER TABLE "café" ADD COLUMN "größe" int DEFAULT 1 NOT NULL;', 'ALTER TABLE "café" ALTER COLUMN "größe" DROP DEFAULT;'],
+  ]);
+  t.equal(schema.statementCount, 4);
+});
