@@ -10,6 +10,15 @@ import { loadDeparser } from './deparse.js';
 import { replayStatement } from './replay.js';
 import { Unfollowable } from './unfollowable.js';
 
+/** The deparser's own failure on an expression is the model's "cannot follow", not a crash. */
+function printExpression(deparse: (node: Node) => string, node: Node): string {
+  try {
+    return deparse(node);
+  } catch (error) {
+    throw new Unfollowable(`an expression the deparser cannot print: ${(error as Error).message}`);
+  }
+}
+
 export interface ExpectedSchemaOptions {
   /** The schema unqualified names mean (the config's `database.targetSchema`). */
   readonly targetSchema: string;
@@ -34,7 +43,7 @@ export async function buildExpectedSchema(history: MigrationHistory, options: Ex
       for (const { node, text } of parsed.statements) {
         statementCount += 1;
         try {
-          const outcome = replayStatement({ model, migration: ref, text, deparse: (n: Node) => deparse(n) }, node);
+          const outcome = replayStatement({ model, migration: ref, text, deparse: (n: Node) => printExpression(deparse, n) }, node);
           if (outcome === 'other-schema') otherSchemaStatements += 1;
         } catch (error) {
           if (!(error instanceof Unfollowable)) throw error;

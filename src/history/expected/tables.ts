@@ -14,10 +14,16 @@ export function createTable(step: Step, stmt: CreateStmt): StepOutcome {
   if (stmt.partbound) throw new Unfollowable('PARTITION OF: the partition inherits columns and indexes the model does not copy');
   if (stmt.inhRelations?.length) throw new Unfollowable('INHERITS: inherited columns are not modelled');
   if (stmt.ofTypename) throw new Unfollowable('OF type: columns come from a type the model does not know');
-  if (stmt.if_not_exists && step.model.relationNameTaken(name)) return 'followed';
+  if (step.model.relationNameTaken(name)) {
+    if (stmt.if_not_exists) return 'followed';
+    throw new Unfollowable(`a relation named "${name}" already exists`);
+  }
+  const names = new Set<string>();
   for (const element of stmt.tableElts ?? []) {
     const def = (element as { ColumnDef?: ColumnDef }).ColumnDef;
     const constraint = (element as { Constraint?: ConstraintNode }).Constraint;
+    if (def && names.has(def.colname ?? '')) throw new Unfollowable(`column "${def.colname ?? ''}" is defined twice`);
+    if (def) names.add(def.colname ?? '');
     if (def) checkColumnDef(def, step.model.schema);
     else if (constraint) checkConstraint(constraint, '');
     else throw new Unfollowable(`${Object.keys(element)[0]} in CREATE TABLE is not modelled`);

@@ -279,13 +279,32 @@ t.test('a statement the model cannot follow changes nothing, even after parts it
         'ALTER TABLE kept ADD COLUMN b int, ADD COLUMN c int GENERATED ALWAYS AS (a + 1) STORED;',
         'ALTER TABLE kept ADD COLUMN d int, INHERIT other;',
         'ALTER FUNCTION f() SET SCHEMA public;',
+        'CREATE TABLE kept (id serial);',
+        'CREATE TABLE twice (id serial, id int);',
       ],
     ],
   ]);
-  t.same([...schema.relations.keys()], ['kept', 'kept_id_seq'], 'no gen_id_seq left behind');
+  t.same([...schema.relations.keys()], ['kept', 'kept_id_seq'], 'no gen_id_seq, kept_id_seq1 or twice_id_seq left behind');
   t.same(schema.relations.get('kept')?.columns.map((c) => c.name), ['id', 'a']);
   t.same(
     schema.unfollowed.map((u) => u.reason),
-    ['generated column "doubled" is not modelled', 'generated column "c" is not modelled', 'ALTER … AddInherit is not modelled', 'SET SCHEMA of FUNCTION is not modelled'],
+    ['generated column "doubled" is not modelled', 'generated column "c" is not modelled', 'ALTER … AddInherit is not modelled', 'SET SCHEMA of FUNCTION is not modelled', 'a relation named "kept" already exists', 'column "id" is defined twice'],
   );
+});
+
+t.test('several statements in one entry (RunSQL): each keeps its own text, byte offsets past non-ASCII names included', async (t) => {
+  const entry = [
+    '-- RunSQL',
+    'CREATE TABLE "café" (id int); -- the table',
+    'ALTER TABLE "café" ADD COLUMN "größe" int DEFAULT 1 NOT NULL;',
+    '/* then */ ALTER TABLE "café" ALTER COLUMN "größe" DROP DEFAULT',
+  ].join('\n');
+  const schema = await build([['r.0001', ['CREATE TABLE other_table (id int);']], ['r.0002', [entry]]]);
+  t.same(schema.unfollowed, []);
+  t.same(schema.relations.get('café')?.columns.map((c) => c.addSql), [
+    [],
+    // Comments before a statement are not part of it.
+    ['ALTER TABLE "café" ADD COLUMN "größe" int DEFAULT 1 NOT NULL;', 'ALTER TABLE "café" ALTER COLUMN "größe" DROP DEFAULT;'],
+  ]);
+  t.equal(schema.statementCount, 4);
 });
