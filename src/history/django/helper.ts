@@ -143,6 +143,12 @@ def _smoke_fix_read_history(mark):
         out = []
         state = None
         with transaction.atomic(using=connection.alias):
+            # Django cannot reconnect inside an atomic block, so what holds here holds throughout.
+            with connection.cursor() as cursor:
+                cursor.execute('SHOW transaction_read_only')
+                if cursor.fetchone()[0] != 'on':
+                    emit({'error': {'kind': 'not-read-only', 'message': 'the session did not become read-only; nothing was collected'}})
+                    return
             for key in plan:
                 if key not in applied:
                     continue
