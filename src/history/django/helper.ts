@@ -88,7 +88,8 @@ def _smoke_fix_read_history(mark):
             if extra:
                 cursor.execute("SELECT current_setting('search_path')")
                 path = cursor.fetchone()[0]
-                quoted = [connection.ops.quote_name(name) for name in extra]
+                # quote_name does not double embedded quotes; an identifier must.
+                quoted = ['"%s"' % name.replace('"', '""') for name in extra]
                 cursor.execute("SELECT set_config('search_path', %s, false)", [', '.join([path] + quoted)])
 
         recorder = MigrationRecorder(connection)
