@@ -88,7 +88,8 @@ def _smoke_fix_read_history(mark):
             if extra:
                 cursor.execute("SELECT current_setting('search_path')")
                 path = cursor.fetchone()[0]
-                quoted = [connection.ops.quote_name(name) for name in extra]
+                # quote_name does not double embedded quotes; an identifier must.
+                quoted = ['"%s"' % name.replace('"', '""') for name in extra]
                 cursor.execute("SELECT set_config('search_path', %s, false)", [', '.join([path] + quoted)])
 
         recorder = MigrationRecorder(connection)
@@ -143,6 +144,12 @@ def _smoke_fix_read_history(mark):
         out = []
         state = None
         with transaction.atomic(using=connection.alias):
+            # Django cannot reconnect inside an atomic block, so what holds here holds throughout.
+            with connection.cursor() as cursor:
+                cursor.execute('SHOW transaction_read_only')
+                if cursor.fetchone()[0] != 'on':
+                    emit({'error': {'kind': 'not-read-only', 'message': 'the session did not become read-only; nothing was collected'}})
+                    return
             for key in plan:
                 if key not in applied:
                     continue
