@@ -358,6 +358,8 @@ export const CONFIG_SPEC: ObjectSpec = {
                 },
               },
             },
+            // Absent means not set: never filled in as an empty section (nor in a fleet target).
+            optional: true,
           },
           scope: {
             spec: {
