@@ -14,6 +14,8 @@ import type { HttpClient, HttpRequest, HttpResponse } from './types.js';
 import { REQUEST_ID_HEADER, RequestLedger } from './request-ledger.js';
 import { VERSION } from '../version.js';
 
+const EMPTY = Buffer.alloc(0);
+
 export interface HttpClientOptions {
   readonly baseUrl: string;
   readonly http: HttpConfig;
@@ -111,7 +113,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         res.body.destroy();
         throw new TransportError('BAD_HTTP', `the answer is not usable HTTP: conflicting Content-Length headers (${lengths.join(', ')})`, 0);
       }
-      const { bytes, truncated } = await readCapped(decodedBody(res.body, firstHeader(res.headers['content-encoding'])), http.maxBodyBytes);
+      const discard = request.discardBody?.(res.statusCode) === true;
+      // Drained as it came (still encoded): the connection stays reusable and nothing is kept.
+      if (discard) for await (const _chunk of res.body) void _chunk;
+      const { bytes, truncated } = discard
+        ? { bytes: EMPTY, truncated: false }
+        : await readCapped(decodedBody(res.body, firstHeader(res.headers['content-encoding'])), http.maxBodyBytes);
       const contentType = firstHeader(res.headers['content-type']);
       if (request.cookieJar) {
         for (const setCookie of asList(res.headers['set-cookie'])) {

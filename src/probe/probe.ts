@@ -60,6 +60,9 @@ async function probeOne(endpoint: EndpointConfig, input: ProbeInput): Promise<Pr
       headers: { ...endpoint.headers, ...auth.headers },
       body: endpoint.body,
       cookieJar: auth.cookieJar,
+      // A passing page is not read unless a check reads it (GraphQL errors) or the caller keeps it.
+      discardBody: (status: number) =>
+        endpoint.expect.includes(status) && !endpoint.graphql && endpoint.expectNoErrors === undefined && input.keepBodies !== 'all',
       purpose: { kind: 'endpoint', endpoint: endpoint.name },
     });
 

@@ -84,6 +84,11 @@ export interface HttpRequest {
   readonly cookieJar?: CookieStore | undefined;
   /** Why smoke-fix sends it (recorded in the run's request ledger). */
   readonly purpose?: RequestPurpose | undefined;
+  /**
+   * True for a status whose body nobody will read (a passing page): it is drained without being
+   * kept or decoded, so 10,000 healthy pages of 1 MiB cost neither memory nor decoding time.
+   */
+  readonly discardBody?: ((status: number) => boolean) | undefined;
 }
 
 export interface HttpResponse {
