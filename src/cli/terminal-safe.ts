@@ -5,6 +5,8 @@
  * that reorder what is shown are written as visible `\u001b`-style escapes instead.
  */
 
+import { mapStringsDeep } from '../util/deep-strings.js';
+
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 const UNSAFE_WITH_NEWLINE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
@@ -15,10 +17,9 @@ export function terminalSafe(text: string, options: { keepNewlines?: boolean } =
   return text.replace(options.keepNewlines ? UNSAFE : UNSAFE_WITH_NEWLINE, visible);
 }
 
-/** Every string inside `value` made terminal-safe (one line each). */
-export function terminalSafeDeep<T>(value: T, depth = 0): T {
-  if (typeof value === 'string') return terminalSafe(value) as T;
-  if (depth > 32 || value === null || typeof value !== 'object' || value instanceof Date) return value;
-  if (Array.isArray(value)) return value.map((v) => terminalSafeDeep(v, depth + 1)) as T;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, terminalSafeDeep(v, depth + 1)])) as T;
+/** Every string inside `value` made terminal-safe (one line each); unchanged objects are shared. */
+export function terminalSafeDeep<T>(value: T): T {
+  return mapStringsDeep(value, oneLine);
 }
+
+const oneLine = (text: string) => terminalSafe(text);

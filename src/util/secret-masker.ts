@@ -9,6 +9,7 @@
  * secrets). Hand-written rather than an npm package: the maintained ones neither report the state
  * at the end of a text (needed for cut prefixes) nor let spellings be added as cookies arrive.
  */
+import { mapStringsDeep } from './deep-strings.js';
 
 /** Secrets shorter than this are not masked: masking `ab` everywhere would destroy any report. */
 export const MIN_SECRET_CHARS = 4;
@@ -168,6 +169,8 @@ function maskWith(root: Node, text: string): string {
 export function createMasker(secrets: Iterable<string> = []): Masker {
   const spellings = new Set<string>();
   let root: Node | null = null;
+  // Objects found free of secrets, for the spellings known when they were checked.
+  let clean = new WeakSet<object>();
   const masker: Masker = {
     add(more) {
       for (const s of more) {
@@ -175,6 +178,7 @@ export function createMasker(secrets: Iterable<string> = []): Masker {
           if (!spellings.has(sp)) {
             spellings.add(sp);
             root = null;
+            clean = new WeakSet();
           }
         }
       }
@@ -191,14 +195,7 @@ export function createMasker(secrets: Iterable<string> = []): Masker {
       return spellings.size;
     },
   };
-  const deep = <T>(value: T, depth: number): T => {
-    if (typeof value === 'string') return masker.mask(value) as T;
-    if (depth > 32 || value === null || typeof value !== 'object') return value;
-    if (Array.isArray(value)) return value.map((v) => deep(v, depth + 1)) as T;
-    if (value instanceof Date) return value;
-    if (value instanceof Error) return new Error(masker.mask(value.message)) as T;
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deep(v, depth + 1)])) as T;
-  };
+  const deep = <T>(value: T, _depth: number): T => mapStringsDeep(value, masker.mask, clean);
   masker.add(secrets);
   return masker;
 }
