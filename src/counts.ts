@@ -21,7 +21,19 @@ export interface RunCounts {
   readonly finalTotal: number;
 }
 
+/** Counted once per result: every output asks, and at 10,000 endpoints each count is a pass. */
+const counted = new WeakMap<object, RunCounts>();
+
 export function countRun(result: Pick<RunResult, 'rounds' | 'final'>): RunCounts {
+  let counts = counted.get(result);
+  if (!counts) {
+    counts = count(result);
+    counted.set(result, counts);
+  }
+  return counts;
+}
+
+function count(result: Pick<RunResult, 'rounds' | 'final'>): RunCounts {
   const records = result.rounds.flatMap((r) => r.repairs);
   const endpoints = new Set<string>();
   for (const round of result.rounds) for (const p of round.probes) endpoints.add(p.endpoint);
