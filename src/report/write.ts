@@ -68,24 +68,26 @@ export async function writeReports(result: RunResult, options: WriteReportsOptio
   const dir = journal ? journal.dir : await claimFolder(parent, runFolderName(safe));
   const applied = safe.rounds.reduce((n, r) => n + r.repairs.filter((x) => x.status === 'applied').length, 0);
   const keepJournal = journal !== undefined && applied < journal.recorded;
-  const contents: Record<ReportKind, string> = {
-    markdown: renderMarkdown(safe),
-    json: renderJson(safe),
-    junit: renderJunit(safe),
-    repairSql: renderRepairSql(safe),
-    rollbackSql: renderRollbackSql(safe),
+  // Rendered, masked and written one at a time: at 10,000 endpoints each text is megabytes, and
+  // holding all five (and their masked copies) at once set the run's peak memory.
+  const render: Record<ReportKind, () => string> = {
+    markdown: () => renderMarkdown(safe),
+    json: () => renderJson(safe),
+    junit: () => renderJunit(safe),
+    repairSql: () => renderRepairSql(safe),
+    rollbackSql: () => renderRollbackSql(safe),
   };
   const files = {} as Record<ReportKind, string>;
   for (const kind of Object.keys(REPORT_FILE_NAMES) as ReportKind[]) {
     const path = join(dir, REPORT_FILE_NAMES[kind]);
     files[kind] = path;
     if (journal && (kind === 'repairSql' || kind === 'rollbackSql')) {
-      if (!keepJournal) await writeFileAtomic(path, masker.mask(contents[kind]));
+      if (!keepJournal) await writeFileAtomic(path, masker.mask(render[kind]()));
       continue;
     }
     // 'wx': the folder is new, so an existing file here would mean a bug; never overwrite it.
     // Masked again on the way out: the renderers add text of their own (headers, comments).
-    await writeFile(path, masker.mask(contents[kind]), { flag: 'wx' });
+    await writeFile(path, masker.mask(render[kind]()), { flag: 'wx' });
   }
   return { dir, files };
 }
