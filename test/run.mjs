@@ -80,6 +80,14 @@ child.on('exit', async (code) => {
   }
   // Figures a test measured (`t.comment('figures: …')`, e.g. the fuzzing counts) are shown too.
   for (const m of text.matchAll(/^\s*# (figures: .*)$/gm)) console.log(m[1]);
+  // The slowest files, from the top-level TAP lines (`ok 12 - dist/test/x.test.js # time=…ms`):
+  // where to look first when the suite gets slow.
+  const fileTimes = [...text.matchAll(/^(?:not )?ok \d+ - (\S+\.test\.js) # time=([\d.]+)ms/gm)]
+    .map((m) => [m[1], Number(m[2])])
+    .sort((a, b) => b[1] - a[1]);
+  if (fileTimes.length > 5) {
+    console.log('slowest test files: ' + fileTimes.slice(0, 8).map(([f, ms]) => `${f.replace(/^dist\/test\//, '')} ${(ms / 1000).toFixed(1)} s`).join(', '));
+  }
   console.log(`suite wall time: ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
   // Skips are counted so that a suite skipped on some machine (no Django, no locales) is visible.
   // The leading newline puts the closing line on a line of its own even after the runner's last
