@@ -55,6 +55,11 @@ export function formSession(options: { profile: string; auth: FormAuth; client: 
 
   /** What the configured `success` checks say about the login's answer; undefined when all hold. */
   async function unmet(answer: HttpResponse, cookieBefore: string | undefined): Promise<string | undefined> {
+    // Whatever the configured check: a login answered with a client error, or with the login form
+    // again, was refused. (Rails re-sends its encrypted session cookie with a new value on a
+    // refused login too, so a changed cookie alone proves nothing.)
+    if (answer.status >= 400) return `it answered ${answer.status}`;
+    if (findLoginForm(answer.body)) return 'it showed the login form again';
     const { cookie, textAbsent } = auth.success;
     const redirectAwayFrom = auth.success.redirectAwayFrom ?? (cookie === undefined && textAbsent === undefined);
     if (redirectAwayFrom && !(isRedirect(answer.status) && answer.location && !isLoginPage(answer.location))) {
