@@ -16,7 +16,7 @@ import { LoginFailedError } from '../errors.js';
 import { maskSecrets } from '../util/redact.js';
 import { createSessionJar } from './cookie-jar.js';
 import { formErrors } from './django-pages.js';
-import { findLoginForm, parseForms, type LoginForm } from './login-form.js';
+import { findLoginForm, parseForms, type LoginForm } from './html-forms.js';
 import { isRedirect, joinExchanges, loginSession, sameLoginPage, type LoginOutcome } from './login-session.js';
 import type { AuthSession, HttpClient, HttpResponse } from './types.js';
 

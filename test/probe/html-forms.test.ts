@@ -1,6 +1,6 @@
 /** Finding the login form, and what it submits, in pages as Rails, Laravel, Flask-WTF render them. */
 import t from 'tap';
-import { findLoginForm, parseForms } from '../../src/probe/login-form.js';
+import { findLoginForm, parseForms } from '../../src/probe/html-forms.js';
 
 t.test('Rails form_with: authenticity_token, bracketed names, the action and method', async (t) => {
   const html = `<form class="search" action="/search" method="get"><input name="q"></form>
