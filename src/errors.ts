@@ -85,3 +85,12 @@ export class LoginFailedError extends SmokeFixError {
     super(message);
   }
 }
+
+/**
+ * The run folder (report.md, repair.sql, rollback.sql) cannot be written: before any change that
+ * stops the run; after a change, it stops further changes and says what was recorded. Exit 3.
+ */
+export class ReportWriteError extends SmokeFixError {
+  override readonly code = 'REPORT_WRITE_FAILED';
+  override readonly exitCode = 3;
+}

@@ -16,6 +16,7 @@ import type { CascadeDeps, CascadeSettings } from './deps.js';
 import { collectFindings, toSourced, type CollectedFinding } from './findings.js';
 import { summariseProbe } from './summarise.js';
 import { IgnoredTally } from '../evidence/ignored.js';
+import { NO_ERROR_SOURCE, noErrorSourceHint } from './no-error-source.js';
 
 export type CascadeResult = Pick<
   RunResult,
@@ -105,16 +106,19 @@ class Cascade {
 
       if (collected.length === 0) {
         this.record(round, started, probes, [], [], []);
+        const hint = noErrorSourceHint(failing, this.settings.readsLogs ?? true);
         return this.end({
           outcome: 'stuck',
           reason:
             `${failing.length} endpoint(s) still fail and no database error was found in their responses or logs: ${list(failing.map(describeFailure))}.` +
+            (hint ?? '') +
             // A log that could not be read is the likely cause: say so where people look first.
             (this.warnings.length > 0 ? ` Note: ${this.warnings[0]}` : ''),
+          ...(hint ? { errorCode: NO_ERROR_SOURCE } : {}),
           exitCode: 1,
         });
       }
-      this.deps.emit({ type: 'findings', round, findings: collected.map((c) => ({ finding: c.finding, source: c.sources[0]! })) });
+      this.deps.emit({ type: 'findings', round, findings: toSourced(collected) });
 
       const findings = collected.map((c) => c.finding);
       const locations = await this.deps.locate(findings);

@@ -50,6 +50,8 @@ export interface CascadeSettings {
   readonly endpoints: readonly EndpointConfig[];
   readonly mode: RepairMode;
   readonly maxRounds: number;
+  /** Whether any log (`logs`, `database.serverLog`) is read; false lets a stuck run say to add one. */
+  readonly readsLogs?: boolean | undefined;
   /** Aborted by SIGINT/SIGTERM: the loop stops before its next round or its next change. */
   readonly signal?: AbortSignal | undefined;
 }

@@ -12,7 +12,7 @@ export type RunEvent =
   | { readonly type: 'run-start'; readonly endpoints: number; readonly mode: RepairMode }
   | { readonly type: 'round-start'; readonly round: number; readonly endpoints: number; readonly confirm: boolean }
   | { readonly type: 'probe'; readonly round: number; readonly result: ProbeResult; readonly done: number; readonly total: number }
-  /** What was read in this round's failing bodies and new log lines, one per distinct error. */
+  /** What was read in this round's failing bodies and new log lines: each distinct error once per place it was read. */
   | { readonly type: 'findings'; readonly round: number; readonly findings: readonly SourcedFinding[] }
   | { readonly type: 'repair'; readonly round: number; readonly record: RepairRecord }
   | { readonly type: 'refusal'; readonly round: number; readonly refusal: Refusal }

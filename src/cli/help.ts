@@ -32,7 +32,7 @@ Options:
   --shard i/n         a fleet config (targets/targetsFrom): run only the targets of shard i of n
                       (1-based; assigned by a hash of the target name)
   --shards n          like --shard, with i from JOB_COMPLETION_INDEX + 1 (Kubernetes Indexed Job)
-  --quiet             only warnings and the summary
+  --quiet             only warnings and the summary, which lists the failing endpoints only
   --verbose           every probe and every SQL statement
   -h, --help
 
@@ -48,7 +48,7 @@ the other lacks. Changes nothing.
 
 Examples:
   smoke-fix scan config.yaml
-  smoke-fix scan config.yaml --json | jq '.misplaced[].name'`,
+  smoke-fix scan config.yaml --json | jq -r '.missingFromTarget[].relation.name'`,
   validate: `smoke-fix validate <config.yaml> [--json]
 
 Checks the config (YAML syntax, \${VAR} interpolation, every key and type, auth references) and

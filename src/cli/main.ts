@@ -15,7 +15,7 @@ import { fleetProgressLine, fleetSummaryText } from './fleet-render.js';
 import { validateCommand } from '../commands/validate.js';
 import { loadConfig } from '../config/load.js';
 import { secretsOf } from '../config/secrets.js';
-import { SmokeFixError, UsageError } from '../errors.js';
+import { ReportWriteError, SmokeFixError, UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { VERSION } from '../version.js';
 import { HELP } from './help.js';
@@ -105,8 +105,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const render: typeof progress = (event) => progress(terminalSafeDeep(event));
   const finish = (out: RunOutput) => {
     if (flags.json) process.stdout.write(JSON.stringify({ ...out.result, reportDir: out.reportDir, migrations: out.migrations }, null, 2) + '\n');
-    else process.stdout.write(renderSummary(terminalSafeDeep(out.result), out.reportDir, createStyle(colorWanted(process.stdout, process.env))));
+    else process.stdout.write(renderSummary(terminalSafeDeep(out.result), out.reportDir, createStyle(colorWanted(process.stdout, process.env)), level));
     for (const m of out.migrations) process.stderr.write(`migration written: ${terminalSafe(m)}\n`);
+    // A record that could not be written after a change must not pass unnoticed in a cron log.
+    if (out.result.errorCode === 'REPORT_WRITE_FAILED') process.stderr.write(`smoke-fix: ${terminalSafe(out.result.reason)}\n`);
     return out.result.exitCode;
   };
 
@@ -133,11 +135,16 @@ async function main(argv: readonly string[]): Promise<number> {
       const config = await loadConfig(configArg(command, positionals));
       masker = createMasker(secretsOf(config));
       const reportDir = flags['report-dir'] ?? config.report.dir;
-      const logger = createLogger({
-        destination: flags['log-file'] ?? join(reportDir, 'smoke-fix.log'),
-        level: level === 'verbose' ? 'debug' : 'info',
-        masker,
-      });
+      const logFile = flags['log-file'] ?? join(reportDir, 'smoke-fix.log');
+      let logger;
+      try {
+        logger = createLogger({ destination: logFile, level: level === 'verbose' ? 'debug' : 'info', masker });
+      } catch (error) {
+        // Before anything ran: an unwritable report folder is the environment's problem (exit 3).
+        throw new ReportWriteError(
+          `Cannot write the log file ${logFile}: ${error instanceof Error ? error.message : String(error)}. Nothing was changed; make report.dir (or --report-dir, --log-file) writable and run again.`,
+        );
+      }
       const mode = flags.plan ? 'plan' : flags.apply ? 'apply' : undefined;
       const shard = shardFromArgs(flags, process.env);
       if (isFleet(config)) {

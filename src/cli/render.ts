@@ -4,9 +4,11 @@
  */
 import { actionLabel } from '../cascade/cascade.js';
 import type { RunEvent } from '../cascade/events.js';
+import type { SourcedFinding } from '../diagnose/types.js';
 import type { RunResult } from '../result.js';
 import type { Style } from './style.js';
 import { reasonBeyondStatus } from '../probe/types.js';
+import { countRun } from '../counts.js';
 
 export type Verbosity = 'quiet' | 'normal' | 'verbose';
 
@@ -27,6 +29,35 @@ export function createProgressRenderer(options: RenderOptions): (event: RunEvent
     statusShown = false;
     write(text + '\n');
   };
+  // A round's failing endpoints are held until its findings are known, so that each database error
+  // is printed under the endpoint it was read for (the findings arrive after the last probe).
+  let failedProbes: Array<{ readonly endpoint: string; readonly text: string }> = [];
+  const flushFailures = (findings: readonly SourcedFinding[] = []) => {
+    // Indexed once: a round with thousands of failing endpoints must not scan every finding each.
+    const byEndpoint = new Map<string | undefined, SourcedFinding[]>();
+    for (const f of findings) {
+      const list = byEndpoint.get(f.source.endpoint);
+      if (list) list.push(f);
+      else byEndpoint.set(f.source.endpoint, [f]);
+    }
+    const under = (endpoint: string | undefined) => {
+      const shown = new Set<string>();
+      for (const f of byEndpoint.get(endpoint) ?? []) {
+        const text = `    ${f.finding.message}${sourceNote(f)}`;
+        if (shown.has(text)) continue;
+        shown.add(text);
+        line(style.dim(text));
+      }
+      byEndpoint.delete(endpoint);
+    };
+    for (const p of failedProbes) {
+      line(p.text);
+      under(p.endpoint);
+    }
+    // What no failing endpoint claimed: PostgreSQL's own log, a traceback without its request.
+    for (const endpoint of [...byEndpoint.keys()]) under(endpoint);
+    failedProbes = [];
+  };
   const status = (text: string) => {
     if (!options.live) return;
     write('\r\u001b[K' + style.dim(text));
@@ -34,6 +65,7 @@ export function createProgressRenderer(options: RenderOptions): (event: RunEvent
   };
   return (event) => {
     if (verbosity === 'quiet' && event.type !== 'warning') return;
+    if (event.type !== 'probe' && event.type !== 'findings' && failedProbes.length > 0) flushFailures();
     switch (event.type) {
       case 'run-start':
         line(`smoke-fix: ${event.endpoints} endpoint(s), mode ${event.mode}`);
@@ -45,7 +77,7 @@ export function createProgressRenderer(options: RenderOptions): (event: RunEvent
         const r = event.result;
         const reason = reasonBeyondStatus(r);
         const why = reason ? '  ' + reason : '';
-        if (!r.ok) line(`  ${style.red('✗')} ${r.endpoint}  ${r.method} ${r.path}  ${r.status ?? '---'}${why}`);
+        if (!r.ok) failedProbes.push({ endpoint: r.endpoint, text: `  ${style.red('✗')} ${r.endpoint}  ${r.method} ${r.path}  ${r.status ?? '---'}${why}` });
         else if (verbosity === 'verbose') line(`  ${style.green('✓')} ${r.endpoint}  ${r.method} ${r.path}  ${r.status}`);
         status(`round ${event.round} · ${event.done}/${event.total} endpoints · ${repairs} repair(s)`);
         break;
@@ -61,10 +93,7 @@ export function createProgressRenderer(options: RenderOptions): (event: RunEvent
         break;
       }
       case 'findings':
-        for (const f of event.findings) {
-          const where = f.source.type === 'body' ? '' : f.source.type === 'log' ? ` (in ${f.source.file})` : ' (in the PostgreSQL log)';
-          line(style.dim(`    ${f.finding.message}${where}`));
-        }
+        flushFailures(event.findings);
         break;
       case 'refusal':
         line(`  ${style.yellow('refused')}: ${event.refusal.reason} — ${event.refusal.detail}`);
@@ -80,12 +109,16 @@ export function createProgressRenderer(options: RenderOptions): (event: RunEvent
   };
 }
 
+function sourceNote(f: SourcedFinding): string {
+  return f.source.type === 'body' ? '' : f.source.type === 'log' ? ` (in ${f.source.file})` : ' (in the PostgreSQL log)';
+}
+
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
 
 /** The summary table printed at the end of a run. */
-export function renderSummary(result: RunResult, reportDir: string | undefined, style: Style): string {
+export function renderSummary(result: RunResult, reportDir: string | undefined, style: Style, verbosity: Verbosity = 'normal'): string {
   const heading: Record<RunResult['outcome'], string> = {
     green: style.green('GREEN'),
     planned: style.yellow('PLANNED'),
@@ -95,19 +128,18 @@ export function renderSummary(result: RunResult, reportDir: string | undefined, 
   };
   const out: string[] = [`${style.bold('smoke-fix')} ${heading[result.outcome]}: ${result.reason}`];
   const finalProbes = result.final.length > 0 ? result.final : (result.rounds.at(-1)?.probes ?? []);
-  if (finalProbes.length > 0) {
-    const w = Math.max(8, ...finalProbes.map((p) => p.endpoint.length));
+  // --quiet (cron mail): only what needs a person; the passing endpoints are a count.
+  const listed = verbosity === 'quiet' ? finalProbes.filter((p) => !p.ok) : finalProbes;
+  if (listed.length > 0) {
+    const w = Math.max(8, ...listed.map((p) => p.endpoint.length));
     out.push('', `  ${pad('endpoint', w)}  status  expected`);
-    for (const p of finalProbes) {
+    for (const p of listed) {
       const mark = p.ok ? style.green('✓') : style.red('✗');
       out.push(`${mark} ${pad(p.endpoint, w)}  ${pad(String(p.status ?? '---'), 6)}  ${p.expected.join('|')}`);
     }
   }
-  const records = result.rounds.flatMap((r) => r.repairs);
-  const applied = records.filter((r) => r.status === 'applied').length;
-  const planned = records.filter((r) => r.status === 'planned').length;
-  const failed = records.filter((r) => r.status === 'failed').length;
-  const refused = result.rounds.reduce((n, r) => n + r.refusals.length, 0);
+  if (listed.length < finalProbes.length) out.push('', `${finalProbes.length - listed.length} passing endpoint(s) not listed (--quiet)`);
+  const { applied, planned, failed, refused } = countRun(result);
   out.push(
     '',
     `rounds: ${result.rounds.length}  repairs: ${applied} applied${planned ? `, ${planned} planned` : ''}${failed ? `, ${failed} failed` : ''}  refused: ${refused}  time: ${(result.durationMs / 1000).toFixed(1)}s`,

@@ -30,11 +30,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunOutput> {
   const server = await startEmbeddedPostgres();
   try {
     const admin = new pg.Client({ connectionString: server.url });
+    admin.on('error', () => {});
     await admin.connect();
     await admin.query('CREATE DATABASE smoke_fix_demo');
     await admin.end();
     const databaseUrl = server.urlFor('smoke_fix_demo');
     const setup = new pg.Client({ connectionString: databaseUrl });
+    setup.on('error', () => {});
     await setup.connect();
     await setup.query(DEMO_SETUP_SQL);
     await setup.end();

@@ -13,6 +13,7 @@ import { secretsOf } from '../config/secrets.js';
 import type { RepairMode, ResolvedConfig } from '../config/types.js';
 import { openDatabase, type Database } from '../db/connect.js';
 import { locateColumns, locateRelations } from '../db/locate.js';
+import { withTargetRows } from '../db/column-rows.js';
 import { rethrowAsUnreachable } from '../db/connection-errors.js';
 import { acquireRunLock, type RunLock } from '../db/lock.js';
 import { diagnose } from '../diagnose/diagnose.js';
@@ -23,11 +24,13 @@ import { LogFileWatcher } from '../logs/file-watcher.js';
 import { ServerLogReader } from '../logs/server-log.js';
 import type { LogEntry } from '../logs/types.js';
 import { writeDjangoMigrations } from '../migrations/django.js';
+import { writeIntoOwnedApp } from '../migrations/write-owned.js';
 import { createHttpClient } from '../probe/http-client.js';
 import { probeEndpoints } from '../probe/probe.js';
 import { createSessionManager } from '../probe/sessions.js';
 import { applyAction } from '../repair/apply.js';
 import { planRepairs } from '../repair/plan.js';
+import { openJournalFor, recordApply, finishRecord } from '../report/journaled-run.js';
 import { writeReports } from '../report/write.js';
 import type { RunResult } from '../result.js';
 import { redactUrl } from '../util/redact.js';
@@ -125,6 +128,10 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
   log?.info({ config: config.file, mode, endpoints: config.endpoints.length }, 'run started');
   emit({ type: 'run-start', endpoints: config.endpoints.length, mode });
 
+  // Record first: an applying run's folder, repair.sql and rollback.sql exist before any change;
+  // a folder that cannot be written ends the run here (exit 3), before the database is touched.
+  const journal = mode === 'apply' ? await openJournalFor(config, settings.reportDir, started, masker) : undefined;
+  let round = 0;
   let db: Database | undefined;
   let lock: RunLock | undefined;
   const ledger = new RequestLedger();
@@ -153,25 +160,36 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
           names.length > 0 ? locateRelations(pool, { names, targetSchema, sourceSchemas }) : [],
           columnFindings.length > 0 ? locateColumns(pool, { findings: columnFindings, targetSchema, sourceSchemas }) : [],
         ]).catch((error: unknown) => rethrowAsUnreachable(error, 'the catalog look-up'));
-        return { relations, columns };
+        const counted = await withTargetRows(pool, columns, targetSchema).catch((error: unknown) => rethrowAsUnreachable(error, 'the row count'));
+        return { relations, columns: counted };
       },
       plan: (findings, locations) => planRepairs({ findings, ...locations, targetSchema, sourceSchemas }),
-      apply: (action) => {
-        // Never run DDL unprotected: a lost lock ends the run (exit 3) before the next change.
-        lock?.assertHeld();
-        return applyAction(pool, action, {
-          lockTimeoutMs: config.database.lockTimeoutMs,
-          statementTimeoutMs: config.database.statementTimeoutMs,
-        });
+      apply: async (action) => {
+        // Never run DDL unprotected: a lost lock ends the run (exit 3) before the next change,
+        // unless it died with a server restart and could be taken again (lock.ts).
+        if (await lock?.ensureHeld()) {
+          deps.emit({ type: 'warning', message: 'PostgreSQL restarted during the run; the repair lock was taken again on a new connection before the next change.' });
+        }
+        return recordApply(journal, round, action, () =>
+          applyAction(pool, action, {
+            lockTimeoutMs: config.database.lockTimeoutMs,
+            statementTimeoutMs: config.database.statementTimeoutMs,
+            lockRetries: config.database.lockRetries,
+            verifyRowCounts: config.repair.verifyRowCounts,
+            signal: settings.signal,
+          }),
+        );
       },
       emit: (event) => {
+        if (event.type === 'round-start') round = event.round;
         const masked = masker.maskDeep(event);
         logEvent(log, masked);
         rawEmit(masked);
       },
       now: () => new Date(),
     };
-    cascade = await runCascade({ endpoints: config.endpoints, mode, maxRounds: config.repair.maxRounds, signal: settings.signal }, deps);
+    const readsLogs = config.logs.length > 0 || config.database.serverLog;
+    cascade = await runCascade({ endpoints: config.endpoints, mode, maxRounds: config.repair.maxRounds, signal: settings.signal, readsLogs }, deps);
   } catch (error) {
     // The environment failed before or around the cascade (database down, lock held): still a
     // result with a report, so cron mail and CI show what happened.
@@ -184,6 +202,7 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
     await client.close().catch(() => {});
   }
 
+  cascade = journal?.writeFailure && cascade.exitCode !== 3 ? journalFailed(cascade, journal.writeFailure, journal.whatIsRecorded()) : cascade;
   cascade = { ...cascade, warnings: [...startWarnings, ...cascade.warnings] };
   const finished = new Date();
   // Masked once, here, with every secret of the config: stdout (--json), events, logs and reports
@@ -203,7 +222,9 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
   });
   log?.info({ outcome: result.outcome, exitCode: result.exitCode, reason: result.reason }, 'run finished');
 
-  const written = await writeReports(result, { dir: settings.reportDir ?? config.report.dir, masker });
+  const written = journal
+    ? await finishRecord(journal, result, masker)
+    : await writeReports(result, { dir: settings.reportDir ?? config.report.dir, masker });
   let migrations: string[] = [];
   const applied = result.rounds.flatMap((r) => r.repairs).filter((r) => r.status === 'applied');
   if (applied.length > 0 && Object.keys(config.repair.djangoMigrations).length > 0) {
@@ -211,8 +232,24 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
     migrations = out.written;
     for (const s of out.skipped) log?.warn({ object: s.object }, `no migration written: ${s.reason}`);
   }
+  if (applied.length > 0 && config.repair.djangoMigrationsApp) {
+    const out = await writeIntoOwnedApp(config, applied);
+    migrations = out.written;
+    for (const s of out.skipped) log?.warn({ object: s.object }, `no migration written: ${s.reason}`);
+  }
   emit({ type: 'run-end', result });
   return { result, reportDir: written.dir, migrations };
+}
+
+/** The record could not be written after a change: the run is an environment error, said loudly. */
+function journalFailed(cascade: CascadeResult, failure: Error, recorded: string): CascadeResult {
+  return {
+    ...cascade,
+    outcome: 'environment-error',
+    exitCode: 3,
+    errorCode: 'REPORT_WRITE_FAILED',
+    reason: `The run record could not be written after a change (${failure.message}); no change was made after that: ${recorded} ${cascade.reason}`,
+  };
 }
 
 /** Settings that weaken a guarantee: said loudly at the start and in the report. */

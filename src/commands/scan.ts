@@ -2,13 +2,16 @@
 import { loadConfig } from '../config/load.js';
 import { openDatabase } from '../db/connect.js';
 import { scanDrift } from '../db/scan.js';
+import { withRowCounts } from '../db/scan-rows.js';
+import { describeRows } from '../db/table-rows.js';
 import type { DriftScan } from '../db/types.js';
 import { terminalSafe } from '../cli/terminal-safe.js';
 
 export async function scanWithConfig(config: Awaited<ReturnType<typeof loadConfig>>): Promise<DriftScan> {
   const db = await openDatabase(config.database);
   try {
-    return await scanDrift(db.pool, { targetSchema: config.database.targetSchema, sourceSchemas: config.database.sourceSchemas });
+    const scan = await scanDrift(db.pool, { targetSchema: config.database.targetSchema, sourceSchemas: config.database.sourceSchemas });
+    return await withRowCounts(db.pool, scan);
   } finally {
     await db.close();
   }
@@ -20,7 +23,7 @@ export function renderScan(scan: DriftScan): string {
   for (const m of scan.missingFromTarget) {
     const r = m.relation;
     const where = m.alsoIn.length > 0 ? `  AMBIGUOUS: also in ${m.alsoIn.join(', ')}` : '';
-    out.push(`  ${r.schema}.${r.name}  ${r.kind}, ~${Math.max(0, Math.round(r.rowEstimate))} rows${where}`);
+    out.push(`  ${r.schema}.${r.name}  ${r.kind}${m.rows ? `, ${describeRows(m.rows)}` : ''}${where}`);
     if (m.moveSql) out.push(`    ${m.moveSql}`);
   }
   out.push('', `In both ${scan.targetSchema} and a source schema (${scan.inBoth.length}):`);

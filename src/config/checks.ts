@@ -16,6 +16,7 @@ export interface PartialConfig {
   readonly database?: { readonly targetSchema?: string; readonly sourceSchemas?: readonly (string | undefined)[] };
   readonly auth?: Readonly<Record<string, unknown>>;
   readonly endpoints?: readonly (Partial<EndpointConfig> | undefined)[];
+  readonly repair?: { readonly djangoMigrations?: Readonly<Record<string, unknown>>; readonly djangoMigrationsApp?: unknown };
 }
 
 export interface CrossCheckOptions {
@@ -59,6 +60,14 @@ export function checkAcrossKeys(config: PartialConfig, options: CrossCheckOption
       report(['endpoints', i, 'body'], `a ${endpoint.method} request cannot carry a body: set \`method: POST\` (or PUT, PATCH), or remove \`body\``);
     }
   });
+
+  // Two places for the same repair migrations would write each repair twice: one must go.
+  if (config.repair?.djangoMigrationsApp !== undefined && Object.keys(config.repair.djangoMigrations ?? {}).length > 0) {
+    report(
+      ['repair', 'djangoMigrations'],
+      '`repair.djangoMigrations` and `repair.djangoMigrationsApp` both say where repair migrations go: keep `djangoMigrationsApp` (one app you own receives them all) and remove `djangoMigrations`',
+    );
+  }
 
   const seenSchemas = new Set<string>();
   const target = config.database?.targetSchema;

@@ -13,6 +13,7 @@ export const DEFAULTS = {
     lockTimeoutMs: 5000,
     statementTimeoutMs: 60000,
     connectRetries: 3,
+    lockRetries: 8,
   },
   auth: {} as Readonly<Record<string, never>>,
   endpoint: {
@@ -21,6 +22,7 @@ export const DEFAULTS = {
     headers: {} as Readonly<Record<string, string>>,
   },
   djangoSession: {
+    /** Used only when `usernameField` is unset and the login form shows no single candidate. */
     usernameField: 'username',
     passwordField: 'password',
   },
@@ -40,6 +42,7 @@ export const DEFAULTS = {
     mode: 'plan' as RepairMode,
     maxRounds: 20,
     djangoMigrations: {} as Readonly<Record<string, string>>,
+    verifyRowCounts: false,
   },
   logs: [] as readonly string[],
   report: {

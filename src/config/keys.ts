@@ -25,6 +25,9 @@ const httpUrl = (v: string): string | undefined => {
 const postgresUrl = (v: string): string | undefined =>
   /^postgres(ql)?:\/\/\S+$/.test(v) ? undefined : 'must be a PostgreSQL URL of the form postgres://user:password@host:5432/dbname';
 
+const appLabel = (v: string): string | undefined =>
+  /^[A-Za-z_][A-Za-z0-9_]*$/.test(v) ? undefined : 'must be a Django app label (letters, digits, `_`), e.g. ops';
+
 const absolutePath = (v: string): string | undefined =>
   !v.startsWith('/')
     ? 'must start with `/` (it is appended to `baseUrl`)'
@@ -55,6 +58,11 @@ const HEADER_NAME = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
 
 const headerName = (v: string): string | undefined =>
   new RegExp(HEADER_NAME).test(v) ? undefined : 'must be a valid HTTP header name (letters, digits, `-`)';
+
+/** `errors`, `data.result.errors`, `errors.0`: keys separated by dots, none empty. */
+const JSON_PATH = '^[^.\\s]+(\\.[^.\\s]+)*$';
+const jsonPath = (v: string): string | undefined =>
+  new RegExp(JSON_PATH).test(v) ? undefined : 'must be a dotted JSON path of keys, e.g. `errors` or `data.result.errors` (no spaces, no empty keys)';
 
 const schema = (description: string): StringSpec => ({ kind: 'string', description, check: schemaName });
 const positive = (description: string): IntegerSpec => ({ kind: 'integer', min: 1, description });
@@ -111,6 +119,24 @@ const endpoint: ObjectSpec = {
     },
     headers: { spec: headers('Extra request headers for this endpoint, over `http.headers`.'), default: DEFAULTS.endpoint.headers },
     body: { spec: { kind: 'string', description: 'Request body (for POST, PUT, PATCH).' } },
+    graphql: {
+      spec: {
+        kind: 'boolean',
+        description:
+          'A GraphQL endpoint: an expected status whose JSON body has a non-empty top-level `errors` array is a failure, and the messages are read for database errors. Off when absent.',
+      },
+      example: 'true',
+    },
+    expectNoErrors: {
+      spec: {
+        kind: 'string',
+        description:
+          'Dotted path into the JSON body (`errors`, `data.result.errors`): an expected status fails when the value there is a non-empty array or any other non-null value.',
+        check: jsonPath,
+        pattern: JSON_PATH,
+      },
+      example: 'data.result.errors',
+    },
   },
 };
 
@@ -161,8 +187,12 @@ const authProfile = {
         username,
         password,
         usernameField: {
-          spec: { kind: 'string', description: 'Form field of the user name.', check: nonEmpty },
-          default: DEFAULTS.djangoSession.usernameField,
+          spec: {
+            kind: 'string',
+            description: 'Form field of the user name. Unset: the one text/email input beside the password input of the login form (`login` in allauth), else `username`.',
+            check: nonEmpty,
+          },
+          example: 'email',
         },
         passwordField: {
           spec: { kind: 'string', description: 'Form field of the password.', check: nonEmpty },
@@ -254,6 +284,15 @@ export const CONFIG_SPEC: ObjectSpec = {
             spec: positive('Connection attempts before the database counts as unreachable (exit 3).'),
             default: DEFAULTS.database.connectRetries,
           },
+          lockRetries: {
+            spec: {
+              kind: 'integer',
+              min: 0,
+              description:
+                'Retries of a repair that waited `lockTimeoutMs` for a lock another session holds, with exponential backoff and jitter (about a minute in all by default); then the blocking session is reported, never ended.',
+            },
+            default: DEFAULTS.database.lockRetries,
+          },
         },
       },
     },
@@ -321,6 +360,33 @@ export const CONFIG_SPEC: ObjectSpec = {
               values: { kind: 'string', description: 'Migrations folder (relative to the config file).', check: nonEmpty, isPath: true },
             },
             default: DEFAULTS.repair.djangoMigrations,
+          },
+          verifyRowCounts: {
+            spec: {
+              kind: 'boolean',
+              description:
+                'Count every row (`count(*)`) before and after each move. Off: a move rewrites no data, so it is verified by OID, relfilenode and the row estimate, and only small tables are counted.',
+            },
+            default: DEFAULTS.repair.verifyRowCounts,
+          },
+          djangoMigrationsApp: {
+            spec: {
+              kind: 'object',
+              description:
+                'One app the project owns: every repair migration is written into its migrations folder, depending on the latest applied migration of each repaired app (from `django_migrations`). Use it instead of `djangoMigrations` when tables belong to packaged apps, whose next release would collide with a number written into their folder.',
+              fields: {
+                app: {
+                  spec: { kind: 'string', description: 'App label of the owned app, e.g. `ops`.', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', check: appLabel },
+                  required: true,
+                  example: 'ops',
+                },
+                dir: {
+                  spec: { kind: 'string', description: 'Its migrations folder (relative to the config file).', check: nonEmpty, isPath: true },
+                  required: true,
+                  example: 'ops/migrations',
+                },
+              },
+            },
           },
         },
       },

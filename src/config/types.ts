@@ -26,8 +26,8 @@ export interface DjangoSessionAuth {
   readonly loginPath: string;
   readonly username: string;
   readonly password: string;
-  /** Form field names; Django's defaults are `username` and `password`. */
-  readonly usernameField: string;
+  /** Form field names; unset, the user name field is read from the login form (see probe/login-form.ts). */
+  readonly usernameField?: string | undefined;
   readonly passwordField: string;
   /** Optional `next` value posted with the form. */
   readonly next?: string | undefined;
@@ -67,6 +67,10 @@ export interface EndpointConfig {
   readonly headers: Readonly<Record<string, string>>;
   /** Optional request body (for POST/PUT/PATCH). */
   readonly body?: string | undefined;
+  /** A GraphQL endpoint: a non-empty top-level `errors` array in the JSON body is a failure. Off when absent. */
+  readonly graphql?: boolean | undefined;
+  /** Dotted JSON path whose value must be absent, null or an empty array for the endpoint to pass. */
+  readonly expectNoErrors?: string | undefined;
 }
 
 export interface DatabaseConfig {
@@ -84,6 +88,8 @@ export interface DatabaseConfig {
   readonly statementTimeoutMs: number;
   /** Connection attempts before the database counts as unreachable (exit 3). */
   readonly connectRetries: number;
+  /** Retries of a repair whose `lock_timeout` fired, with exponential backoff and jitter. */
+  readonly lockRetries: number;
 }
 
 export interface HttpConfig {
@@ -110,6 +116,10 @@ export interface RepairConfig {
   readonly maxRounds: number;
   /** `{ app_label: migrations folder }`: write a Django RunSQL migration per repaired object. */
   readonly djangoMigrations: Readonly<Record<string, string>>;
+  /** Count every row before and after a move, not only on small tables. */
+  readonly verifyRowCounts: boolean;
+  /** One owned app receiving every repair migration (see migrations/owned-app.ts). */
+  readonly djangoMigrationsApp?: { readonly app: string; readonly dir: string } | undefined;
 }
 
 export interface ReportConfig {

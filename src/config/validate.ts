@@ -270,8 +270,8 @@ function fillFields(spec: ObjectSpec, options: FillOptions, ctx: Ctx): Record<st
     } else if (field.default !== undefined) {
       out[name] = resolveDefaultPaths(field.spec, structuredClone(field.default), ctx);
     } else if (field.spec.kind === 'object' && !Object.values(field.spec.fields).some((f) => f.required)) {
-      // An absent section is an empty one: its own defaults apply. (Not one with required keys,
-      // like `targetsFrom`: absent, it is simply not there.)
+      // An absent section is an empty one: its own defaults apply. A section with required keys
+      // (`targetsFrom`, `repair.djangoMigrationsApp`) cannot be empty: absent, it is simply not set.
       out[name] = fillFields(field.spec, { path: [...path, name], at }, ctx);
     }
   }

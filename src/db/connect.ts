@@ -41,6 +41,13 @@ export async function openDatabase(
   // An idle client that loses its connection emits 'error' on the pool; unhandled, that would
   // crash the process. The next query on a fresh client reports the problem instead.
   pool.on('error', () => {});
+  // A client that is checked out has no pool listener: a server restart or pg_terminate_backend
+  // (57P01) between two of its queries emits 'error' on the client itself, and unhandled that
+  // kills the process with committed changes unreported. Every client gets a listener for its
+  // whole life; its next query then fails with a connection error, which the caller reports.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
 
   const attempts = Math.max(1, Math.trunc(config.connectRetries));
   let made = 0;

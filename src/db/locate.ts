@@ -145,7 +145,22 @@ SELECT m.ord::int AS ord, m.named, t.nspname AS schema, t.relname AS table_name,
        a.attname IS NOT NULL AS has_column, a.attname AS column_name,
        pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
        pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS default_expr,
-       a.attgenerated::text AS generated, a.attidentity::text AS identity
+       a.attgenerated::text AS generated, a.attidentity::text AS identity,
+       -- What the column's definition relies on that lives in a source schema: its type (an array's
+       -- element type, a domain's base type), its collation, and whatever its default calls or reads.
+       ARRAY(
+         SELECT DISTINCT o.type || ' ' || o.identity
+         FROM (
+           SELECT 'pg_catalog.pg_type'::regclass AS classid, a.atttypid AS objid
+           UNION ALL SELECT 'pg_catalog.pg_type'::regclass, ty.typelem FROM pg_catalog.pg_type ty WHERE ty.oid = a.atttypid AND ty.typelem <> 0
+           UNION ALL SELECT 'pg_catalog.pg_type'::regclass, ty.typbasetype FROM pg_catalog.pg_type ty WHERE ty.oid = a.atttypid AND ty.typbasetype <> 0
+           UNION ALL SELECT 'pg_catalog.pg_collation'::regclass, a.attcollation WHERE a.attcollation <> 0
+           UNION ALL SELECT dep.refclassid, dep.refobjid FROM pg_catalog.pg_depend dep
+             WHERE dep.classid = 'pg_catalog.pg_attrdef'::regclass AND dep.objid = d.oid AND dep.refobjid <> t.oid
+         ) r CROSS JOIN LATERAL pg_catalog.pg_identify_object(r.classid, r.objid, 0) o
+         WHERE a.attname IS NOT NULL AND o.schema = ANY($4::text[])
+         ORDER BY 1
+       ) AS source_objects
 FROM m
 JOIN tables t ON (m.named AND t.relname = m.tbl)
   OR (NOT m.named AND t.relname IN (
@@ -168,6 +183,7 @@ interface ColumnRow {
   default_expr: string | null;
   generated: string | null;
   identity: string | null;
+  source_objects: string[] | null;
 }
 
 export async function locateColumns(db: Queryable, input: LocateColumnsInput): Promise<ColumnLocation[]> {
@@ -237,5 +253,6 @@ function toColumnInfo(row: ColumnRow): ColumnInfo {
     defaultIsConstant: !generated && isConstantDefault(row.default_expr),
     ...(generated ? { generated: true } : {}),
     ...(identity ? { identity } : {}),
+    ...(row.source_objects && row.source_objects.length > 0 ? { sourceSchemaObjects: row.source_objects } : {}),
   };
 }

@@ -13,6 +13,12 @@ export interface RunLock {
   readonly key: readonly [number, number];
   /** Throws LockLostError when the session holding the lock has died since it was taken. */
   assertHeld(): void;
+  /**
+   * Like assertHeld, but when the lock died with a server RESTART (the postmaster started after the
+   * lock was taken) it is taken again on a new session, if no other run has it; returns true then.
+   * A session terminated on purpose (same postmaster) still ends the run: someone stopped it.
+   */
+  ensureHeld(): Promise<boolean>;
   /** Unlock and give the connection back to the pool. Safe to call twice. */
   release(): Promise<void>;
 }
@@ -38,6 +44,8 @@ WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
   AND l.classid = ($1::int4)::oid AND l.objid = ($2::int4)::oid
   AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())`;
 
+const TRY_LOCK_SQL = 'SELECT pg_catalog.pg_try_advisory_lock($1, $2) AS acquired, pg_catalog.pg_postmaster_start_time() AS started';
+
 interface HolderRow {
   pid: number;
   application_name: string | null;
@@ -48,18 +56,22 @@ interface HolderRow {
 
 export async function acquireRunLock(pool: pg.Pool, options: { readonly targetSchema: string }): Promise<RunLock> {
   const key = runLockKey(options.targetSchema);
-  const client = await pool.connect().catch((error: unknown) => rethrowAsUnreachable(error, 'taking the run lock'));
+  let client = await pool.connect().catch((error: unknown) => rethrowAsUnreachable(error, 'taking the run lock'));
   // The lock lives as long as this session. If the session dies (pg_terminate_backend, a server
   // restart) the lock is gone: remember why, so no further DDL runs unprotected. Without a
   // listener, the client's 'error' event would also crash the process.
   let lost: Error | undefined;
-  client.on('error', (error: Error) => {
-    lost ??= error;
-  });
+  const watch = (c: pg.PoolClient) =>
+    c.on('error', (error: Error) => {
+      if (c === client) lost ??= error;
+    });
+  watch(client);
   let acquired: boolean;
+  let serverStarted: number;
   try {
-    const { rows } = await client.query<{ acquired: boolean }>('SELECT pg_catalog.pg_try_advisory_lock($1, $2) AS acquired', [...key]);
+    const { rows } = await client.query<{ acquired: boolean; started: Date }>(TRY_LOCK_SQL, [...key]);
     acquired = rows[0]?.acquired === true;
+    serverStarted = rows[0]?.started.getTime() ?? 0;
     if (!acquired) {
       const holder = await client.query<HolderRow>(LOCK_HOLDER_SQL, [...key]);
       throw new LockHeldError(lockHeldMessage(options.targetSchema, holder.rows[0]));
@@ -69,14 +81,34 @@ export async function acquireRunLock(pool: pg.Pool, options: { readonly targetSc
     throw error;
   }
   let released = false;
+  const lostError = (why: string) =>
+    new LockLostError(`The connection holding the smoke-fix repair lock was lost (${why}); no further repairs were made. Check the database and run again.`);
   return {
     key,
     assertHeld() {
-      if (lost) {
-        throw new LockLostError(
-          `The connection holding the smoke-fix repair lock was lost (${lost.message}); no further repairs were made. Check the database and run again.`,
-        );
+      if (lost) throw lostError(lost.message);
+    },
+    async ensureHeld() {
+      if (!lost) return false;
+      const fresh = await pool.connect().catch((error: unknown) => rethrowAsUnreachable(error, 're-taking the run lock'));
+      try {
+        const { rows } = await fresh.query<{ started: Date }>('SELECT pg_catalog.pg_postmaster_start_time() AS started');
+        if ((rows[0]?.started.getTime() ?? 0) <= serverStarted) {
+          throw lostError(`${lost.message}; the server did not restart, so the session was ended on purpose`);
+        }
+        const again = await fresh.query<{ acquired: boolean; started: Date }>(TRY_LOCK_SQL, [...key]);
+        if (again.rows[0]?.acquired !== true) throw lostError(`${lost.message}; after the server restarted another run took the lock`);
+        serverStarted = again.rows[0].started.getTime();
+      } catch (error) {
+        fresh.release();
+        throw error;
       }
+      const old = client;
+      client = fresh;
+      watch(client);
+      old.release(lost);
+      lost = undefined;
+      return true;
     },
     async release() {
       if (released) return;

@@ -1,4 +1,5 @@
 /** What the catalog says about a name. Built only from `pg_catalog` rows, never from HTTP text. */
+import type { TableRows } from './table-rows.js';
 
 export type RelationKind =
   | 'table'
@@ -89,6 +90,11 @@ export interface ColumnInfo {
   readonly generated?: boolean | undefined;
   /** Identity column (`GENERATED ALWAYS|BY DEFAULT AS IDENTITY`). */
   readonly identity?: 'always' | 'by default' | undefined;
+  /**
+   * Objects in a source schema the column's type, collation or default relies on
+   * (`type test_schema.mood`, `function test_schema.make_code()`): a copy would keep depending on them.
+   */
+  readonly sourceSchemaObjects?: readonly string[] | undefined;
 }
 
 /** Where a missing column could come from. */
@@ -106,6 +112,8 @@ export interface ColumnLocation {
   readonly targetTableExists?: boolean | undefined;
   /** Source-schema copies of the table that have the column. */
   readonly sourceCopies: ReadonlyArray<{ readonly schema: string; readonly column: ColumnInfo }>;
+  /** Rows of the target table, so a refusal can say whether adding the column could fail. */
+  readonly targetRows?: TableRows | undefined;
 }
 
 /** `smoke-fix scan`: the whole drift between the source schemas and the target at once. */
@@ -126,6 +134,8 @@ export interface MisplacedRelation {
   readonly moveSql: string | null;
   /** Other source schemas holding the same name (non-empty means ambiguous). */
   readonly alsoIn: readonly string[];
+  /** Rows of a table (exact when small, see db/table-rows.ts); absent for views and sequences. */
+  readonly rows?: TableRows | undefined;
 }
 
 export interface DuplicatedName {

@@ -82,6 +82,7 @@ export async function startSqlApp(options: SqlAppOptions): Promise<RunningApp> {
   // An idle connection that the server closes (a restart, the demo shutting down) must not crash
   // the process: the next query reports the problem as a 500, which is what a real app does.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const hits = new Map<string, number>();
   const auth = typeof options.auth === 'function' ? options.auth(pool) : options.auth;
 

@@ -1,14 +1,14 @@
 /*
  * GENERATED FILE: do not edit by hand.
  * Extracted from PostgreSQL's gettext catalogs /usr/share/locale/<lang>/LC_MESSAGES/postgres-15.mo
- * of the Debian package postgresql-15 15.20-0+deb12u1, by
+ * of the Debian package postgresql-15 15.18-0+deb12u1, by
  *   npx tsc -p . && node dist/test/tools/generate-message-patterns.js
  * (test/tools/generate-message-patterns.ts; the msgids come from src/diagnose/message-ids.ts).
  * test/diagnose/catalog-generated.test.ts fails when this file differs from what the installed
  * catalogs give.
  */
 
-export const CATALOG_SOURCE = { package: "postgresql-15", version: "15.20-0+deb12u1", domain: "postgres-15" } as const;
+export const CATALOG_SOURCE = { package: "postgresql-15", version: "15.18-0+deb12u1", domain: "postgres-15" } as const;
 
 /** msgids that contain a target msgid: matched only to tell that such a sentence is something else. */
 export const SHADOW_MSGIDS: readonly string[] = [
@@ -28,7 +28,7 @@ export const SHADOW_MSGIDS: readonly string[] = [
   "tsvector column \"%s\" does not exist",
 ];
 
-/** language (locale directory name) → msgid → msgstr, for the target and shadow msgids it translates. */
+/** language (locale directory name) → msgid → msgstr, for the target, not-a-finding and shadow msgids it translates. */
 export const MESSAGE_CATALOG: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   "de": {
     "relation \"%s\" does not exist": "Relation »%s« existiert nicht",
@@ -36,6 +36,8 @@ export const MESSAGE_CATALOG: Readonly<Record<string, Readonly<Record<string, st
     "column \"%s\" does not exist": "Spalte »%s« existiert nicht",
     "column %s.%s does not exist": "Spalte %s.%s existiert nicht",
     "column \"%s\" of relation \"%s\" does not exist": "Spalte »%s« von Relation »%s« existiert nicht",
+    "missing FROM-clause entry for table \"%s\"": "fehlender Eintrag in FROM-Klausel für Tabelle »%s«",
+    "invalid reference to FROM-clause entry for table \"%s\"": "ungültiger Verweis auf FROM-Klausel-Eintrag für Tabelle »%s«",
     "column \"%s\" of relation \"%s\" does not exist, skipping": "Spalte »%s« von Relation »%s« existiert nicht, wird übersprungen",
     "column %d of relation \"%s\" does not exist": "Spalte %d von Relation »%s« existiert nicht",
     "column number %d of relation \"%s\" does not exist": "Spalte Nummer %d von Relation »%s« existiert nicht",
@@ -57,6 +59,8 @@ export const MESSAGE_CATALOG: Readonly<Record<string, Readonly<Record<string, st
     "column \"%s\" does not exist": "no existe la columna «%s»",
     "column %s.%s does not exist": "no existe la columna %s.%s",
     "column \"%s\" of relation \"%s\" does not exist": "no existe la columna «%s» en la relación «%s»",
+    "missing FROM-clause entry for table \"%s\"": "falta una entrada para la tabla «%s» en la cláusula FROM",
+    "invalid reference to FROM-clause entry for table \"%s\"": "referencia a la entrada de la cláusula FROM para la tabla «%s» no válida",
     "column \"%s\" of relation \"%s\" does not exist, skipping": "no existe la columna «%s» en la relación «%s», omitiendo",
     "column %d of relation \"%s\" does not exist": "no existe la columna %d en la relación «%s»",
     "column number %d of relation \"%s\" does not exist": "no existe la columna número %d en la relación «%s»",
@@ -78,6 +82,8 @@ export const MESSAGE_CATALOG: Readonly<Record<string, Readonly<Record<string, st
     "column \"%s\" does not exist": "la colonne « %s » n'existe pas",
     "column %s.%s does not exist": "la colonne %s.%s n'existe pas",
     "column \"%s\" of relation \"%s\" does not exist": "la colonne « %s » de la relation « %s » n'existe pas",
+    "missing FROM-clause entry for table \"%s\"": "entrée manquante de la clause FROM pour la table « %s »",
+    "invalid reference to FROM-clause entry for table \"%s\"": "référence invalide d'une entrée de la clause FROM pour la table « %s »",
     "column \"%s\" of relation \"%s\" does not exist, skipping": "la colonne « %s » de la relation « %s » n'existe pas, ignore",
     "column %d of relation \"%s\" does not exist": "la colonne %d de la relation « %s » n'existe pas",
     "column number %d of relation \"%s\" does not exist": "la colonne numéro %d de la relation « %s » n'existe pas",
@@ -99,6 +105,8 @@ export const MESSAGE_CATALOG: Readonly<Record<string, Readonly<Record<string, st
     "column \"%s\" does not exist": "la colonna \"%s\" non esiste",
     "column %s.%s does not exist": "la colonna %s.%s non esiste",
     "column \"%s\" of relation \"%s\" does not exist": "la colonna \"%s\" della relazione \"%s\" non esiste",
+    "missing FROM-clause entry for table \"%s\"": "elemento FROM per la tabella \"%s\" mancante",
+    "invalid reference to FROM-clause entry for table \"%s\"": "riferimento non valido all'elemento della clausola FROM per la tabella \"%s\"",
     "column \"%s\" of relation \"%s\" does not exist, skipping": "la colonna \"%s\" della relazione \"%s\" non esiste, saltato",
     "column %d of relation \"%s\" does not exist": "la colonna %d della relazione \"%s\" non esiste",
     "column number %d of relation \"%s\" does not exist": "la colonna numero %d della relazione \"%s\" non esiste",
@@ -120,6 +128,8 @@ export const MESSAGE_CATALOG: Readonly<Record<string, Readonly<Record<string, st
     "column \"%s\" does not exist": "列\"%s\"は存在しません",
     "column %s.%s does not exist": "列%s.%sは存在しません",
     "column \"%s\" of relation \"%s\" does not exist": "リレーション\"%2$s\"の列\"%1$s\"は存在しません",
+    "missing FROM-clause entry for table \"%s\"": "テーブル\"%s\"用のFROM句エントリがありません",
+    "invalid reference to FROM-clause entry for table \"%s\"": "テーブル\"%s\"用のFROM句に対する不正な参照",
     "column \"%s\" of relation \"%s\" does not exist, skipping": "リレーション\"%2$s\"の列\"%1$s\"は存在しません、スキップします",
     "column %d of relation \"%s\" does not exist": "リレーション\"%2$s\"の列\"%1$d\"は存在しません",
     "column number %d of relation \"%s\" does not exist": "リレーション \"%2$s\"の列 %1$d は存在しません",
@@ -161,6 +171,8 @@ export const MESSAGE_CATALOG: Readonly<Record<string, Readonly<Record<string, st
     "column \"%s\" does not exist": "\"%s\" 이름의 칼럼은 없습니다",
     "column %s.%s does not exist": "%s.%s 칼럼 없음",
     "column \"%s\" of relation \"%s\" does not exist": "\"%s\" 칼럼은 \"%s\" 릴레이션(relation)에 없음",
+    "missing FROM-clause entry for table \"%s\"": "테이블 \"%s\"에 FROM 절이 빠져 있습니다.",
+    "invalid reference to FROM-clause entry for table \"%s\"": "\"%s\" 테이블을 사용하는 FROM 절에 대한 참조가 잘못 되었습니다.",
     "column \"%s\" of relation \"%s\" does not exist, skipping": "\"%s\" 칼럼은 \"%s\" 릴레이션에 없음, 건너뜀",
     "column %d of relation \"%s\" does not exist": "%d번째 칼럼이 없습니다. 해당 릴레이션: \"%s\"",
     "column number %d of relation \"%s\" does not exist": "%d번째 칼럼이 없습니다. 해당 릴레이션: \"%s\"",
@@ -182,6 +194,8 @@ export const MESSAGE_CATALOG: Readonly<Record<string, Readonly<Record<string, st
     "column \"%s\" does not exist": "столбец \"%s\" не существует",
     "column %s.%s does not exist": "столбец %s.%s не существует",
     "column \"%s\" of relation \"%s\" does not exist": "столбец \"%s\" в таблице \"%s\" не существует",
+    "missing FROM-clause entry for table \"%s\"": "таблица \"%s\" отсутствует в предложении FROM",
+    "invalid reference to FROM-clause entry for table \"%s\"": "в элементе предложения FROM неверная ссылка на таблицу \"%s\"",
     "column \"%s\" of relation \"%s\" does not exist, skipping": "столбец \"%s\" в таблице\"%s\" не существует, пропускается",
     "column %d of relation \"%s\" does not exist": "столбец %d отношения \"%s\" не существует",
     "column number %d of relation \"%s\" does not exist": "столбец с номером %d отношения \"%s\" не существует",
@@ -203,6 +217,8 @@ export const MESSAGE_CATALOG: Readonly<Record<string, Readonly<Record<string, st
     "column \"%s\" does not exist": "kolumnen \"%s\" existerar inte",
     "column %s.%s does not exist": "kolumnen %s.%s finns inte",
     "column \"%s\" of relation \"%s\" does not exist": "kolumn \"%s\" i relation \"%s\" existerar inte",
+    "missing FROM-clause entry for table \"%s\"": "saknar FROM-klausulpost för tabell \"%s\"",
+    "invalid reference to FROM-clause entry for table \"%s\"": "ogiltig referens till FROM-klausulpost för tabell \"%s\"",
     "column \"%s\" of relation \"%s\" does not exist, skipping": "kolumn \"%s\" i relation \"%s\" finns inte, hoppar över",
     "column %d of relation \"%s\" does not exist": "kolumn %d i relation \"%s\" finns inte",
     "column number %d of relation \"%s\" does not exist": "kolumnnummer %d i relation \"%s\" finns inte",
@@ -224,6 +240,8 @@ export const MESSAGE_CATALOG: Readonly<Record<string, Readonly<Record<string, st
     "column \"%s\" does not exist": "стовпця \"%s\" не існує",
     "column %s.%s does not exist": "стовпець %s.%s не існує",
     "column \"%s\" of relation \"%s\" does not exist": "стовпець \"%s\" зв'язку \"%s\" не існує",
+    "missing FROM-clause entry for table \"%s\"": "таблиця \"%s\" відсутня в реченні FROM",
+    "invalid reference to FROM-clause entry for table \"%s\"": "в елементі речення FROM неприпустиме посилання на таблицю \"%s\"",
     "column \"%s\" of relation \"%s\" does not exist, skipping": "стовпець \"%s\" відношення \"%s\" не існує, пропускається",
     "column %d of relation \"%s\" does not exist": "стовпець %d відношення \"%s\" не існує",
     "column number %d of relation \"%s\" does not exist": "стовпець з номером %d відношення %s не існує",
@@ -242,43 +260,24 @@ export const MESSAGE_CATALOG: Readonly<Record<string, Readonly<Record<string, st
   "zh_CN": {
     "relation \"%s\" does not exist": "关系 \"%s\" 不存在",
     "relation \"%s.%s\" does not exist": "关系 \"%s.%s\" 不存在",
-    "column \"%s\" does not exist": "列 \"%s\" 不存在",
-    "column %s.%s does not exist": "列 %s.%s 不存在",
-    "column \"%s\" of relation \"%s\" does not exist": "关系 \"%2$s\" 的列 \"%1$s\" 不存在",
-    "column \"%s\" of relation \"%s\" does not exist, skipping": "关系 \"%2$s\" 的列 \"%1$s\" 不存在，跳过",
-    "column %d of relation \"%s\" does not exist": "关系 \"%2$s\" 的列 %1$d 不存在",
-    "column number %d of relation \"%s\" does not exist": "关系 \"%2$s\" 的列号 %1$d 不存在",
-    "configuration column \"%s\" does not exist": "配置列 \"%s\" 不存在",
-    "constraint \"%s\" of relation \"%s\" does not exist": "关系 \"%2$s\" 的约束 \"%1$s\" 不存在",
-    "constraint \"%s\" of relation \"%s\" does not exist, skipping": "关系 \"%2$s\" 的约束 \"%1$s\" 不存在，跳过",
-    "default value for column \"%s\" of relation \"%s\" does not exist": "关系 \"%2$s\" 的列 \"%1$s\" 的默认值不存在",
-    "logical replication target relation \"%s.%s\" does not exist": "逻辑复制目标关系 \"%s.%s\" 不存在",
-    "policy \"%s\" for relation \"%s\" does not exist, skipping": "关系 \"%2$s\" 的策略 \"%1$s\" 不存在，跳过",
-    "relation \"%s\" does not exist, skipping": "关系 \"%s\" 不存在，跳过",
-    "rule \"%s\" for relation \"%s\" does not exist": "关系 \"%2$s\" 的规则 \"%1$s\" 不存在",
-    "rule \"%s\" for relation \"%s\" does not exist, skipping": "关系 \"%2$s\" 的规则 \"%1$s\" 不存在，跳过",
-    "trigger \"%s\" for relation \"%s\" does not exist, skipping": "关系 \"%2$s\" 的触发器 \"%1$s\" 不存在，跳过",
-    "tsvector column \"%s\" does not exist": "tsvector 列 \"%s\" 不存在",
-  },
-  "zh_TW": {
-    "relation \"%s\" does not exist": "關聯 \"%s\" 不存在",
-    "relation \"%s.%s\" does not exist": "關聯 \"%s.%s\" 不存在",
-    "column \"%s\" does not exist": "欄位 \"%s\" 不存在",
-    "column %s.%s does not exist": "欄位 %s.%s 不存在",
-    "column \"%s\" of relation \"%s\" does not exist": "關聯 \"%2$s\" 的欄位 \"%1$s\" 不存在",
-    "column \"%s\" of relation \"%s\" does not exist, skipping": "欄位 \"%s\" 不在關聯 \"%s\"，跳過",
-    "column %d of relation \"%s\" does not exist": "欄位 %d (屬於關聯 \"%s\") 不存在",
-    "column number %d of relation \"%s\" does not exist": "關聯 \"%2$s\" 的欄位編號 %1$d 不存在",
-    "configuration column \"%s\" does not exist": "組態欄位 \"%s\" 不存在",
-    "constraint \"%s\" of relation \"%s\" does not exist": "限制 \"%s\" (屬於關聯 \"%s\") 不存在",
-    "constraint \"%s\" of relation \"%s\" does not exist, skipping": "關聯 \"%2$s\" 的限制 \"%1$s\" 不存在，跳過",
-    "default value for column \"%s\" of relation \"%s\" does not exist": "關聯 \"%2$s\" 的欄位 \"%1$s\" 的預設值不存在",
-    "logical replication target relation \"%s.%s\" does not exist": "邏輯複寫目標關聯 \"%s.%s\" 不存在",
-    "policy \"%s\" for relation \"%s\" does not exist, skipping": "關聯 \"%2$s\" 的原則 \"%1$s\" 不存在，跳過",
-    "relation \"%s\" does not exist, skipping": "關聯 \"%s\" 不存在，跳過",
-    "rule \"%s\" for relation \"%s\" does not exist": "規則 \"%s\" (適用於關聯 \"%s\") 不存在",
-    "rule \"%s\" for relation \"%s\" does not exist, skipping": "規則 \"%s\" (適用於關聯 \"%s\") 不存在，跳過",
-    "trigger \"%s\" for relation \"%s\" does not exist, skipping": "關聯 \"%2$s\" 的觸發器 \"%1$s\" 不存在，跳過",
-    "tsvector column \"%s\" does not exist": "tsvector 欄位 \"%s\" 不存在",
+    "column \"%s\" does not exist": "字段 \"%s\" 不存在",
+    "column %s.%s does not exist": "字段 %s.%s 不存在",
+    "column \"%s\" of relation \"%s\" does not exist": "关系 \"%2$s\" 的 \"%1$s\" 字段不存在",
+    "missing FROM-clause entry for table \"%s\"": "对于表\"%s\",丢失FROM子句项",
+    "invalid reference to FROM-clause entry for table \"%s\"": "对于表 \"%s\"的FROM子句项的引用无效 ",
+    "column \"%s\" of relation \"%s\" does not exist, skipping": "关系 \"%2$s\" 的 列\"%1$s\"不存在,跳过",
+    "column %d of relation \"%s\" does not exist": "在关系\"%2$s\"中的列 %1$d 不存在",
+    "column number %d of relation \"%s\" does not exist": "在关系\"%2$s\"中的列号 %1$d 不存在",
+    "configuration column \"%s\" does not exist": "配置字段 \"%s\" 不存在",
+    "constraint \"%s\" of relation \"%s\" does not exist": "关系 \"%2$s\" 的 约束\"%1$s\" 不存在",
+    "constraint \"%s\" of relation \"%s\" does not exist, skipping": "关系 \"%2$s\" 的 约束\"%1$s\" 不存在",
+    "default value for column \"%s\" of relation \"%s\" does not exist": "关系\"%2$s\"的列\"%1$s\"的默认值不存在",
+    "logical replication target relation \"%s.%s\" does not exist": "逻辑复制目标关系\"%s.%s\"不存在",
+    "policy \"%s\" for relation \"%s\" does not exist, skipping": "关系\"%2$s\"的策略\"%1$s\"不存在，跳过",
+    "relation \"%s\" does not exist, skipping": "关系 \"%s\" 不存在，忽略",
+    "rule \"%s\" for relation \"%s\" does not exist": "关系 \"%2$s\" 的 \"%1$s\" 规则不存在",
+    "rule \"%s\" for relation \"%s\" does not exist, skipping": "关系 \"%2$s\"的规则\"%1$s\"不存在，跳过",
+    "trigger \"%s\" for relation \"%s\" does not exist, skipping": "关系 \"%2$s\"的触发器\"%1$s\"不存在，跳过",
+    "tsvector column \"%s\" does not exist": "tsvector字段 \"%s\" 不存在",
   },
 };

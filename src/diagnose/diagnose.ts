@@ -3,10 +3,11 @@
  * Pure: no I/O, no clock. Names in the findings are untrusted text cut from the input.
  */
 import { collectJsonStrings, SQLSTATE_KINDS } from './json-strings.js';
-import { clipMessage, findMessages, type PositionedFinding } from './match-messages.js';
+import { clipMessage, findMessages, holdsNotFindingMessage, onlyFindings, recogniseMessages, type PositionedFinding, type RecognisedMessage } from './match-messages.js';
 import { decodeEntities, looksLikeHtml } from './normalize.js';
 import { firstQuotedName } from './quoted-name.js';
 import { findingKey, type Finding } from './types.js';
+import { unescapeLayers } from './unescape.js';
 
 export { MESSAGE_LANGUAGES } from './patterns.js';
 
@@ -51,7 +52,7 @@ function looksLikeJson(text: string, contentType: string | undefined): boolean {
 }
 
 function fromText(text: string, contentType: string | undefined): PositionedFinding[] {
-  return findMessages(decodeEntities(text, { html: looksLikeHtml(text, contentType) }));
+  return findMessages(unescapeLayers(decodeEntities(text, { html: looksLikeHtml(text, contentType) })));
 }
 
 /**
@@ -87,8 +88,8 @@ function fromJson(text: string): PositionedFinding[] | undefined {
   const parsed = parseJson(text);
   if (parsed === undefined) return undefined;
   const { strings, coded } = collectJsonStrings(parsed);
-  // A JSON API may carry an HTML-escaped message in a string; decode each string on its own.
-  const decoded = strings.map((s) => decodeEntities(s, { html: false }));
+  // A JSON API may carry an HTML-escaped or backslash-escaped message in a string; decode each on its own.
+  const decoded = strings.map((s) => unescapeLayers(decodeEntities(s, { html: false })));
   const offsets: number[] = [];
   let offset = 0;
   for (const s of decoded) {
@@ -96,13 +97,16 @@ function fromJson(text: string): PositionedFinding[] | undefined {
     offset += s.length + 1;
   }
   // One pass over all strings joined by newlines: no match can cross a newline, so none crosses strings.
-  const found = findMessages(decoded.join('\n'));
+  const recognised = recogniseMessages(decoded.join('\n'));
+  const found = onlyFindings(recognised);
   const fallbacks: PositionedFinding[] = [];
   for (const { index, sqlstate } of coded) {
     const start = offsets[index]!;
     const message = decoded[index]!;
     const kind = SQLSTATE_KINDS[sqlstate];
-    if (hasFindingIn(found, { start, end: start + message.length, kind })) continue;
+    if (explainedIn(recognised, { start, end: start + message.length, kind })) continue;
+    // `missing FROM-clause entry for table "x"` is 42P01 too, but no table is missing.
+    if (kind === 'missing-relation' && holdsNotFindingMessage(message)) continue;
     const finding = findingFromSqlstate({ kind, message });
     if (finding) fallbacks.push({ at: start, finding });
   }
@@ -110,17 +114,23 @@ function fromJson(text: string): PositionedFinding[] | undefined {
   return [...found, ...fallbacks].sort((a, b) => a.at - b.at);
 }
 
-/** Binary search in `found` (sorted by offset): linear overall however many coded messages there are. */
-function hasFindingIn(found: readonly PositionedFinding[], range: { start: number; end: number; kind: Finding['kind'] }): boolean {
+/**
+ * True when the coded message already holds a finding of the code's kind, or a sentence known not
+ * to be one (a shadow: `constraint "c" of relation "t" does not exist`): then the code adds
+ * nothing and must not guess a name. Binary search in `recognised` (sorted by offset): linear overall
+ * however many coded messages there are.
+ */
+function explainedIn(recognised: readonly RecognisedMessage[], range: { start: number; end: number; kind: Finding['kind'] }): boolean {
   let lo = 0;
-  let hi = found.length;
+  let hi = recognised.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (found[mid]!.at < range.start) lo = mid + 1;
+    if (recognised[mid]!.at < range.start) lo = mid + 1;
     else hi = mid;
   }
-  for (let i = lo; i < found.length && found[i]!.at < range.end; i++) {
-    if (found[i]!.finding.kind === range.kind) return true;
+  for (let i = lo; i < recognised.length && recognised[i]!.at < range.end; i++) {
+    const finding = recognised[i]!.finding;
+    if (finding === undefined || finding.kind === range.kind) return true;
   }
   return false;
 }

@@ -11,7 +11,7 @@
 import type { Finding } from './types.js';
 import type { SlotRole } from './message-ids.js';
 import { normalizeForMatching } from './normalize.js';
-import { PATTERNS_BY_ANCHOR, isQuoteChar, type MessagePattern, type PatternSlot } from './patterns.js';
+import { NOT_FINDING_PATTERNS_BY_ANCHOR, PATTERNS_BY_ANCHOR, isQuoteChar, type MessagePattern, type PatternSlot } from './patterns.js';
 
 /**
  * PostgreSQL truncates identifiers to 63 bytes (NAMEDATALEN - 1); twice that in UTF-16 units
@@ -25,6 +25,15 @@ export interface PositionedFinding {
   /** Offset of the message in the text it was read from, for ordering. */
   readonly at: number;
   readonly finding: Finding;
+}
+
+/**
+ * A recognised PostgreSQL sentence: a finding, or a shadow known NOT to be one (`constraint "c"
+ * of relation "t" does not exist`), which stops a SQLSTATE beside it from guessing a name.
+ */
+export interface RecognisedMessage {
+  readonly at: number;
+  readonly finding: Finding | undefined;
 }
 
 interface Candidate {
@@ -105,9 +114,9 @@ function matchAt(norm: string, original: string, pattern: MessagePattern, anchor
   return { start: cursor, end, pattern, values, slotRanges };
 }
 
-function allCandidates(norm: string, original: string): Candidate[] {
+function allCandidates(norm: string, original: string, byAnchor = PATTERNS_BY_ANCHOR): Candidate[] {
   const found: Candidate[] = [];
-  for (const [anchorText, patterns] of PATTERNS_BY_ANCHOR) {
+  for (const [anchorText, patterns] of byAnchor) {
     for (let at = norm.indexOf(anchorText); at >= 0; at = norm.indexOf(anchorText, at + 1)) {
       for (const pattern of patterns) {
         const candidate = matchAt(norm, original, pattern, at);
@@ -193,13 +202,31 @@ export function clipMessage(text: string): string {
   return trimmed.length <= MAX_MESSAGE_CHARS ? trimmed : trimmed.slice(0, MAX_MESSAGE_CHARS - 1) + '…';
 }
 
-/** Every recognised message in `text`, in order of appearance (duplicates kept). */
-export function findMessages(text: string): PositionedFinding[] {
+/** Every recognised message in `text`, findings and known non-findings, in order of appearance. */
+export function recogniseMessages(text: string): RecognisedMessage[] {
   const norm = normalizeForMatching(text);
+  return resolveOverlaps(dropRunaways(allCandidates(norm, text))).map((candidate) => ({
+    at: candidate.start,
+    finding: toFinding(candidate, text),
+  }));
+}
+
+/**
+ * True when `text` holds a 42P01 sentence that names no missing table (`missing FROM-clause entry
+ * for table "x"`, in any language). Linear in the text, like the rest.
+ */
+export function holdsNotFindingMessage(text: string): boolean {
+  const norm = normalizeForMatching(text);
+  return allCandidates(norm, text, NOT_FINDING_PATTERNS_BY_ANCHOR).length > 0;
+}
+
+/** Every finding in `text`, in order of appearance (duplicates kept). */
+export function findMessages(text: string): PositionedFinding[] {
+  return onlyFindings(recogniseMessages(text));
+}
+
+export function onlyFindings(recognised: readonly RecognisedMessage[]): PositionedFinding[] {
   const result: PositionedFinding[] = [];
-  for (const candidate of resolveOverlaps(dropRunaways(allCandidates(norm, text)))) {
-    const finding = toFinding(candidate, text);
-    if (finding) result.push({ at: candidate.start, finding });
-  }
+  for (const { at, finding } of recognised) if (finding) result.push({ at, finding });
   return result;
 }

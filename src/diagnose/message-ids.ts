@@ -27,3 +27,15 @@ export const TARGET_MESSAGES: readonly TargetMessage[] = [
   // INSERT/UPDATE target lists.
   { msgid: 'column "%s" of relation "%s" does not exist', kind: 'missing-column', roles: ['column', 'table'] },
 ];
+
+/**
+ * Messages that carry SQLSTATE 42P01 (undefined_table) but name no missing table: the query
+ * refers to a table it never put in its FROM clause (`SELECT users.id FROM t`). Moving a table
+ * cannot fix that, so these are never findings, in any language, even when a body gives only the
+ * code beside them. The generator extracts their translations like the targets'.
+ */
+export const NOT_FINDING_MSGIDS: readonly string[] = [
+  // errorMissingRTE in src/backend/parser/parse_relation.c (both ERRCODE_UNDEFINED_TABLE).
+  'missing FROM-clause entry for table "%s"',
+  'invalid reference to FROM-clause entry for table "%s"',
+];

@@ -3,9 +3,10 @@
  * catalog.generated.ts) into matchable patterns, grouped by the literal each one is searched by.
  */
 import { MESSAGE_CATALOG, SHADOW_MSGIDS } from './catalog.generated.js';
-import { TARGET_MESSAGES, type TargetMessage } from './message-ids.js';
+import { NOT_FINDING_MSGIDS, TARGET_MESSAGES, type TargetMessage } from './message-ids.js';
 import { normalizeForMatching } from './normalize.js';
 import { parsePrintfTemplate } from './printf-template.js';
+import { STACK_MESSAGES } from './stack-messages.js';
 
 export interface PatternSlot {
   readonly arg: number;
@@ -85,21 +86,49 @@ function compileAll(): MessagePattern[] {
   for (const [language, messages] of Object.entries(MESSAGE_CATALOG)) {
     for (const [msgid, msgstr] of Object.entries(messages)) add(language, msgid, msgstr);
   }
+  // Libraries' own English rewordings (Prisma): matched like PostgreSQL's, reported as English.
+  for (const { target } of STACK_MESSAGES) {
+    const pattern = compilePattern({ language: 'en', msgid: target.msgid, msgstr: target.msgid, target });
+    if (!pattern) throw new Error(`cannot compile the stack message ${JSON.stringify(target.msgid)}`);
+    patterns.push(pattern);
+  }
   return patterns;
 }
 
 export const MESSAGE_PATTERNS: readonly MessagePattern[] = compileAll();
 
-/** Patterns grouped by anchor literal, so each distinct literal is searched for once per text. */
-export const PATTERNS_BY_ANCHOR: ReadonlyMap<string, readonly MessagePattern[]> = (() => {
+function byAnchor(patterns: readonly MessagePattern[]): ReadonlyMap<string, readonly MessagePattern[]> {
   const groups = new Map<string, MessagePattern[]>();
-  for (const p of MESSAGE_PATTERNS) {
+  for (const p of patterns) {
     const key = p.literals[p.anchor] ?? '';
     const group = groups.get(key);
     if (group) group.push(p);
     else groups.set(key, [p]);
   }
   return groups;
+}
+
+/** Patterns grouped by anchor literal, so each distinct literal is searched for once per text. */
+export const PATTERNS_BY_ANCHOR: ReadonlyMap<string, readonly MessagePattern[]> = byAnchor(MESSAGE_PATTERNS);
+
+/**
+ * The 42P01 sentences that are no missing table (NOT_FINDING_MSGIDS), in every language. Kept out
+ * of PATTERNS_BY_ANCHOR: no target sentence lies inside them, so every body would pay for their
+ * anchors for nothing. They are only searched in a message whose SQLSTATE alone would otherwise
+ * name a table (diagnose's code fallback).
+ */
+export const NOT_FINDING_PATTERNS_BY_ANCHOR: ReadonlyMap<string, readonly MessagePattern[]> = (() => {
+  const patterns: MessagePattern[] = [];
+  const add = (language: string, msgid: string, msgstr: string): void => {
+    const pattern = compilePattern({ language, msgid, msgstr, target: undefined });
+    if (!pattern) throw new Error(`cannot compile the ${language} translation of ${JSON.stringify(msgid)}: ${JSON.stringify(msgstr)}`);
+    patterns.push(pattern);
+  };
+  for (const id of NOT_FINDING_MSGIDS) {
+    add('en', id, id);
+    for (const [language, messages] of Object.entries(MESSAGE_CATALOG)) if (messages[id]) add(language, id, messages[id]);
+  }
+  return byAnchor(patterns);
 })();
 
 /** Languages whose messages diagnose recognises (ISO codes / PostgreSQL locale names, `en` first). */

@@ -14,6 +14,8 @@ export interface EmbeddedDatabase {
   readonly port: number;
   /** Connection string for another database on the same server. */
   urlFor(database: string): string;
+  /** Stop the server and start it again on the same data and port (every session is cut, 57P01). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ async function waitForConnections(url: string): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const client = new pgClient.Client({ connectionString: url });
+    client.on('error', () => {});
     try {
       await client.connect();
       return;
@@ -80,7 +83,8 @@ export async function startEmbeddedPostgres(options: StartOptions = {}): Promise
       user: 'postgres',
       password,
       port,
-      persistent: false,
+      // Kept on stop so restart() can start the same cluster again; stop() removes the folder.
+      persistent: true,
       createPostgresUser: true,
       postgresFlags: flags,
       onLog: (message: string) => {
@@ -105,6 +109,12 @@ export async function startEmbeddedPostgres(options: StartOptions = {}): Promise
       url: urlFor(port, password),
       port,
       urlFor: (database: string) => urlFor(port, password, database),
+      async restart() {
+        await pg.stop();
+        const again = pg.start();
+        again.catch(() => {});
+        await Promise.race([again, waitForConnections(urlFor(port, password))]);
+      },
       async stop() {
         await pg.stop().catch(() => {});
         await rm(dir, { recursive: true, force: true });

@@ -12,7 +12,9 @@
 import type { DjangoSessionAuth } from '../config/types.js';
 import { LoginFailedError } from '../errors.js';
 import { maskSecrets } from '../util/redact.js';
+import { DEFAULTS } from '../config/defaults.js';
 import { createSessionJar } from './cookie-jar.js';
+import { readLoginForm, type LoginForm } from './login-form.js';
 import { csrfFailure, formErrors, inputValue } from './django-pages.js';
 import { isRedirect, joinExchanges, loginSession, sameLoginPage, type LoginOutcome } from './login-session.js';
 import type { AuthSession, HttpClient } from './types.js';
@@ -24,6 +26,12 @@ export const CSRF_FORM_FIELD = 'csrfmiddlewaretoken';
 
 /** Methods Django's CsrfViewMiddleware lets through without a token. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+
+/** `the form has fields a, b; smoke-fix sent a, c; ` — what a person needs to see a field mismatch. */
+function fieldsNote(form: LoginForm | undefined, sent: readonly string[]): string {
+  const has = form ? `the form has fields ${form.fields.join(', ') || '(none)'}` : 'the page has no password input';
+  return `${has}; smoke-fix sent ${sent.join(', ')}; `;
+}
 
 export function djangoSession(options: { profile: string; auth: DjangoSessionAuth; client: HttpClient }): AuthSession {
   const { profile, auth, client } = options;
@@ -63,9 +71,11 @@ export function djangoSession(options: { profile: string; auth: DjangoSessionAut
     }
     formTokens.add(token);
 
+    const loginForm = readLoginForm(got.body, auth.passwordField);
+    const usernameField = auth.usernameField ?? loginForm?.usernameField ?? DEFAULTS.djangoSession.usernameField;
     const form = new URLSearchParams();
     form.set(CSRF_FORM_FIELD, token);
-    form.set(auth.usernameField, auth.username);
+    form.set(usernameField, auth.username);
     form.set(auth.passwordField, auth.password);
     if (auth.next !== undefined) form.set('next', auth.next);
     const post = await client.sendWithRetries({
@@ -107,7 +117,8 @@ export function djangoSession(options: { profile: string; auth: DjangoSessionAut
     const errors = formErrors(answer.body);
     throw refused(
       `the login at ${path} was refused (${answer.status}${errors ? `: ${errors}` : ', no session'}); ` +
-        `check auth.${profile}.username and password`,
+        `${fieldsNote(loginForm, [...form.keys()])}check auth.${profile}.username and password` +
+        (loginForm && !loginForm.fields.includes(usernameField) ? ` and set auth.${profile}.usernameField to the form's user name field` : ''),
     );
   }
 

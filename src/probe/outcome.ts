@@ -1,5 +1,6 @@
 /** Pure: what one probe's answer means (ok or not, and the one-line reason). */
 import { csrfFailure } from './django-pages.js';
+import { jsonErrorsReason, type JsonErrorChecks } from './json-errors.js';
 import type { TransportFailure } from './types.js';
 
 export interface OutcomeInput {
@@ -15,6 +16,9 @@ export interface OutcomeInput {
   readonly loginPageOf?: string | undefined;
   /** True when the session logged in again for this request and it still redirected. */
   readonly renewed?: boolean | undefined;
+  /** Checks of a JSON body that came with an expected status (`graphql`, `expectNoErrors`). */
+  readonly jsonChecks?: JsonErrorChecks | undefined;
+  readonly bodyTruncated?: boolean | undefined;
 }
 
 export function isRedirect(status: number | null): boolean {
@@ -43,7 +47,12 @@ export function describeOutcome(input: OutcomeInput): { ok: boolean; reason?: st
     const f = input.failure;
     return { ok: false, reason: `${f ? `${f.code}: ${f.message}` : 'no answer'}${afterAttempts(input.attempts)}` };
   }
-  if (expected.includes(status)) return { ok: true };
+  if (expected.includes(status)) {
+    // Decided here, while the body is still at hand: a passing page's body is not kept.
+    const errors = input.jsonChecks ? jsonErrorsReason(input.body, input.jsonChecks, input.bodyTruncated) : undefined;
+    // The status is shown beside the reason everywhere; the reason says what in the body failed.
+    return errors === undefined ? { ok: true } : { ok: false, reason: errors };
+  }
   if (isRedirect(status)) {
     const to = input.location ? `redirected to ${input.location}` : `${status} redirect without a location`;
     return { ok: false, reason: to + loginNote(input) };

@@ -107,6 +107,8 @@ async function finish(args: {
     profile: endpoint.auth,
     loginPageOf: location ? input.sessions.loginPageOwner(location) : undefined,
     renewed: args.renewed,
+    jsonChecks: { graphql: endpoint.graphql, expectNoErrors: endpoint.expectNoErrors },
+    bodyTruncated: response?.bodyTruncated,
   });
   // When the login was blocked the endpoint itself was not requested: the login page's answer
   // stands in for it.

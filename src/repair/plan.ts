@@ -17,6 +17,7 @@ import { qualified, quoteIdent } from '../db/quote.js';
 import { isSystemSchema } from '../db/system-schema.js';
 import type { CatalogRelation, ColumnInfo, ColumnLocation, RelationLocation } from '../db/types.js';
 import { addColumnRollbackSql, addColumnSql, isMovableKind, moveRollbackSql, moveSql } from './sql.js';
+import { unsafeColumnAdvice } from './unsafe-column.js';
 import type { AddColumnAction, MoveRelationAction, PlanItem, Refusal, RefusalReason, RepairAction } from './types.js';
 
 export interface PlanInput {
@@ -222,13 +223,20 @@ function planColumn(finding: MissingColumnFinding, input: PlanInput, index: Plan
   }
   const sqlInput = { schema: target, table: location.table, column: copy.column };
   const sql = addColumnSql(sqlInput);
-  const unsafe = unsafeBecause(copy.column);
-  if (unsafe) {
+  const foreign = copy.column.sourceSchemaObjects ?? [];
+  if (foreign.length > 0) {
+    // The copy would depend on the source schema: its domain CHECK or default function would run
+    // as smoke-fix's role for every row, and `DROP SCHEMA … CASCADE` would silently drop the column.
     return refuse(
-      'unsafe-column',
-      `Column ${column} of ${qualified(copy.schema, location.table)} is ${unsafe}, so adding it to a table with rows could fail or rewrite it; review the suggested SQL and run it by hand.`,
+      'source-schema-dependency',
+      `Column ${column} of ${qualified(copy.schema, location.table)} relies on ${foreign.join(', ')} in a source schema; a copy in ${show(target)} would keep depending on it (and run its code). Create or move those objects into ${show(target)} first, then review the suggested SQL.`,
       sql,
     );
+  }
+  const unsafe = unsafeBecause(copy.column);
+  if (unsafe) {
+    const advice = unsafeColumnAdvice({ schema: target, table: location.table, copySchema: copy.schema, column: copy.column, because: unsafe, rows: location.targetRows });
+    return refuse('unsafe-column', advice.detail, advice.suggestedSql);
   }
   const action: AddColumnAction = {
     kind: 'add-column',

@@ -42,6 +42,7 @@ export type RefusalReason =
   | 'system-schema'
   | 'unsupported-kind'
   | 'unsafe-column'
+  | 'source-schema-dependency'
   | 'column-present'
   | 'no-source-copy';
 
@@ -74,8 +75,26 @@ export interface Verification {
   readonly indexesAfter?: number | undefined;
   readonly constraintsBefore?: number | undefined;
   readonly constraintsAfter?: number | undefined;
+  /**
+   * A move's cheap proof (storage.ts): the same relation (OID) on the same files (relfilenode)
+   * after the move, so no row was rewritten or lost; rows are counted only when `counted`.
+   */
+  readonly storage?: StorageCheck | undefined;
   /** Human-readable problems when !ok. */
   readonly problems: readonly string[];
+}
+
+export interface StorageCheck {
+  readonly oid: number;
+  readonly relfilenode: number;
+  /** Same OID and relfilenode before and after (a partitioned table: every partition). */
+  readonly unchanged: boolean;
+  /** Planner's row estimate (`reltuples`), null when the table was never analysed. */
+  readonly rowEstimate: number | null;
+  /** On-disk size of the heap (all partitions), what decides whether rows are counted. */
+  readonly bytes: number;
+  /** Rows were counted exactly (small table, or `repair.verifyRowCounts`). */
+  readonly counted: boolean;
 }
 
 /** What applying one action returned (the cascade adds the action and where its findings were read). */

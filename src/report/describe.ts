@@ -107,5 +107,7 @@ export function lastProbe(result: RunResult, endpoint: string): LastProbe | unde
 /** `500 (expected 200)`, `no answer (ECONNREFUSED)`. */
 export function statusText(probe: ProbeSummary): string {
   const got = probe.status === null ? `no answer${probe.failure ? ` (${probe.failure.code})` : ''}` : String(probe.status);
-  return probe.ok ? got : `${got} (expected ${probe.expected.join(' or ')})`;
+  // An expected status that failed a body check (`graphql`, `expectNoErrors`): its reason follows.
+  const expectedStatus = probe.status !== null && probe.expected.includes(probe.status);
+  return probe.ok || expectedStatus ? got : `${got} (expected ${probe.expected.join(' or ')})`;
 }

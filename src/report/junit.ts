@@ -5,6 +5,7 @@
  * in text and attributes; characters XML 1.0 cannot carry at all are stripped here first.
  */
 import { XMLBuilder } from 'fast-xml-parser';
+import { countRun } from '../counts.js';
 import type { ProbeSummary, RoundResult, RunResult } from '../result.js';
 import { endpointNames, findingsForEndpoint, lastProbe, statusText } from './describe.js';
 import { reasonBeyondStatus } from '../probe/types.js';
@@ -69,7 +70,11 @@ function testcase(result: RunResult, name: string): Record<string, unknown> {
 
 /** What the run did, for the CI log: one line per repair and refusal. */
 function systemOut(result: RunResult): string {
-  const lines = [`smoke-fix ${result.outcome} (${result.mode}): ${result.reason}`];
+  const n = countRun(result);
+  const lines = [
+    `smoke-fix ${result.outcome} (${result.mode}): ${result.reason}`,
+    `rounds: ${n.rounds}  repairs: ${n.applied} applied, ${n.planned} planned, ${n.failed} failed  refused: ${n.refused}`,
+  ];
   for (const round of result.rounds) {
     for (const r of round.repairs) lines.push(`round ${round.number} ${r.status}: ${r.action.sql}`);
     for (const r of round.refusals) lines.push(`round ${round.number} refused (${r.reason}): ${r.detail}`);
@@ -114,6 +119,7 @@ export function renderJunit(result: RunResult): string {
             { '@_name': 'database', '@_value': attr(result.database) },
             { '@_name': 'targetSchema', '@_value': attr(result.targetSchema) },
             { '@_name': 'sourceSchemas', '@_value': attr(result.sourceSchemas.join(',')) },
+            ...Object.entries(countRun(result)).map(([name, value]) => ({ '@_name': `count.${name}`, '@_value': value })),
           ],
         },
         testcase: cases,

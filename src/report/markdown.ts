@@ -19,6 +19,8 @@ import {
 } from './describe.js';
 import { mdCode, mdFence, mdTable, mdText } from './markdown-text.js';
 import { reasonBeyondStatus } from '../probe/types.js';
+import { countRun } from '../counts.js';
+import { NO_ERROR_SOURCE } from '../cascade/no-error-source.js';
 
 const OUTCOME_TITLE: Record<RunResult['outcome'], string> = {
   green: 'green, every endpoint passes',
@@ -96,16 +98,14 @@ function failingAtEnd(result: RunResult): ProbeSummary[] {
 // ---------------------------------------------------------------- sections
 
 function summary(result: RunResult): string {
-  const all = allRepairs(result);
-  const count = (status: RepairRecord['status']) => all.filter((r) => r.record.status === status).length;
-  const finalOk = result.final.filter((p) => p.ok).length;
+  const n = countRun(result);
   const counts = [
-    plural(result.rounds.length, 'round'),
-    plural(endpointNames(result).length, 'endpoint'),
-    result.mode === 'plan' ? `${plural(count('planned'), 'repair')} planned` : `${plural(count('applied'), 'repair')} applied`,
-    count('failed') > 0 ? `${count('failed')} failed` : '',
-    `${distinctRefusals(result).length} refused`,
-    result.final.length > 0 ? `final pass ${finalOk}/${result.final.length} passing` : 'no final pass',
+    plural(n.rounds, 'round'),
+    plural(n.endpoints, 'endpoint'),
+    result.mode === 'plan' ? `${plural(n.planned, 'repair')} planned` : `${plural(n.applied, 'repair')} applied`,
+    n.failed > 0 ? `${n.failed} failed` : '',
+    `${n.refused} refused`,
+    n.finalTotal > 0 ? `final pass ${n.finalPassing}/${n.finalTotal} passing` : 'no final pass',
   ].filter(Boolean);
   const rows: Array<[string, string]> = [
     ['When', `${when(result.startedAt)} to ${when(result.finishedAt)} (${duration(result.durationMs)})`],
@@ -171,6 +171,13 @@ function verificationText(v: Verification | undefined, targetSchema: string): st
   }
   if (v.constraintsBefore !== undefined || v.constraintsAfter !== undefined) {
     parts.push(`constraints ${v.constraintsBefore ?? '?'} → ${v.constraintsAfter ?? '?'}`);
+  }
+  if (v.storage) {
+    const s = v.storage;
+    parts.push(
+      `${s.unchanged ? 'same' : '**changed**'} storage (OID ${s.oid}, relfilenode ${s.relfilenode})` +
+        (s.counted ? '' : `; rows not counted (${s.rowEstimate === null ? 'no estimate' : `about ${s.rowEstimate}`}, ${s.bytes} bytes: the move rewrites none)`),
+    );
   }
   const problems = v.problems.map((p) => `\n  - ${mdText(p)}`).join('');
   return parts.join('; ') + problems;
@@ -361,7 +368,13 @@ function whatNext(result: RunResult): string {
       if (allRepairs(result).some((r) => r.record.status === 'failed')) {
         steps.push('Find out why the failed repair failed (a lock held by the app? see the error above), then run again.');
       }
-      steps.push(`Then run ${mdCode(`smoke-fix run ${config}`)} again.`);
+      if (result.errorCode === NO_ERROR_SOURCE) {
+        steps.push(
+          `Let smoke-fix read the error the pages hide: add ${mdCode('logs: [<the app\'s log file>]')} or ${mdCode('database.serverLog: true')} to ${mdCode(result.configFile)}.`,
+        );
+      }
+      // "Then" only after a step it follows; alone it would dangle.
+      steps.push(`${steps.length > 0 ? 'Then run' : 'Run'} ${mdCode(`smoke-fix run ${config}`)} again.`);
       break;
     case 'environment-error':
       steps.push(`Fix the environment problem (${mdText(result.reason)}), then run ${mdCode(`smoke-fix run ${config}`)} again.`);

@@ -18,7 +18,10 @@ export function sqlComment(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-function header(result: RunResult, lines: readonly string[]): string {
+/** What a header names: a finished RunResult, or the journal's view of a run still in progress. */
+export type SqlHeaderFields = Pick<RunResult, 'startedAt' | 'mode' | 'database' | 'targetSchema' | 'sourceSchemas'> & { readonly outcome: string };
+
+export function header(result: SqlHeaderFields, lines: readonly string[]): string {
   return [
     ...lines.map((l) => `-- ${sqlComment(l)}`),
     `-- Run: ${sqlComment(result.startedAt)}, mode ${result.mode}, outcome ${result.outcome}.`,
@@ -27,7 +30,7 @@ function header(result: RunResult, lines: readonly string[]): string {
   ].join('\n');
 }
 
-function block(entry: RepairInRound, statement: string, verb: string): string {
+export function block(entry: RepairInRound, statement: string, verb: string): string {
   const { record, round } = entry;
   const at = record.startedAt ? `, ran ${record.startedAt}` : '';
   return [
@@ -38,7 +41,7 @@ function block(entry: RepairInRound, statement: string, verb: string): string {
   ].join('\n');
 }
 
-const PSQL_SAFETY = '\\set ON_ERROR_STOP on';
+export const PSQL_SAFETY = '\\set ON_ERROR_STOP on';
 
 export function renderRepairSql(result: RunResult): string {
   const repairs = allRepairs(result);

@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RunResult } from '../result.js';
 import { createMasker, type Masker } from '../util/secret-masker.js';
+import { claimFolder, writeFileAtomic } from './files.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
@@ -32,6 +33,12 @@ export interface WriteReportsOptions {
   readonly secrets?: readonly string[] | undefined;
   /** The run's masker (wins over `secrets`). */
   readonly masker?: Masker | undefined;
+  /**
+   * The run folder a journal (journal.ts) already holds: the reports go into it, and the final
+   * repair.sql/rollback.sql replace the journal's atomically, unless the journal recorded more
+   * committed changes than the result lists (then the journal's files are the truth and stay).
+   */
+  readonly journal?: { readonly dir: string; readonly recorded: number } | undefined;
 }
 
 export interface WrittenReports {
@@ -50,19 +57,6 @@ export function runFolderName(result: Pick<RunResult, 'startedAt' | 'outcome'>):
   return `${stamp}-${result.outcome.replace(/[^a-z0-9-]/gi, '')}`;
 }
 
-async function claimFolder(parent: string, name: string): Promise<string> {
-  for (let n = 1; n < 1000; n++) {
-    const candidate = join(parent, n === 1 ? name : `${name}-${n}`);
-    try {
-      await mkdir(candidate);
-      return candidate;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-  }
-  throw new Error(`cannot create a new report folder for ${name} in ${parent}: 999 folders of that name exist`);
-}
-
 export async function writeReports(result: RunResult, options: WriteReportsOptions): Promise<WrittenReports> {
   const parent = resolve(options.dir);
   await mkdir(parent, { recursive: true });
@@ -70,7 +64,10 @@ export async function writeReports(result: RunResult, options: WriteReportsOptio
   // Masked BEFORE rendering: each format escapes text its own way (`\<` in markdown, `&lt;` in
   // XML, `\"` in JSON), so masking only the output could miss a secret that got escaped.
   const safe = masker.maskDeep(result);
-  const dir = await claimFolder(parent, runFolderName(safe));
+  const journal = options.journal;
+  const dir = journal ? journal.dir : await claimFolder(parent, runFolderName(safe));
+  const applied = safe.rounds.reduce((n, r) => n + r.repairs.filter((x) => x.status === 'applied').length, 0);
+  const keepJournal = journal !== undefined && applied < journal.recorded;
   const contents: Record<ReportKind, string> = {
     markdown: renderMarkdown(safe),
     json: renderJson(safe),
@@ -81,10 +78,14 @@ export async function writeReports(result: RunResult, options: WriteReportsOptio
   const files = {} as Record<ReportKind, string>;
   for (const kind of Object.keys(REPORT_FILE_NAMES) as ReportKind[]) {
     const path = join(dir, REPORT_FILE_NAMES[kind]);
+    files[kind] = path;
+    if (journal && (kind === 'repairSql' || kind === 'rollbackSql')) {
+      if (!keepJournal) await writeFileAtomic(path, masker.mask(contents[kind]));
+      continue;
+    }
     // 'wx': the folder is new, so an existing file here would mean a bug; never overwrite it.
     // Masked again on the way out: the renderers add text of their own (headers, comments).
     await writeFile(path, masker.mask(contents[kind]), { flag: 'wx' });
-    files[kind] = path;
   }
   return { dir, files };
 }

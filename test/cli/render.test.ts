@@ -54,3 +54,38 @@ t.test('--quiet keeps warnings only; --verbose adds passing endpoints', async (t
   t.equal(render(story, { live: false, color: false, verbosity: 'quiet' }), 'warning: cannot read the server log\n');
   t.match(render(story, { live: false, color: false, verbosity: 'verbose' }), '✓ public profile  GET /@alice/  200');
 });
+
+t.test('each database error is printed under the endpoint it was read for, unattributed ones after', async (t) => {
+  const failing = (endpoint: string, path: string): ProbeResult => ({ ...probe(false), endpoint, path });
+  const finding = (name: string) => ({ kind: 'missing-relation' as const, name, message: `relation "${name}" does not exist`, language: 'en' });
+  const out = render(
+    [
+      { type: 'round-start', round: 1, endpoints: 2, confirm: false },
+      { type: 'probe', round: 1, result: failing('a', '/a/'), done: 1, total: 2 },
+      { type: 'probe', round: 1, result: failing('b', '/b/'), done: 2, total: 2 },
+      {
+        type: 'findings',
+        round: 1,
+        findings: [
+          { finding: finding('tb'), source: { type: 'body', endpoint: 'b' } },
+          { finding: finding('shared'), source: { type: 'body', endpoint: 'a' } },
+          { finding: finding('shared'), source: { type: 'body', endpoint: 'b' } },
+          { finding: finding('ta'), source: { type: 'log', file: '/var/log/app.log', endpoint: 'a' } },
+          { finding: finding('pg'), source: { type: 'server-log' } },
+        ],
+      },
+    ],
+    { live: false, color: false },
+  );
+  t.same(out.trimEnd().split('\n'), [
+    'round 1: probing 2 endpoint(s)',
+    '  ✗ a  GET /a/  500',
+    '    relation "shared" does not exist',
+    '    relation "ta" does not exist (in /var/log/app.log)',
+    '  ✗ b  GET /b/  500',
+    '    relation "tb" does not exist',
+    '    relation "shared" does not exist',
+    '    relation "pg" does not exist (in the PostgreSQL log)',
+  ]);
+});
+

@@ -17,11 +17,12 @@ t.test('a minimal config gets every default', async (t) => {
     lockTimeoutMs: 5000,
     statementTimeoutMs: 60000,
     connectRetries: 3,
+    lockRetries: 8,
   });
   t.same(config.auth, {});
   t.same(config.endpoints, [{ name: '/health', path: '/health', method: 'GET', expect: [200], headers: {} }]);
   t.same(config.http, { concurrency: 8, timeoutMs: 10000, maxBodyBytes: 1048576, retries: 3, headers: {}, retryWindowMs: 5000, insecure: false });
-  t.same(config.repair, { mode: 'plan', maxRounds: 20, djangoMigrations: {} });
+  t.same(config.repair, { mode: 'plan', maxRounds: 20, djangoMigrations: {}, verifyRowCounts: false });
   t.same(config.logs, []);
   t.equal(config.report.dir, join(dirname(file), 'reports'));
 });
@@ -46,7 +47,6 @@ repair: { mode: apply }
     loginPath: '/admin/login/',
     username: 'root',
     password: 'pw',
-    usernameField: 'username',
     passwordField: 'password',
     next: '/admin/',
   });

@@ -52,3 +52,18 @@ t.test('an unknown database is named', async (t) => {
   const error = await openDatabase({ url: url.toString(), connectRetries: 2 }).catch((e: unknown) => e);
   t.match((error as Error).message, /\/no_such_db after 1 attempt: database does not exist \(3D000/);
 });
+
+t.test('a checked-out client whose session is terminated (57P01) between two queries does not crash the process', async (t) => {
+  const db = await createTestDatabase(t);
+  const database = await openDatabase({ url: db.url, connectRetries: 1 });
+  t.teardown(() => database.close());
+  const client = await database.pool.connect();
+  const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+  // Between two of its queries, as the applier's client is between BEGIN and the DDL.
+  await db.query('SELECT pg_terminate_backend($1)', [pid]);
+  await new Promise((r) => setTimeout(r, 300));
+  const error = await client.query('SELECT 1').catch((e: unknown) => e);
+  t.match(String(error), /terminat|not queryable|Connection/i, 'the next query reports the lost connection');
+  client.release(true);
+  t.same((await database.pool.query('SELECT 1 AS one')).rows, [{ one: 1 }], 'the pool goes on with a new connection');
+});

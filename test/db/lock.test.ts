@@ -68,6 +68,10 @@ t.test('a lock whose session is terminated is known to be lost, and the process 
   t.type(error, LockLostError, 'further DDL is refused');
   t.equal((error as LockLostError).exitCode, 3);
   t.match((error as Error).message, /no further repairs were made/);
+  // The server did not restart: someone ended the session on purpose, so the lock is not re-taken.
+  const ensured = await lock.ensureHeld().catch((e: unknown) => e);
+  t.type(ensured, LockLostError);
+  t.match((ensured as Error).message, /the server did not restart, so the session was ended on purpose/);
   await lock.release();
   const again = await acquireRunLock(run.pool, { targetSchema: 'public' });
   await again.release();

@@ -36,6 +36,16 @@ const cases: { name: string; text: string; contentType?: string; names: string[]
     text: JSON.stringify([...Array.from({ length: MIB / 64 }, () => ({ code: '42P01', message: '"' + 'y'.repeat(40) })), { code: '42P01', message: 'weg: "user_profile_about_item"' }]),
     names: ['user_profile_about_item'],
   },
+  // Escaped-twice handling (unescape layers, JSON inside JSON strings) must stay linear too.
+  { name: 'backslash-quote soup', text: fill('\\\\\\"relation ') + real, names: ['user_profile_about_item'] },
+  {
+    name: 'JSON lines whose strings hold JSON holding JSON',
+    text:
+      Array.from({ length: MIB / 40 }, () => JSON.stringify({ msg: JSON.stringify({ e: JSON.stringify({ m: "ok" }) }) })).join('\n') +
+      '\n' +
+      JSON.stringify({ msg: JSON.stringify({ error: JSON.stringify({ message: real }) }) }),
+    names: ['user_profile_about_item'],
+  },
   {
     name: 'many distinct real messages (all found, in order)',
     text: Array.from({ length: MIB / 32 }, (_, i) => `relation "t${i}" does not exist`).join('\n'),

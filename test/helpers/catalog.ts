@@ -6,6 +6,7 @@ import pg from 'pg';
 
 export async function catalogSnapshot(url: string): Promise<string[]> {
   const c = new pg.Client({ connectionString: url });
+  c.on('error', () => {});
   await c.connect();
   try {
     const { rows } = await c.query<{ line: string }>(`

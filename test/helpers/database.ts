@@ -17,6 +17,8 @@ export interface TestDatabase {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
   /** Stop the server behind it (only for an embedded server of its own; see `ownServer`). */
   stopServer(): Promise<void>;
+  /** Restart the server behind it: every session ends with 57P01 (only with `ownServer`). */
+  restartServer(): Promise<void>;
 }
 
 interface Teardownable {
@@ -38,6 +40,8 @@ function urlWithDatabase(url: string, database: string): string {
 /** One short-lived connection for `fn`, always closed. */
 export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: url });
+  // A test that restarts or terminates backends must not crash on this client's 'error' event.
+  c.on('error', () => {});
   await c.connect();
   try {
     return await fn(c);
@@ -86,6 +90,10 @@ export async function createTestDatabase(
       if (!server) throw new Error('stopServer() needs createTestDatabase(t, { ownServer: true })');
       stopped = true;
       await server.stop();
+    },
+    async restartServer() {
+      if (!server) throw new Error('restartServer() needs createTestDatabase(t, { ownServer: true })');
+      await server.restart();
     },
   };
 }

@@ -53,13 +53,13 @@ let availability: Promise<string | false> | undefined;
 /** `false` when Django and psycopg2 import under /usr/bin/python3, else the reason to skip. */
 export function djangoUnavailable(): Promise<string | false> {
   availability ??= runPython({
-    args: ['-c', 'import django, psycopg2; print(django.get_version())'],
+    args: ['-c', 'import django, psycopg2, allauth; print(django.get_version())'],
     cwd: process.cwd(),
     env: baseEnv(),
   }).then(
     () => false,
     (error: Error) =>
-      `Django with psycopg2 is not installed for ${PYTHON} (apt-get install python3-django python3-psycopg2): ` +
+      `Django with psycopg2 and django-allauth is not installed for ${PYTHON} (apt-get install python3-django python3-psycopg2 python3-django-allauth): ` +
       error.message.split('\n').filter(Boolean).slice(-1)[0],
   );
   return availability;

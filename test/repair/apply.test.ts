@@ -210,3 +210,85 @@ t.test('a database that is gone when a repair starts: exit 3, and the message sa
   t.equal((error as DatabaseUnreachableError).exitCode, 3);
   t.match((error as Error).message, /nothing of it was applied/);
 });
+
+/** A second session holding ACCESS EXCLUSIVE on `table` in an open transaction, as an app's migration would. */
+async function holdLock(t: { teardown(fn: () => unknown): void }, db: TestDatabase, table: string) {
+  const other = new pg.Client({ connectionString: db.url, application_name: 'nightly-report' });
+  other.on('error', () => {});
+  await other.connect();
+  t.teardown(() => other.end().catch(() => {}));
+  const pid = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+  await other.query('BEGIN');
+  await other.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+  return { other, pid };
+}
+
+t.test('lock contention is retried with backoff: a lock released during the retries lets the move through', async (t) => {
+  const { db, pool } = await setup(t, `CREATE TABLE test_schema.busy (id int); INSERT INTO test_schema.busy SELECT generate_series(1, 10);`);
+  const action = await actionFor(pool, missingRelation('busy'));
+  const { other } = await holdLock(t, db, 'test_schema.busy');
+  setTimeout(() => void other.query('ROLLBACK'), 700);
+  const outcome = await applyAction(pool, action, { lockTimeoutMs: 200, statementTimeoutMs: 10000, lockRetries: 6, lockRetryDelayMs: 100 });
+  t.equal(outcome.status, 'applied', outcome.error ?? '');
+  t.equal(outcome.verification?.rowsAfter, 10);
+  t.equal(await regclass(db, 'public.busy'), 'busy');
+});
+
+t.test('a lock held past every retry: failed, with the blocker pid, its query, its age and the terminate call, and the blocker left alone', async (t) => {
+  const { db, pool } = await setup(t, `CREATE TABLE test_schema.busy (id int);`);
+  const action = await actionFor(pool, missingRelation('busy'));
+  const { other, pid } = await holdLock(t, db, 'test_schema.busy');
+  const started = Date.now();
+  const outcome = await applyAction(pool, action, { lockTimeoutMs: 200, statementTimeoutMs: 10000, lockRetries: 2, lockRetryDelayMs: 50 });
+  t.equal(outcome.status, 'failed');
+  t.match(outcome.error, /in 3 attempt\(s\)/);
+  t.match(outcome.error, new RegExp(`backend pid ${pid} \\(application "nightly-report"`));
+  t.match(outcome.error, /LOCK TABLE test_schema\.busy IN ACCESS EXCLUSIVE MODE/);
+  t.match(outcome.error, /transaction open \d+ s/);
+  t.match(outcome.error, new RegExp(`SELECT pg_terminate_backend\\(${pid}\\);`));
+  t.ok(Date.now() - started >= 600, 'waited for three lock timeouts');
+  const alive = await db.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid]);
+  t.equal(alive.length, 1, 'the blocking session was not terminated');
+  t.same((await other.query('SELECT 1 AS one')).rows, [{ one: 1 }], 'its transaction is still usable');
+  t.equal(await regclass(db, 'test_schema.busy'), 'test_schema.busy', 'nothing moved');
+});
+
+t.test('a move is verified by OID and relfilenode; rows are counted only on small tables or when asked', async (t) => {
+  const { db, pool } = await setup(
+    t,
+    `CREATE TABLE test_schema.big (id int PRIMARY KEY, v text); INSERT INTO test_schema.big SELECT g, 'row ' || g FROM generate_series(1, 5000) g;
+     CREATE TABLE test_schema.big2 (id int); INSERT INTO test_schema.big2 SELECT generate_series(1, 300);`,
+  );
+  await db.exec('ANALYZE test_schema.big');
+  const [{ oid, relfilenode }] = (await db.query<{ oid: number; relfilenode: number }>(
+    "SELECT oid::int8::int AS oid, relfilenode::int8::int AS relfilenode FROM pg_class WHERE oid = 'test_schema.big'::regclass",
+  )) as [{ oid: number; relfilenode: number }];
+  // Threshold 0 bytes: every table counts as large, as a 4M-row table would.
+  const outcome = await applyAction(pool, await actionFor(pool, missingRelation('big')), { ...timeouts, countRowsBelowBytes: 0 });
+  t.equal(outcome.status, 'applied', outcome.error ?? '');
+  t.equal(outcome.verification?.ok, true);
+  t.equal(outcome.verification?.rowsBefore, null, 'no count(*) on a large table');
+  t.match(outcome.verification?.storage, { oid, relfilenode, unchanged: true, counted: false, rowEstimate: 5000 });
+  const [after] = await db.query<{ oid: number; relfilenode: number }>(
+    "SELECT oid::int8::int AS oid, relfilenode::int8::int AS relfilenode FROM pg_class WHERE oid = 'public.big'::regclass",
+  );
+  t.same(after, { oid, relfilenode }, 'the catalog agrees: same relation, same files');
+
+  const asked = await applyAction(pool, await actionFor(pool, missingRelation('big2')), { ...timeouts, countRowsBelowBytes: 0, verifyRowCounts: true });
+  t.equal(asked.verification?.rowsBefore, 300, 'repair.verifyRowCounts counts anyway');
+  t.equal(asked.verification?.storage?.counted, true);
+});
+
+t.test('an abort (SIGTERM) while the move waits for a lock cancels it at once; it rolls back', async (t) => {
+  const { db, pool } = await setup(t, `CREATE TABLE test_schema.busy (id int);`);
+  const action = await actionFor(pool, missingRelation('busy'));
+  await holdLock(t, db, 'test_schema.busy');
+  const controller = new AbortController();
+  setTimeout(() => controller.abort('SIGTERM'), 300);
+  const started = Date.now();
+  const outcome = await applyAction(pool, action, { lockTimeoutMs: 20000, statementTimeoutMs: 60000, lockRetries: 8, signal: controller.signal });
+  t.ok(Date.now() - started < 2000, `stopped within 2 s (${Date.now() - started} ms)`);
+  t.equal(outcome.status, 'failed');
+  t.match(outcome.error, /57014.*interrupted \(SIGTERM\); rolled back/);
+  t.equal(await regclass(db, 'test_schema.busy'), 'test_schema.busy', 'nothing moved');
+});

@@ -1,5 +1,6 @@
 /** Test glue: the real locate → plan path for a list of findings, as the cascade will run it. */
 import type pg from 'pg';
+import { withTargetRows } from '../../src/db/column-rows.js';
 import { locateColumns, locateRelations } from '../../src/db/locate.js';
 import type { Finding, MissingColumnFinding, MissingRelationFinding } from '../../src/diagnose/types.js';
 import { planRepairs } from '../../src/repair/plan.js';
@@ -24,7 +25,8 @@ export async function planFor(pool: pg.Pool, findings: readonly Finding[], scope
   const relationFindings = findings.filter((f): f is MissingRelationFinding => f.kind === 'missing-relation');
   const columnFindings = findings.filter((f): f is MissingColumnFinding => f.kind === 'missing-column');
   const relations = await locateRelations(pool, { names: relationFindings.map((f) => f.name), ...scope });
-  const columns = await locateColumns(pool, { findings: columnFindings, ...scope });
+  const located = await locateColumns(pool, { findings: columnFindings, ...scope });
+  const columns = await withTargetRows(pool, located, scope.targetSchema);
   return planRepairs({ findings, relations, columns, ...scope });
 }
 

@@ -145,7 +145,8 @@ t.test('NOT NULL with a constant default is safe; without one it is left to a pe
   const refused = refusalOf(plan([colFinding('role', 'teams_membership')], [], [colLoc({ column: 'role', sourceCopies: [{ schema: 'test_schema', column: unsafe }] })]));
   t.equal(refused.reason, 'unsafe-column');
   t.match(refused.detail, /NOT NULL without a default/);
-  t.equal(refused.suggestedSql, 'ALTER TABLE "public"."teams_membership" ADD COLUMN "role" text NOT NULL;');
+  t.match(refused.detail, /the row count of "public"."teams_membership" was not read/, 'says what it does not know');
+  t.match(refused.suggestedSql, /ADD COLUMN "role" text;\nUPDATE .*\nALTER TABLE "public"."teams_membership" ALTER COLUMN "role" SET NOT NULL;/);
 
   const volatile = col('at', { default: 'now()' });
   const refusedNow = refusalOf(plan([colFinding('at', 'teams_membership')], [], [colLoc({ column: 'at', sourceCopies: [{ schema: 'test_schema', column: volatile }] })]));

@@ -1,17 +1,19 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import t from 'tap';
+import { countRun } from '../../src/counts.js';
 import { renderJson } from '../../src/report/json.js';
 import { runFolderName, writeReports } from '../../src/report/write.js';
 import type { RunResult } from '../../src/result.js';
 import { greenRun, stuckRun } from './fixtures.js';
 import { tempDir } from '../helpers/temp.js';
 
-t.test('report.json is the RunResult with a schema version', async (t) => {
+t.test('report.json is the RunResult with a schema version and the shared counts', async (t) => {
   const parsed = JSON.parse(renderJson(greenRun));
   t.equal(parsed.$schemaVersion, 1);
-  const { $schemaVersion, ...rest } = parsed;
+  const { $schemaVersion, counts, ...rest } = parsed;
   t.same(rest, JSON.parse(JSON.stringify(greenRun)), 'every field of the result, nothing else');
+  t.same(counts, countRun(greenRun), 'the counts every output shows (src/counts.ts)');
 });
 
 t.test('writes every file into a new folder named from the start time and outcome', async (t) => {

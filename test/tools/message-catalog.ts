@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 // gettext-parser reads .mo files (both byte orders, charset header) so we do not hand-parse them.
 import { mo } from 'gettext-parser';
-import { TARGET_MESSAGES } from '../../src/diagnose/message-ids.js';
+import { NOT_FINDING_MSGIDS, TARGET_MESSAGES } from '../../src/diagnose/message-ids.js';
 
 export const POSTGRES_PACKAGE = 'postgresql-15';
 export const CATALOG_DOMAIN = 'postgres-15';
@@ -72,7 +72,7 @@ export interface RenderOptions {
 /** The complete text of catalog.generated.ts. Deterministic: same catalogs, same bytes. */
 export function renderCatalogSource(options: RenderOptions): string {
   const targets = TARGET_MESSAGES.map((m) => m.msgid);
-  for (const id of targets) {
+  for (const id of [...targets, ...NOT_FINDING_MSGIDS]) {
     if (!options.catalogs.some((c) => c.messages.has(id))) {
       throw new Error(
         `msgid ${JSON.stringify(id)} is in src/diagnose/message-ids.ts but in none of the catalogs; ` +
@@ -81,7 +81,7 @@ export function renderCatalogSource(options: RenderOptions): string {
     }
   }
   const shadows = findShadowMsgids(options.catalogs);
-  const wanted = [...targets, ...shadows];
+  const wanted = [...targets, ...NOT_FINDING_MSGIDS, ...shadows];
   const lines: string[] = [
     '/*',
     ' * GENERATED FILE: do not edit by hand.',
@@ -100,7 +100,7 @@ export function renderCatalogSource(options: RenderOptions): string {
     ...shadows.map((id) => `  ${lit(id)},`),
     '];',
     '',
-    '/** language (locale directory name) → msgid → msgstr, for the target and shadow msgids it translates. */',
+    '/** language (locale directory name) → msgid → msgstr, for the target, not-a-finding and shadow msgids it translates. */',
     'export const MESSAGE_CATALOG: Readonly<Record<string, Readonly<Record<string, string>>>> = {',
   ];
   for (const catalog of [...options.catalogs].sort((a, b) => (a.language < b.language ? -1 : 1))) {

@@ -35,6 +35,7 @@ export async function startDjangoApp(
   // The test database is dropped WITH (FORCE) in teardown, which kills idle pool connections:
   // pg reports that as an 'error' event, which would otherwise crash the test process.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   t.teardown(() => pool.end());
   const auth = createDjangoAuth({ pool, loginPath: '/accounts/login/', adminLoginPath: '/admin/login/', ...input.auth });
   const posts = new Map<string, number>();
