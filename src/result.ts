@@ -6,6 +6,8 @@ import type { RepairMode } from './config/types.js';
 import type { SourcedFinding } from './diagnose/types.js';
 import type { ProbeResult } from './probe/types.js';
 import type { Refusal, RepairRecord } from './repair/types.js';
+import type { HistoryOutcome } from './history/outcome.js';
+import type { LeftInSources } from './history/run-hooks.js';
 import type { IgnoredEvidence } from './evidence/ignored.js';
 
 /** A probe as kept in the result: the body is replaced by a short excerpt. */
@@ -57,6 +59,10 @@ export interface RunResult {
   readonly exitCode: 0 | 1 | 3;
   /** Warnings not tied to one repair (e.g. "cannot read the server log: permission denied"). */
   readonly warnings: readonly string[];
+  /** With `history`: the drift against the migrations at the end of the run, and why it happened. */
+  readonly history?: HistoryOutcome | undefined;
+  /** Relations still in a source schema at the end of the run that the target lacks (null: not checked). */
+  readonly leftInSources?: readonly LeftInSources[] | undefined;
   /** Log records with database errors that drove nothing: tied to no request smoke-fix made (why, how many, examples). */
   readonly ignoredEvidence?: readonly IgnoredEvidence[] | undefined;
 }

@@ -72,8 +72,10 @@ class Cascade {
       const started = this.deps.now();
       let probes = await this.probe(round, targets, false);
       let failing = probes.filter((p) => !p.ok);
+      // Proven drift is repaired even when every page passes (a latent table no endpoint reads).
+      const proven = round === 1 && this.deps.provenFindings ? await this.deps.provenFindings() : [];
 
-      if (failing.length === 0) {
+      if (failing.length === 0 && proven.length === 0) {
         // Everything probed this round passes. If that was every endpoint, it is the confirmation;
         // otherwise confirm by probing every endpoint once more.
         const confirm = targets.length === all.length ? probes : await this.probe(round, all, true);
@@ -103,6 +105,7 @@ class Cascade {
         diagnose: this.deps.diagnose,
         onIgnored: (reason, entry, findings) => this.ignored.add(reason, entry.source, findings, entry.text),
       });
+      addProven(collected, proven);
 
       if (collected.length === 0) {
         this.record(round, started, probes, [], [], []);
@@ -306,6 +309,17 @@ class Cascade {
       warnings: this.warnings,
       ignoredEvidence: this.ignored.summary(),
     };
+  }
+}
+
+/** Proven findings join the round's own: one entry per name, the history listed as a source. */
+function addProven(collected: CollectedFinding[], proven: Awaited<ReturnType<NonNullable<CascadeDeps['provenFindings']>>>): void {
+  for (const p of proven) {
+    const key = findingKey(p.finding);
+    const source = { type: 'history', migration: p.migration } as const;
+    const seen = collected.find((c) => c.key === key);
+    if (seen) seen.sources.push(source);
+    else collected.push({ key, finding: p.finding, sources: [source] });
   }
 }
 

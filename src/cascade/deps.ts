@@ -4,7 +4,7 @@
  */
 import type { EndpointConfig, RepairMode } from '../config/types.js';
 import type { ColumnLocation, RelationLocation } from '../db/types.js';
-import type { Finding, FindingSource } from '../diagnose/types.js';
+import type { Finding, FindingSource, MissingRelationFinding } from '../diagnose/types.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { ApplyOutcome, PlanItem, RepairAction } from '../repair/types.js';
 import type { EmitEvent } from './events.js';
@@ -44,6 +44,11 @@ export interface CascadeDeps {
   apply(action: RepairAction): Promise<ApplyOutcome>;
   emit: EmitEvent;
   now(): Date;
+  /**
+   * `repair.scope: history`: every object the expected schema proves misplaced, as findings with
+   * the migration that created each. Asked once, in round 1, so the whole drift is repaired at once.
+   */
+  provenFindings?(): Promise<ReadonlyArray<{ readonly finding: MissingRelationFinding; readonly migration: string }>>;
 }
 
 export interface CascadeSettings {

@@ -34,7 +34,7 @@ function attribute(entry: LogText, endpoints: readonly EndpointConfig[]): string
 }
 
 function withEndpoint(source: FindingSource, endpoint: string | undefined): FindingSource {
-  if (source.type === 'body' || endpoint === undefined) return source;
+  if (source.type === 'body' || source.type === 'history' || endpoint === undefined) return source;
   return { ...source, endpoint };
 }
 

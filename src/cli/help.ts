@@ -21,6 +21,10 @@ moves each missing table from a source schema into the target schema, and repeat
 endpoint answers as expected or a round makes no progress. Writes report.md, report.json,
 junit.xml, repair.sql and rollback.sql into a new folder under report.dir.
 
+With \`history\` configured, only what an applied migration created is moved or added (anything
+else an error names is refused as not-in-history), each change is verified against its migration,
+and \`repair.scope: history\` repairs the whole proven drift in round 1.
+
 Options:
   --plan              read-only: show the SQL the first round would run, change nothing (default
                       unless the config says repair.mode: apply)
@@ -45,6 +49,15 @@ Examples:
 Reads only the database catalog (no HTTP): every relation in the source schemas that the target
 schema lacks, every name present in both, and for tables present in both, the columns one has and
 the other lacks. Changes nothing.
+
+With \`history\` configured it also reads the app's applied migrations and shows each object they
+created with its state (in place, misplaced, lost, ambiguous, different) and the migration behind
+it, the source-schema objects no migration created (never moved), leftovers, foreign keys into a
+source schema, and why it happened (search_path settings, with the statement that removes them).
+
+Exit codes: 0 no drift against the migrations (always 0 without \`history\`); 1 an expected object
+is misplaced, lost, ambiguous or different (a deploy hook can gate on it); 2 config or history
+error; 3 database unreachable.
 
 Examples:
   smoke-fix scan config.yaml

@@ -35,6 +35,8 @@ import { writeReports } from '../report/write.js';
 import type { RunResult } from '../result.js';
 import { redactUrl } from '../util/redact.js';
 import { createMasker, type Masker } from '../util/secret-masker.js';
+import { loadHistory, type HistoryLoader, type LoadedHistory } from '../history/load.js';
+import { applyVerified, closingCheck, provenFindings, resolveColumnsByHistory } from '../history/run-hooks.js';
 import { VERSION } from '../version.js';
 import { RequestLedger } from '../probe/request-ledger.js';
 import { tieEntries, type Tie, type TieContext } from '../evidence/tie.js';
@@ -49,6 +51,8 @@ export interface RunSettings {
   readonly logger?: Logger | undefined;
   /** Abort (SIGINT/SIGTERM) to stop before the next round or change; a report is still written. */
   readonly signal?: AbortSignal | undefined;
+  /** Reads `history` into the expected schema (tests inject one); default: the configured reader. */
+  readonly loadHistory?: HistoryLoader | undefined;
   /** The one masker of the run (also used by the logger and the terminal); built here if absent. */
   readonly masker?: Masker | undefined;
 }
@@ -140,8 +144,11 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
   for (const message of startWarnings) emit({ type: 'warning', message });
   let cascade: CascadeResult;
   let logReaders: Awaited<ReturnType<typeof startLogReaders>> | undefined;
+  let closing: Awaited<ReturnType<typeof closingCheck>> | undefined;
   try {
     db = await openDatabase(config.database);
+    // Read once, before round 1: the authority for every plan, move and verification of this run.
+    const loaded: LoadedHistory | null = await (settings.loadHistory ?? loadHistory)(config);
     // Plan mode changes nothing, so it may run beside a repairing run; apply mode may not.
     if (mode === 'apply') lock = await acquireRunLock(db.pool, { targetSchema: config.database.targetSchema });
     logReaders = await startLogReaders(config, db, ledger, masker);
@@ -160,11 +167,14 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
           names.length > 0 ? locateRelations(pool, { names, targetSchema, sourceSchemas }) : [],
           columnFindings.length > 0 ? locateColumns(pool, { findings: columnFindings, targetSchema, sourceSchemas }) : [],
         ]).catch((error: unknown) => rethrowAsUnreachable(error, 'the catalog look-up'));
-        const counted = await withTargetRows(pool, columns, targetSchema).catch((error: unknown) => rethrowAsUnreachable(error, 'the row count'));
+        const resolved = await resolveColumnsByHistory(pool, loaded, { targetSchema, sourceSchemas }, columns);
+        const counted = await withTargetRows(pool, resolved, targetSchema).catch((error: unknown) => rethrowAsUnreachable(error, 'the row count'));
         return { relations, columns: counted };
       },
-      plan: (findings, locations) => planRepairs({ findings, ...locations, targetSchema, sourceSchemas }),
-      apply: async (action) => {
+      plan: (findings, locations) => planRepairs({ findings, ...locations, targetSchema, sourceSchemas, expected: loaded?.expected }),
+      // The change is journaled right after its COMMIT (recordApply), before the slower check
+      // against the expected schema (applyVerified) runs.
+      apply: applyVerified(pool, loaded, targetSchema, async (action) => {
         // Never run DDL unprotected: a lost lock ends the run (exit 3) before the next change,
         // unless it died with a server restart and could be taken again (lock.ts).
         if (await lock?.ensureHeld()) {
@@ -179,7 +189,8 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
             signal: settings.signal,
           }),
         );
-      },
+      }),
+      ...(loaded && config.repair.scope === 'history' ? { provenFindings: provenFindings(pool, loaded, { targetSchema, sourceSchemas }) } : {}),
       emit: (event) => {
         if (event.type === 'round-start') round = event.round;
         const masked = masker.maskDeep(event);
@@ -190,6 +201,11 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
     };
     const readsLogs = config.logs.length > 0 || config.database.serverLog;
     cascade = await runCascade({ endpoints: config.endpoints, mode, maxRounds: config.repair.maxRounds, signal: settings.signal, readsLogs }, deps);
+    // The closing look at the source schemas; a failure of it is a warning, never the run's end.
+    closing = await closingCheck(pool, loaded, { targetSchema, sourceSchemas }).catch((error: unknown) => {
+      cascade = { ...cascade, warnings: [...cascade.warnings, `the closing catalog check failed: ${(error as Error).message}`] };
+      return undefined;
+    });
   } catch (error) {
     // The environment failed before or around the cascade (database down, lock held): still a
     // result with a report, so cron mail and CI show what happened.
@@ -219,6 +235,7 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
     finishedAt: finished.toISOString(),
     durationMs: finished.getTime() - started.getTime(),
     ...cascade,
+    ...(closing ? { leftInSources: closing.leftInSources, ...(closing.history ? { history: closing.history } : {}) } : {}),
   });
   log?.info({ outcome: result.outcome, exitCode: result.exitCode, reason: result.reason }, 'run finished');
 

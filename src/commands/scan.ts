@@ -5,19 +5,34 @@ import { scanDrift } from '../db/scan.js';
 import { withRowCounts } from '../db/scan-rows.js';
 import { describeRows } from '../db/table-rows.js';
 import type { DriftScan } from '../db/types.js';
+import { loadHistory, type HistoryLoader } from '../history/load.js';
+import { historyLines, historyOutcome, type HistoryOutcome } from '../history/outcome.js';
 import { terminalSafe } from '../cli/terminal-safe.js';
 
-export async function scanWithConfig(config: Awaited<ReturnType<typeof loadConfig>>): Promise<DriftScan> {
+/** With `history` configured, scan also compares the catalog with what the migrations expect. */
+export type ScanResult = DriftScan & { readonly history?: HistoryOutcome | undefined };
+
+export async function scanWithConfig(config: Awaited<ReturnType<typeof loadConfig>>, load: HistoryLoader = loadHistory): Promise<ScanResult> {
+  // The history first: a project that fails to load is exit 2 before any database work.
+  const loaded = await load(config);
   const db = await openDatabase(config.database);
   try {
-    const scan = await scanDrift(db.pool, { targetSchema: config.database.targetSchema, sourceSchemas: config.database.sourceSchemas });
-    return await withRowCounts(db.pool, scan);
+    const schemas = { targetSchema: config.database.targetSchema, sourceSchemas: config.database.sourceSchemas };
+    const scan = await withRowCounts(db.pool, await scanDrift(db.pool, schemas));
+    if (!loaded) return scan;
+    const { outcome } = await historyOutcome(db.pool, { ...schemas, expected: loaded.expected, history: loaded.history });
+    return { ...scan, history: outcome };
   } finally {
     await db.close();
   }
 }
 
-export function renderScan(scan: DriftScan): string {
+/** Exit code of `scan`: 1 when an expected object is misplaced, lost, ambiguous or different. */
+export function scanExitCode(scan: ScanResult): 0 | 1 {
+  return scan.history?.drift ? 1 : 0;
+}
+
+export function renderScan(scan: ScanResult): string {
   const out: string[] = [`Drift of ${scan.sourceSchemas.join(', ')} → ${scan.targetSchema}`, ''];
   out.push(`Missing from ${scan.targetSchema} (${scan.missingFromTarget.length}):`);
   for (const m of scan.missingFromTarget) {
@@ -35,6 +50,10 @@ export function renderScan(scan: DriftScan): string {
     for (const col of c.onlyInTarget) out.push(`    only in ${scan.targetSchema}: ${col.name} ${col.type}`);
   }
   if (scan.missingFromTarget.length + scan.inBoth.length + scan.columnDifferences.length === 0) out.push('', 'No drift.');
+  if (scan.history) {
+    for (const section of historyLines(scan.history, scan.targetSchema)) out.push('', `${section.heading}:`, ...section.lines.map((l) => `  ${l}`));
+    out.push('', scan.history.drift ? 'Drift against the migrations: yes (exit 1).' : 'Drift against the migrations: none (exit 0).');
+  }
   return out.join('\n') + '\n';
 }
 
@@ -46,5 +65,5 @@ export async function scanCommand(options: { file: string; json: boolean; env?: 
   const config = await loadConfig(options.file, options.env ?? process.env);
   const scan = await scanWithConfig(config);
   process.stdout.write(options.json ? JSON.stringify(scan, null, 2) + '\n' : terminalSafe(renderScan(scan), { keepNewlines: true }));
-  return 0;
+  return scanExitCode(scan);
 }

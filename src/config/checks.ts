@@ -16,7 +16,8 @@ export interface PartialConfig {
   readonly database?: { readonly targetSchema?: string; readonly sourceSchemas?: readonly (string | undefined)[] };
   readonly auth?: Readonly<Record<string, unknown>>;
   readonly endpoints?: readonly (Partial<EndpointConfig> | undefined)[];
-  readonly repair?: { readonly djangoMigrations?: Readonly<Record<string, unknown>>; readonly djangoMigrationsApp?: unknown };
+  readonly repair?: { readonly djangoMigrations?: Readonly<Record<string, unknown>>; readonly djangoMigrationsApp?: unknown; readonly scope?: string };
+  readonly history?: unknown;
 }
 
 export interface CrossCheckOptions {
@@ -67,6 +68,10 @@ export function checkAcrossKeys(config: PartialConfig, options: CrossCheckOption
       ['repair', 'djangoMigrations'],
       '`repair.djangoMigrations` and `repair.djangoMigrationsApp` both say where repair migrations go: keep `djangoMigrationsApp` (one app you own receives them all) and remove `djangoMigrations`',
     );
+  }
+  // `scope: history` repairs what the history proves: without a history there is no proof.
+  if (config.repair?.scope === 'history' && config.history === undefined && !offsets.has('history')) {
+    report(['repair', 'scope'], '`scope: history` needs a `history` section (e.g. `history: { django: { manage: python3 manage.py } }`): add one, or use `scope: errors`');
   }
 
   const seenSchemas = new Set<string>();

@@ -3,7 +3,7 @@
  * through it the validator, the JSON Schema and the reference show the same values.
  * Defaults are safe ones: `repair.mode` is `plan`, so nothing is changed unless asked for.
  */
-import type { RepairMode } from './types.js';
+import type { RepairMode, RepairScope } from './types.js';
 
 export const DEFAULTS = {
   database: {
@@ -43,6 +43,14 @@ export const DEFAULTS = {
     maxRounds: 20,
     djangoMigrations: {} as Readonly<Record<string, string>>,
     verifyRowCounts: false,
+    scope: 'errors' as RepairScope,
+  },
+  history: {
+    django: {
+      cwd: '.',
+      env: {} as Readonly<Record<string, string>>,
+      readTimeoutMs: 120000,
+    },
   },
   logs: [] as readonly string[],
   report: {

@@ -23,8 +23,9 @@ function overridable(spec: Spec): Spec {
   if (spec.kind !== 'object') return spec;
   const fields: Record<string, Field> = {};
   for (const [name, field] of Object.entries(spec.fields)) {
-    const { spec: inner, example, defaultFrom } = field;
-    fields[name] = { spec: overridable(inner), ...(example === undefined ? {} : { example }), ...(defaultFrom === undefined ? {} : { defaultFrom }) };
+    const { spec: inner, example, defaultFrom, optional } = field;
+    // `optional` is kept: an absent optional section (`history`) is not filled in as an empty one.
+    fields[name] = { spec: overridable(inner), ...(example === undefined ? {} : { example }), ...(defaultFrom === undefined ? {} : { defaultFrom }), ...(optional ? { optional } : {}) };
   }
   return { ...spec, fields };
 }
@@ -42,8 +43,8 @@ function targetSpec(root: () => ObjectSpec): ObjectSpec {
         };
         for (const [key, field] of Object.entries(root().fields)) {
           if ((TOP_LEVEL_ONLY as readonly string[]).includes(key)) continue;
-          const { example } = field;
-          fields[key] = { spec: overridable(field.spec), ...(example === undefined ? {} : { example }) };
+          const { example, optional } = field;
+          fields[key] = { spec: overridable(field.spec), ...(example === undefined ? {} : { example }), ...(optional ? { optional } : {}) };
         }
       }
       return fields;

@@ -53,7 +53,7 @@ function schemaOf(spec: Spec): JsonSchema {
     case 'list': {
       const min = spec.minItems === undefined ? {} : { minItems: spec.minItems };
       const list = { type: 'array', description: spec.description, items: schemaOf(spec.items), ...min };
-      return spec.single ? { description: spec.description, anyOf: [schemaOf(spec.items), list] } : list;
+      return spec.single || spec.splitShell ? { description: spec.description, anyOf: [schemaOf(spec.items), list] } : list;
     }
     case 'tagged':
       return {

@@ -387,6 +387,16 @@ export const CONFIG_SPEC: ObjectSpec = {
                 },
               },
             },
+            // Absent means not set: never filled in as an empty section (nor in a fleet target).
+            optional: true,
+          },
+          scope: {
+            spec: {
+              kind: 'string',
+              description: '`errors`: repair what the probes\' errors name; `history`: everything the migration history (`history`) proves misplaced, in round 1.',
+              enum: ['errors', 'history'],
+            },
+            default: DEFAULTS.repair.scope,
           },
         },
       },
@@ -398,6 +408,56 @@ export const CONFIG_SPEC: ObjectSpec = {
         items: { kind: 'string', description: 'A log file.', check: nonEmpty, isPath: true },
       },
       default: DEFAULTS.logs,
+    },
+    history: {
+      optional: true,
+      spec: {
+        kind: 'object',
+        description: "The app's own migration history: the authority on where each table belongs.",
+        fields: {
+          django: {
+            required: true,
+            example: '{ manage: python3 manage.py }',
+            spec: {
+              kind: 'object',
+              description: "A Django project: its applied migrations and the SQL `sqlmigrate` would print, read in one `manage.py shell` process.",
+              fields: {
+                manage: {
+                  spec: {
+                    kind: 'list',
+                    description: 'The command that runs manage.py: a string split like a shell (quotes respected) or a list of words. `shell -c …` is appended.',
+                    items: { kind: 'string', description: 'A word of the command.', check: nonEmpty },
+                    minItems: 1,
+                    splitShell: true,
+                  },
+                  required: true,
+                  example: 'python3 manage.py',
+                },
+                cwd: {
+                  spec: { kind: 'string', description: "Folder the command runs in (relative to the config file); default the config file's folder.", check: nonEmpty, isPath: true },
+                  default: DEFAULTS.history.django.cwd,
+                },
+                env: {
+                  spec: {
+                    kind: 'map',
+                    description: "Added to the command's minimal environment (PATH, HOME, LANG, …; none of smoke-fix's own variables), e.g. `DJANGO_SETTINGS_MODULE`, `DATABASE_URL`.",
+                    keyLabel: 'environment variable',
+                    keyPattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+                    values: { kind: 'string', description: 'Value.' },
+                    // Masked in messages: the project's stderr is quoted when it fails to start.
+                    secretKeys: /pass|secret|token|key|credential|dsn|_url$/i,
+                  },
+                  default: DEFAULTS.history.django.env,
+                },
+                readTimeoutMs: {
+                  spec: positive('The whole read is stopped after this long (exit 3), ms.'),
+                  default: DEFAULTS.history.django.readTimeoutMs,
+                },
+              },
+            },
+          },
+        },
+      },
     },
     report: {
       spec: {

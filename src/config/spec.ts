@@ -50,6 +50,11 @@ export interface Field {
   readonly defaultFrom?: string;
   /** Shown in "add `key: …`" hints and as the JSON Schema example. */
   readonly example?: string;
+  /**
+   * An object section that stays absent when it is not written (instead of being filled with its
+   * defaults): writing it switches a feature on, e.g. `history`.
+   */
+  readonly optional?: boolean;
 }
 
 export interface ObjectSpec extends Described {
@@ -76,6 +81,8 @@ export interface ListSpec extends Described {
   readonly minItems?: number;
   /** A single item may be written without the list brackets (`expect: 200`). */
   readonly single?: boolean;
+  /** A single string stands for the whole list, split into items like a POSIX shell would (quotes respected; no expansion). */
+  readonly splitShell?: boolean;
 }
 
 /** A mapping whose `tag` key picks which object shape the rest must have (auth profiles). */

@@ -5,6 +5,8 @@
  */
 
 export type RepairMode = 'plan' | 'apply';
+/** `errors`: repair what the probes' errors name; `history`: everything the migration history proves misplaced. */
+export type RepairScope = 'errors' | 'history';
 
 export interface BearerAuth {
   readonly type: 'bearer';
@@ -120,6 +122,24 @@ export interface RepairConfig {
   readonly verifyRowCounts: boolean;
   /** One owned app receiving every repair migration (see migrations/owned-app.ts). */
   readonly djangoMigrationsApp?: { readonly app: string; readonly dir: string } | undefined;
+  readonly scope: RepairScope;
+}
+
+/** How the Django project's migration history is read (one `manage.py shell` process). */
+export interface DjangoHistoryConfig {
+  /** The command words that start `manage.py` (`['python3', 'manage.py']`); `shell -c …` is appended. */
+  readonly manage: readonly string[];
+  /** Absolute folder the command runs in (default: the config file's folder). */
+  readonly cwd: string;
+  /** Added to the child's minimal environment (settings module, database URL). */
+  readonly env: Readonly<Record<string, string>>;
+  /** The whole read is stopped after this long (exit 3). */
+  readonly readTimeoutMs: number;
+}
+
+/** The app's own migration history, the authority on where each object belongs. */
+export interface HistoryConfig {
+  readonly django: DjangoHistoryConfig;
 }
 
 export interface ReportConfig {
@@ -138,6 +158,8 @@ export interface ResolvedConfig {
   /** Absolute paths of application log files whose new lines are read for errors. */
   readonly logs: readonly string[];
   readonly report: ReportConfig;
+  /** Absent unless the config has a `history` section. */
+  readonly history?: HistoryConfig | undefined;
   /** A fleet (see `fleet/`): the run is one per target. Absent for a single target. */
   readonly targets?: readonly TargetOverride[] | undefined;
   readonly targetsFrom?: TargetsFromConfig | undefined;

@@ -13,6 +13,7 @@ import { interpolate } from './interpolate.js';
 import { unmaskReferences } from './references.js';
 import { formatPath, type KeyPath, type ProblemCollector } from './problems.js';
 import type { BooleanSpec, Field, IntegerSpec, ListSpec, MapSpec, ObjectSpec, Spec, StringSpec, TaggedSpec } from './spec.js';
+import { splitShellWords } from './shell-words.js';
 import { closest, didYouMean, listOf } from './suggest.js';
 
 export interface ValidateOptions {
@@ -269,9 +270,10 @@ function fillFields(spec: ObjectSpec, options: FillOptions, ctx: Ctx): Record<st
       if (!misspelt.has(name)) ctx.problems.atNode((pair?.key as Node | undefined) ?? at, [...path, name], missingMessage(name, field, pair !== undefined));
     } else if (field.default !== undefined) {
       out[name] = resolveDefaultPaths(field.spec, structuredClone(field.default), ctx);
-    } else if (field.spec.kind === 'object' && !Object.values(field.spec.fields).some((f) => f.required)) {
-      // An absent section is an empty one: its own defaults apply. A section with required keys
-      // (`targetsFrom`, `repair.djangoMigrationsApp`) cannot be empty: absent, it is simply not set.
+    } else if (field.spec.kind === 'object' && !field.optional && !Object.values(field.spec.fields).some((f) => f.required)) {
+      // An absent section is an empty one: its own defaults apply. (Not an optional one, like
+      // `history`, nor one with required keys, like `targetsFrom` or `repair.djangoMigrationsApp`:
+      // absent, it is simply not there.)
       out[name] = fillFields(field.spec, { path: [...path, name], at }, ctx);
     }
   }
@@ -320,6 +322,7 @@ function setOwn(out: Record<string, Value>, key: string, value: Value): void {
 
 function checkList(node: Node, spec: ListSpec, path: KeyPath, ctx: Ctx): Value {
   if (!isSeq(node)) {
+    if (spec.splitShell && isScalar(node) && typeof node.value === 'string') return checkShellWords(node, spec, path, ctx);
     if (spec.single && !isMap(node)) {
       const v = check(node, spec.items, path, ctx);
       return v === INVALID ? INVALID : [v];
@@ -340,6 +343,22 @@ function checkList(node: Node, spec: ListSpec, path: KeyPath, ctx: Ctx): Value {
     const v = check(itemNode as Node, spec.items, [...path, i], ctx);
     return v === INVALID ? undefined : v;
   });
+}
+
+/** `python3 manage.py` → `['python3', 'manage.py']`: the words a shell would pass, never run through one. */
+function checkShellWords(node: Node, spec: ListSpec, path: KeyPath, ctx: Ctx): Value {
+  const got = scalarText(node, path, ctx);
+  if (got === INVALID) return INVALID;
+  const split = splitShellWords(got.text);
+  if (typeof split === 'string') {
+    ctx.problems.atNode(node, path, split);
+    return INVALID;
+  }
+  if (split.length < (spec.minItems ?? 0)) {
+    ctx.problems.atNode(node, path, 'must name a command, e.g. `python3 manage.py`');
+    return INVALID;
+  }
+  return split;
 }
 
 function checkTagged(node: Node, spec: TaggedSpec, path: KeyPath, ctx: Ctx): Value {

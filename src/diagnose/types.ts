@@ -7,7 +7,9 @@
 export type FindingSource =
   | { readonly type: 'body'; readonly endpoint: string }
   | { readonly type: 'log'; readonly file: string; readonly endpoint?: string | undefined; readonly request?: string | undefined }
-  | { readonly type: 'server-log'; readonly endpoint?: string | undefined; readonly request?: string | undefined };
+  | { readonly type: 'server-log'; readonly endpoint?: string | undefined; readonly request?: string | undefined }
+  /** `repair.scope: history`: the expected schema proves the object misplaced; no error text needed. */
+  | { readonly type: 'history'; readonly migration: string; readonly endpoint?: undefined; readonly request?: undefined };
 
 export interface MissingRelationFinding {
   readonly kind: 'missing-relation';

@@ -105,6 +105,8 @@ export interface ExpectedSchema {
   /** Migrations replayed, statements replayed (for the report's figures). */
   readonly migrationCount: number;
   readonly statementCount: number;
+  /** Statements that only named objects in another schema: ignored by the model, counted. */
+  readonly otherSchemaStatements?: number | undefined;
 }
 
 // ---------------------------------------------------------------- drift against the expectation

@@ -72,7 +72,8 @@ function guardedColumn(action: AddColumnAction, direction: 'forward' | 'reverse'
   const { schema, table, copySchema } = action;
   const column = action.column.name;
   const inTarget = hasColumn(schema, table, column);
-  const inCopy = hasColumn(copySchema, table, column);
+  // A column replayed from its migration has no copy to look at: only the target's state counts.
+  const inCopy = action.fromMigration ? 'true' : hasColumn(copySchema, table, column);
   // Forward: the target table lacks the column and the stale copy has it (the same drift).
   // Reverse: the target has it and the copy still has it (the state this repair left behind).
   const conditions =

@@ -14,8 +14,11 @@
 import type { Finding, MissingColumnFinding, MissingRelationFinding } from '../diagnose/types.js';
 import { findingKey } from '../diagnose/types.js';
 import { qualified, quoteIdent } from '../db/quote.js';
+import { isConstantDefault } from '../db/constant-default.js';
 import { isSystemSchema } from '../db/system-schema.js';
 import type { CatalogRelation, ColumnInfo, ColumnLocation, RelationLocation } from '../db/types.js';
+import { expectedColumn, migrationLabel, NOT_IN_HISTORY, replayColumnAdd } from '../history/justify.js';
+import type { ExpectedSchema } from '../history/types.js';
 import { addColumnRollbackSql, addColumnSql, isMovableKind, moveRollbackSql, moveSql } from './sql.js';
 import { unsafeColumnAdvice } from './unsafe-column.js';
 import type { AddColumnAction, MoveRelationAction, PlanItem, Refusal, RefusalReason, RepairAction } from './types.js';
@@ -26,6 +29,8 @@ export interface PlanInput {
   readonly columns: readonly ColumnLocation[];
   readonly targetSchema: string;
   readonly sourceSchemas: readonly string[];
+  /** `history` configured: every move and column add must be justified by the expected schema. */
+  readonly expected?: ExpectedSchema | undefined;
 }
 
 type Decision = { readonly action: RepairAction; readonly key: string } | Omit<Refusal, 'finding'>;
@@ -108,6 +113,10 @@ function planRelation(finding: MissingRelationFinding, input: PlanInput, index: 
   }
   const otherSchema = refuseOtherSchema(finding.schema, target, `relation ${show(finding.name)}`);
   if (otherSchema) return otherSchema;
+  // Before any look-up result counts: a name no migration created is never moved, whatever says it.
+  if (input.expected && !input.expected.relations.has(finding.name)) {
+    return refuse('not-in-history', `${show(finding.name)} was ${NOT_IN_HISTORY}, so nothing was moved; if the app needs it, the migration that creates it has not been applied.`);
+  }
 
   const location = index.relationsByName.get(finding.name);
   const inSources = location?.inSources ?? [];
@@ -204,12 +213,19 @@ function planColumn(finding: MissingColumnFinding, input: PlanInput, index: Plan
     return refuse('no-source-copy', `No table in ${show(target)} lacks column ${column} while a copy in ${input.sourceSchemas.map(show).join(', ')} has it; a migration that adds it may never have run.`);
   }
   const table = show(location.table);
+  const model = input.expected ? expectedColumn(input.expected, location.table, finding.column) : undefined;
+  if (input.expected && !model) {
+    return refuse('not-in-history', `Column ${column} of ${table} was ${NOT_IN_HISTORY}, so nothing was added.`);
+  }
   if (location.presentInTarget) {
     return refuse('column-present', `${qualified(target, location.table)} already has column ${quoteIdent(finding.column)}; the error may come from a query on another table or a stale connection.`);
   }
   if (location.targetTableExists === false) {
     return refuse('not-found', `Table ${table} does not exist in ${show(target)}, so there is no table to add column ${column} to; repair the table first.`);
   }
+  // The migration that added the column is the authority on its definition: a stale copy may be
+  // older, and Django's NOT NULL add leaves the copy without the default that made it safe.
+  if (model && model.addSql.length > 0) return planColumnFromMigration(finding, location.table, model, input);
   if (location.sourceCopies.length === 0) {
     return refuse('no-source-copy', `No copy of ${table} in ${input.sourceSchemas.map(show).join(', ')} has column ${column}; a migration that adds it may never have run.`);
   }
@@ -249,6 +265,37 @@ function planColumn(finding: MissingColumnFinding, input: PlanInput, index: Plan
     rollbackSql: addColumnRollbackSql({ schema: target, table: location.table, column: copy.column.name }),
   };
   return { action, key: `column:${target}.${location.table}.${copy.column.name}` };
+}
+
+/** No stale copy holds the column, but the migration that added it says how: replay that. */
+function planColumnFromMigration(
+  finding: MissingColumnFinding,
+  table: string,
+  model: NonNullable<ReturnType<typeof expectedColumn>>,
+  input: PlanInput,
+): Decision {
+  const target = input.targetSchema;
+  const migration = migrationLabel(model.addedBy);
+  const replay = replayColumnAdd({ schema: target, table, column: model });
+  if (!replay.ok) {
+    return refuse(
+      'unsafe-column',
+      `Column ${show(model.name)} of ${show(table)} was added by ${migration}, but ${replay.why}; review the migration's statements and run them by hand.`,
+      model.addSql.join('\n'),
+    );
+  }
+  const action: AddColumnAction = {
+    kind: 'add-column',
+    finding,
+    schema: target,
+    table,
+    copySchema: target,
+    column: { name: model.name, type: model.type, notNull: model.notNull, default: model.default, defaultIsConstant: isConstantDefault(model.default) },
+    sql: replay.sql,
+    rollbackSql: addColumnRollbackSql({ schema: target, table, column: model.name }),
+    fromMigration: { id: model.addedBy.id, appliedAt: model.addedBy.appliedAt, statements: model.addSql },
+  };
+  return { action, key: `column:${target}.${table}.${model.name}` };
 }
 
 /** Why adding this column is not safe to do unattended, or null when it is. */

@@ -126,7 +126,9 @@ export function countColumnsSql(relation: QualifiedName): string {
 
 /** Constraints on the relation (or its partition tree), same shape as `countIndexesSql`. */
 export function countConstraintsSql(relation: QualifiedName & { readonly tree?: boolean }): string {
-  return `SELECT count(*)::int AS n FROM pg_catalog.pg_constraint WHERE conrelid ${relidMatch(relation)}`;
+  // NOT NULL constraints (contype 'n', PostgreSQL 18+) are column nullability, which a NOT NULL
+  // column add legitimately adds; they are compared with the columns, not counted here.
+  return `SELECT count(*)::int AS n FROM pg_catalog.pg_constraint WHERE contype <> 'n' AND conrelid ${relidMatch(relation)}`;
 }
 
 function relidMatch(relation: QualifiedName & { readonly tree?: boolean }): string {

@@ -1,5 +1,6 @@
 import type { Finding, FindingSource } from '../diagnose/types.js';
 import type { CatalogRelation, ColumnInfo } from '../db/types.js';
+import type { ExpectationCheck } from '../history/verify.js';
 
 /** A planned change: exact SQL built from catalog names, plus the SQL that undoes it. */
 export type RepairAction = MoveRelationAction | AddColumnAction;
@@ -32,6 +33,11 @@ export interface AddColumnAction {
   readonly rollbackSql: string;
   /** Every finding this action answers (`finding` first). */
   readonly findings?: readonly Finding[] | undefined;
+  /**
+   * Set when the definition comes from the migration that added the column (no stale copy holds
+   * it): which migration, and its statements as it ran them (quoted in the report).
+   */
+  readonly fromMigration?: { readonly id: string; readonly appliedAt: string | null; readonly statements: readonly string[] } | undefined;
 }
 
 export type RefusalReason =
@@ -44,7 +50,9 @@ export type RefusalReason =
   | 'unsafe-column'
   | 'source-schema-dependency'
   | 'column-present'
-  | 'no-source-copy';
+  | 'no-source-copy'
+  /** `history` is configured and no applied migration created the object: never moved, never added. */
+  | 'not-in-history';
 
 /** A finding the planner will not act on, and why. Refusals are reported, never guessed around. */
 export interface Refusal {
@@ -82,6 +90,8 @@ export interface Verification {
   readonly storage?: StorageCheck | undefined;
   /** Human-readable problems when !ok. */
   readonly problems: readonly string[];
+  /** With `history`: the object compared with what its migrations say it should be. */
+  readonly expectation?: ExpectationCheck | undefined;
 }
 
 export interface StorageCheck {

@@ -21,6 +21,8 @@ export function sourceText(source: FindingSource): string {
       return `log file ${source.file}${credit(source)}`;
     case 'server-log':
       return `PostgreSQL server log${credit(source)}`;
+    case 'history':
+      return `the migration history (created by ${source.migration})`;
   }
 }
 

@@ -3,6 +3,7 @@
  * final RunResult. Every string that came from the target (error messages, names, endpoint names,
  * reasons quoting them) goes through `mdText`/`mdCode`/`mdFence`.
  */
+import { expectationText, historyMarkdown, leftInSourcesItems, migrationQuote } from './markdown-history.js';
 import { ignoredEvidenceSection } from './ignored-evidence.js';
 import { findingKey, type Finding, type FindingSource } from '../diagnose/types.js';
 import type { ProbeSummary, RoundResult, RunResult } from '../result.js';
@@ -40,6 +41,7 @@ export function renderMarkdown(result: RunResult): string {
     rounds(result),
     finalPass(result),
     whatIsLeft(result),
+    historyMarkdown(result),
     ignoredEvidenceSection(result),
     whatNext(result),
   ];
@@ -180,7 +182,7 @@ function verificationText(v: Verification | undefined, targetSchema: string): st
     );
   }
   const problems = v.problems.map((p) => `\n  - ${mdText(p)}`).join('');
-  return parts.join('; ') + problems;
+  return parts.join('; ') + expectationText(v) + problems;
 }
 
 function repairHeading(entry: RepairInRound, index: number): string {
@@ -192,7 +194,7 @@ function repairHeading(entry: RepairInRound, index: number): string {
   const what =
     action.kind === 'move-relation'
       ? `${mdCode(`${action.fromSchema}.${action.relation.name}`)} into ${mdCode(action.toSchema)}`
-      : `${mdCode(action.column.name)} to ${mdCode(`${action.schema}.${action.table}`)} (from the copy in ${mdCode(action.copySchema)})`;
+      : `${mdCode(action.column.name)} to ${mdCode(`${action.schema}.${action.table}`)} ${action.fromMigration ? `(as migration ${mdCode(action.fromMigration.id)} added it)` : `(from the copy in ${mdCode(action.copySchema)})`}`;
   return `### ${index + 1}. ${verb} ${what} (round ${entry.round})`;
 }
 
@@ -208,6 +210,7 @@ function repairSection(entry: RepairInRound, index: number, result: RunResult): 
     out.push(
       `**Column.** ${mdCode(c.type)}, ${c.notNull ? 'NOT NULL' : 'nullable'}, default ${c.default === null ? 'none' : mdCode(c.default)}.`,
     );
+    if (action.fromMigration) out.push(...migrationQuote(action.fromMigration));
   }
   if (record.status === 'planned') {
     out.push('**SQL it would run** (nothing ran: plan mode):', mdFence(action.sql, 'sql'));
@@ -331,6 +334,7 @@ function whatIsLeft(result: RunResult): string {
     for (const w of record.warnings) items.push(`${mdCode(findingName(record.action.finding))}: ${warningText(w)}`);
   }
   for (const w of result.warnings) items.push(mdText(w));
+  items.push(...leftInSourcesItems(result));
   if (result.outcome === 'environment-error') {
     items.unshift(`The run did not finish (${mdText(result.reason)}); endpoints not probed are unknown, not passing.`);
   }

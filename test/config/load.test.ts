@@ -22,7 +22,8 @@ t.test('a minimal config gets every default', async (t) => {
   t.same(config.auth, {});
   t.same(config.endpoints, [{ name: '/health', path: '/health', method: 'GET', expect: [200], headers: {} }]);
   t.same(config.http, { concurrency: 8, timeoutMs: 10000, maxBodyBytes: 1048576, retries: 3, headers: {}, retryWindowMs: 5000, insecure: false });
-  t.same(config.repair, { mode: 'plan', maxRounds: 20, djangoMigrations: {}, verifyRowCounts: false });
+  t.same(config.repair, { mode: 'plan', maxRounds: 20, djangoMigrations: {}, verifyRowCounts: false, scope: 'errors' });
+  t.equal(config.history, undefined, 'no history unless written');
   t.same(config.logs, []);
   t.equal(config.report.dir, join(dirname(file), 'reports'));
 });

@@ -27,7 +27,11 @@ export const SOURCE_SCHEMA = 'test_schema';
 export const OWN_TABLES = {
   user_profile: ['user_profile_about_item', 'user_profile_stream_config', 'user_profile_link'],
   teams: ['teams_team', 'teams_membership'],
+  /** Levels 1–5 of the cascade under /catalog/<level>/, then the latent table no page reads. */
+  catalog: ['catalog_section', 'catalog_shelf', 'catalog_product', 'catalog_price', 'catalog_review', 'catalog_auditentry'],
 } as const;
+/** The catalog's pages: /catalog/N/ reads levels 1..N in order and stops at the first failure. */
+export const CATALOG_LEVEL_PATHS = ['/catalog/1/', '/catalog/2/', '/catalog/3/', '/catalog/4/', '/catalog/5/'] as const;
 
 export interface SiteUser {
   readonly username: string;
@@ -218,6 +222,11 @@ export async function migrateWithColumnDrift(options: MigrateWithColumnDriftOpti
     }
   });
   await script({ ...options, name: 'migrate_with_drift.py', env: { DRIFT: options.migration } });
+}
+
+/** The site migrated in public up to (not including) `stopBefore` (`app.name`): later migrations stay unapplied. */
+export async function migrateUpTo(options: SiteOptions & { stopBefore: string }): Promise<void> {
+  await script({ ...options, name: 'migrate_with_drift.py', env: { STOP_BEFORE: options.stopBefore } });
 }
 
 /** Creates users (passwords through stdin). Run it before auth tables are drifted by `moveTablesToSourceSchema`. */

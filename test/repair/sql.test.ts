@@ -95,7 +95,7 @@ t.test('verification queries use a quoted regclass literal of the catalog names'
   t.equal(countIndexesSql(rel), `SELECT count(*)::int AS n FROM pg_catalog.pg_index WHERE indrelid = to_regclass('"public"."it''s"')`);
   t.equal(
     countConstraintsSql({ ...rel, tree: true }),
-    `SELECT count(*)::int AS n FROM pg_catalog.pg_constraint WHERE conrelid IN (SELECT relid FROM pg_catalog.pg_partition_tree(to_regclass('"public"."it''s"')))`,
+    `SELECT count(*)::int AS n FROM pg_catalog.pg_constraint WHERE contype <> 'n' AND conrelid IN (SELECT relid FROM pg_catalog.pg_partition_tree(to_regclass('"public"."it''s"')))`,
   );
   t.equal(
     columnPresentSql({ schema: 'public', table: 't', column: 'left_at' }),

@@ -1,0 +1,18 @@
+/**
+ * The configured migration history, read with what the rest of the config says: the config's
+ * secrets masked in every message, and the target and source schemas visible to the few Django
+ * operations that consult the live catalog (see django/read.ts).
+ */
+import { secretsOf } from '../config/secrets.js';
+import type { ResolvedConfig } from '../config/types.js';
+import { readDjangoHistory } from './django/index.js';
+import type { MigrationHistory } from './types.js';
+
+/** The history, or undefined when the config has no `history` section. */
+export async function readConfiguredHistory(config: ResolvedConfig): Promise<MigrationHistory | undefined> {
+  if (config.history === undefined) return undefined;
+  return readDjangoHistory(config.history.django, {
+    secrets: secretsOf(config),
+    introspectSchemas: [config.database.targetSchema, ...config.database.sourceSchemas],
+  });
+}
