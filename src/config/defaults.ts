@@ -26,6 +26,9 @@ export const DEFAULTS = {
     usernameField: 'username',
     passwordField: 'password',
   },
+  formLogin: {
+    success: { redirectAwayFrom: true } as const,
+  },
   http: {
     concurrency: 8,
     timeoutMs: 10000,

@@ -201,6 +201,35 @@ const authProfile = {
         next: { spec: { kind: 'string', description: 'Optional `next` value posted with the form.' } },
       },
     },
+    form: {
+      kind: 'object',
+      description:
+        'Logs in through any HTML login form (Rails, Laravel, Flask, …): submits the form holding the password input with all its hidden fields (CSRF tokens) and keeps the cookies.',
+      fields: {
+        loginPath: { ...loginPath, example: '/users/sign_in' },
+        username,
+        password,
+        usernameField: {
+          spec: { kind: 'string', description: 'Form field of the user name, e.g. `user[email]` (default: the text input before the password input).', check: nonEmpty },
+        },
+        passwordField: {
+          spec: { kind: 'string', description: "Form field of the password (default: the form's password input).", check: nonEmpty },
+        },
+        success: {
+          spec: {
+            kind: 'object',
+            description: 'How a successful login is recognised; every check given must hold.',
+            fields: {
+              cookie: { spec: { kind: 'string', description: 'The login answer sets or changes this cookie, e.g. `_shop_session`.', check: nonEmpty } },
+              redirectAwayFrom: { spec: { kind: 'boolean', description: 'The login answer redirects away from the login page.' } },
+              textAbsent: { spec: { kind: 'string', description: 'The login answer does not contain this text, e.g. `Invalid`.', check: nonEmpty } },
+            },
+          },
+          default: DEFAULTS.formLogin.success,
+          example: '{ cookie: _shop_session }',
+        },
+      },
+    },
   },
 } as const;
 

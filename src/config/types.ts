@@ -34,7 +34,27 @@ export interface DjangoSessionAuth {
   /** Optional `next` value posted with the form. */
   readonly next?: string | undefined;
 }
-export type AuthProfile = BearerAuth | BasicAuth | HeaderAuth | DjangoSessionAuth;
+/** How a `form` login is known to have worked; every check given must hold. */
+export interface FormLoginSuccess {
+  /** The login's answer sets (or changes) this cookie. */
+  readonly cookie?: string | undefined;
+  /** The login's answer redirects somewhere other than the login page. */
+  readonly redirectAwayFrom?: boolean | undefined;
+  /** The login's answer does not contain this text (e.g. `Invalid email or password`). */
+  readonly textAbsent?: string | undefined;
+}
+export interface FormAuth {
+  readonly type: 'form';
+  /** Path of the page holding the login form, e.g. `/users/sign_in`. */
+  readonly loginPath: string;
+  readonly username: string;
+  readonly password: string;
+  /** Form field names; when absent, found from the form (its password input, the text input before it). */
+  readonly usernameField?: string | undefined;
+  readonly passwordField?: string | undefined;
+  readonly success: FormLoginSuccess;
+}
+export type AuthProfile = BearerAuth | BasicAuth | HeaderAuth | DjangoSessionAuth | FormAuth;
 
 export interface EndpointConfig {
   readonly name: string;

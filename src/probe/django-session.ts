@@ -16,7 +16,8 @@ import { DEFAULTS } from '../config/defaults.js';
 import { createSessionJar } from './cookie-jar.js';
 import { readLoginForm, type LoginForm } from './login-form.js';
 import { csrfFailure, formErrors, inputValue } from './django-pages.js';
-import type { AuthSession, Authorization, Exchange, HttpClient, LoginBlocked } from './types.js';
+import { isRedirect, joinExchanges, loginSession, sameLoginPage, type LoginOutcome } from './login-session.js';
+import type { AuthSession, HttpClient } from './types.js';
 
 /** Django's default cookie names (SESSION_COOKIE_NAME, CSRF_COOKIE_NAME). */
 export const SESSION_COOKIE = 'sessionid';
@@ -25,27 +26,6 @@ export const CSRF_FORM_FIELD = 'csrfmiddlewaretoken';
 
 /** Methods Django's CsrfViewMiddleware lets through without a token. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
-
-type LoginOutcome = { readonly kind: 'ok' } | LoginBlocked;
-
-function isRedirect(status: number): boolean {
-  return status >= 300 && status < 400;
-}
-
-function joinExchanges(a: Exchange, b: Exchange): Exchange {
-  return {
-    response: b.response,
-    attempts: [...a.attempts, ...b.attempts],
-    failure: b.failure,
-    durationMs: a.durationMs + b.durationMs,
-  };
-}
-
-/** Secret values in the forms they may be echoed in: raw, URL-encoded, HTML-escaped. */
-function variants(secret: string): string[] {
-  const html = secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
-  return [...new Set([secret, encodeURIComponent(secret), html])];
-}
 
 /** `the form has fields a, b; smoke-fix sent a, c; ` — what a person needs to see a field mismatch. */
 function fieldsNote(form: LoginForm | undefined, sent: readonly string[]): string {
@@ -62,25 +42,10 @@ export function djangoSession(options: { profile: string; auth: DjangoSessionAut
   const jar = createSessionJar();
   const formTokens = new Set<string>();
 
-  /** The current login (or renewal); settles to ok/blocked, or rejects with LoginFailedError. */
-  let login: Promise<LoginOutcome> | undefined;
-  let lastOutcome: LoginOutcome | undefined;
-  /** Bumped by every successful login; a request remembers the one it was sent with. */
-  let generation = 0;
-  let renewedThisRound = false;
-  let renewingFrom: number | undefined;
-
   const refused = (what: string) =>
     new LoginFailedError(profile, `auth profile "${profile}": ${maskSecrets(what, [auth.password])}`);
 
-  function isLoginPage(location: string): boolean {
-    try {
-      const target = new URL(location, loginPageUrl);
-      return target.origin === base.origin && target.pathname === prefix + auth.loginPath;
-    } catch {
-      return false;
-    }
-  }
+  const isLoginPage = (location: string) => sameLoginPage(location, client.baseUrl, auth.loginPath);
 
   async function logIn(): Promise<LoginOutcome> {
     const path = auth.loginPath;
@@ -142,10 +107,7 @@ export function djangoSession(options: { profile: string; auth: DjangoSessionAut
       throw refused(`the login form ${path} answered 403 (${formErrors(answer.body) ?? 'forbidden'})`);
     }
     if (isRedirect(answer.status) && answer.location && !isLoginPage(answer.location)) {
-      if (await jar.value(SESSION_COOKIE, siteUrl)) {
-        generation += 1;
-        return { kind: 'ok' };
-      }
+      if (await jar.value(SESSION_COOKIE, siteUrl)) return { kind: 'ok' };
       throw refused(
         `the login form ${path} redirected to ${answer.location} but set no ${SESSION_COOKIE} cookie ` +
           `(a Secure session cookie is not kept over plain http to a non-local host)`,
@@ -160,17 +122,7 @@ export function djangoSession(options: { profile: string; auth: DjangoSessionAut
     );
   }
 
-  function start(before?: Promise<void>): Promise<LoginOutcome> {
-    const attempt = (before ?? Promise.resolve()).then(logIn);
-    login = attempt;
-    attempt.then(
-      (outcome) => void (lastOutcome = outcome),
-      () => {},
-    );
-    return attempt;
-  }
-
-  async function ready(method: string): Promise<Authorization> {
+  async function headers(method: string): Promise<Record<string, string>> {
     const headers: Record<string, string> = {};
     if (!SAFE_METHODS.has(method.toUpperCase())) {
       // Read at request time: Django rotated the token at login, the jar holds the new one.
@@ -179,37 +131,8 @@ export function djangoSession(options: { profile: string; auth: DjangoSessionAut
       headers.origin = base.origin;
       headers.referer = siteUrl;
     }
-    return { kind: 'ready', headers, cookieJar: jar, generation };
+    return headers;
   }
 
-  async function authorize(request: { readonly method: string }): Promise<Authorization> {
-    const outcome = await (login ?? start());
-    return outcome.kind === 'ok' ? ready(request.method) : outcome;
-  }
-
-  return {
-    profile,
-    authorize,
-    isLoginPage,
-    async renew(request) {
-      if (request.generation < generation) return authorize(request); // renewed meanwhile
-      if (renewingFrom === request.generation) return authorize(request); // renewal under way: share it
-      if (renewedThisRound) return undefined;
-      renewedThisRound = true;
-      renewingFrom = request.generation;
-      start(jar.clear());
-      return authorize(request);
-    },
-    beginRound() {
-      renewedThisRound = false;
-      renewingFrom = undefined;
-      if (lastOutcome?.kind === 'blocked' && login) {
-        login = undefined;
-        lastOutcome = undefined;
-      }
-    },
-    async secrets() {
-      return [auth.password, ...formTokens, ...jar.valuesSeen()].flatMap(variants);
-    },
-  };
+  return loginSession({ profile, jar, logIn, isLoginPage, headers, secrets: () => [auth.password, ...formTokens] });
 }

@@ -4,6 +4,7 @@
  */
 import type { AuthProfile } from '../config/types.js';
 import { djangoSession } from './django-session.js';
+import { formSession } from './form-session.js';
 import { headerSession } from './header-auth.js';
 import type { AuthSession, HttpClient, SessionManager } from './types.js';
 
@@ -14,6 +15,7 @@ const FACTORIES: { readonly [K in AuthProfile['type']]: Factory<Extract<AuthProf
   basic: ({ profile, auth }) => headerSession(profile, auth),
   header: ({ profile, auth }) => headerSession(profile, auth),
   'django-session': djangoSession,
+  form: formSession,
 };
 
 function build(profile: string, auth: AuthProfile, client: HttpClient): AuthSession {
