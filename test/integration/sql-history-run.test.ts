@@ -5,7 +5,7 @@
  * created is named by a response body.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import t, { type Test } from 'tap';
 import { startSqlApp, type AppRoute } from '../../src/demo/app.js';
 import { flywayChecksum } from '../../src/history/sql/flyway.js';
@@ -123,6 +123,7 @@ t.test('scope: history with a Flyway folder: every migration-created table moves
   t.same(drift.history.notTheApps.map((r) => r.name), ['decoy', 'decoy_id_seq'], 'the decoy is not the app’s');
   const text = await cli(['scan', file], env);
   t.match(text.stdout, 'orders (table): MISPLACED, in test_schema; created by V3__add_orders, applied 2025-12-29 14:03');
+  t.notMatch(text.stdout, 'with warnings', 'every recorded file is there, unchanged');
 
   const run = await cli(['run', file, '--apply'], env);
   t.equal(run.code, 0, `green\n${run.stdout}\n${run.stderr}`);
@@ -155,6 +156,12 @@ t.test('scope: history with a Flyway folder: every migration-created table moves
 
   const scanAfter = await cli(['scan', file], env);
   t.equal(scanAfter.code, 0, `scan exits 0 once nothing is misplaced (the decoy does not count)\n${scanAfter.stdout}`);
+
+  // A file edited after Flyway applied it: the scan says so (and still follows the file as it is).
+  await writeFile(join(dirname(file), 'V4__create_audit_log.sql'), MIGRATIONS[3]![1] + '-- edited later\n');
+  const edited = await cli(['scan', file], env);
+  t.equal(edited.code, 0);
+  t.match(edited.stdout, /Read from the history with warnings \(1\)[\s\S]*V4__create_audit_log\.sql: the file changed since Flyway applied it/);
 });
 
 t.test('with a Flyway history, a decoy named by a response body is refused not-in-history and stays', async (t) => {
