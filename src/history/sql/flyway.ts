@@ -70,8 +70,10 @@ export async function readFlyway(ctx: FormatContext): Promise<FormatResult> {
     }
     migrations.push(applied(id, row.description, iso(row.installed_on), await splitStatements(text)));
   }
+  // `script` may hold a path under a sub-folder of the location: compare file names.
+  const recordedNames = new Set([...recorded].map((s) => s.replace(/^.*\//, '')));
   for (const file of files) {
-    if (file.startsWith('V') && !recorded.has(file) && ![...recorded].some((s) => s.endsWith(`/${file}`))) {
+    if (file.startsWith('V') && !recordedNames.has(file)) {
       warnings.push(`${file}: on disk, not applied (not in ${table.schema}.${table.name})`);
     }
   }

@@ -26,13 +26,11 @@ export async function readPrisma(ctx: FormatContext): Promise<FormatResult> {
 
   const warnings: string[] = [];
   const migrations = [];
-  const done = new Set<string>();
   for (const row of rows) {
     if (row.rolled_back_at !== null || row.finished_at === null) {
       warnings.push(`${row.migration_name}: ${row.rolled_back_at !== null ? 'rolled back' : 'not finished (failed or running)'} in ${table.schema}.${table.name}; not replayed`);
       continue;
     }
-    done.add(row.migration_name);
     const file = join(row.migration_name, 'migration.sql');
     const text = await readText(ctx.dir, file);
     if (text === undefined) {
@@ -45,8 +43,9 @@ export async function readPrisma(ctx: FormatContext): Promise<FormatResult> {
     }
     migrations.push(applied(row.migration_name, row.migration_name, iso(row.finished_at), await splitStatements(text)));
   }
+  const recorded = new Set(rows.map((r) => r.migration_name));
   for (const name of entries) {
-    if (!done.has(name) && (await readText(ctx.dir, join(name, 'migration.sql'))) !== undefined && !rows.some((r) => r.migration_name === name)) {
+    if (!recorded.has(name) && (await readText(ctx.dir, join(name, 'migration.sql'))) !== undefined) {
       warnings.push(`${name}: on disk, not applied (not in ${table.schema}.${table.name})`);
     }
   }
