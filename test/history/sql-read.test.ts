@@ -66,6 +66,7 @@ t.test('Flyway: rows in installed_rank order; failed rows, BASELINE and files ne
     [4, '2.1', 'broken', 'SQL', 'V2_1__broken.sql', flywayChecksum('CREATE TABLE half (id int);\n'), '2025-12-29 14:03:00', false],
     [5, null, 'user names', 'SQL', 'R__user_names.sql', flywayChecksum(view), '2025-12-29 14:04:00', true],
     [6, '3', 'gone', 'SQL', 'V3__gone.sql', 1, '2025-12-29 14:05:00', true],
+    [8, '4', 'outside', 'SQL', '../../../etc/passwd', 1, '2025-12-29 14:07:00', true],
     [7, null, 'user names', 'SQL', 'R__user_names.sql', flywayChecksum(view), '2025-12-29 14:06:00', true],
   ];
   for (const r of rows) {
@@ -85,6 +86,7 @@ t.test('Flyway: rows in installed_rank order; failed rows, BASELINE and files ne
     'V2__add_orders.sql: the file changed since Flyway applied it (checksum ' + flywayChecksum(ORDERS) + ', recorded 12345); the expectation follows the file as it is now',
     'V2_1__broken.sql: recorded as failed (success = false) in public.flyway_schema_history; not replayed',
     `V3__gone.sql: recorded as applied in public.flyway_schema_history but not found in ${dir}; what it created is unknown`,
+    `../../../etc/passwd: recorded as applied in public.flyway_schema_history but not found in ${dir}; what it created is unknown`,
     'V5__not_yet.sql: on disk, not applied (not in public.flyway_schema_history)',
   ]);
 

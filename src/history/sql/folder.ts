@@ -4,7 +4,7 @@
  * strings, comments and function bodies).
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { loadParser } from '../expected/parser.js';
 import { SqlHistoryError } from './errors.js';
 
@@ -17,8 +17,15 @@ export async function listFolder(dir: string, format: string): Promise<string[]>
   return (await readdir(dir)).sort();
 }
 
+/**
+ * A file of the folder by the name a history table recorded, or undefined when it is not there. The
+ * name comes from a database row: one that leads outside the folder (`../`, an absolute path) is
+ * treated as absent rather than read.
+ */
 export async function readText(dir: string, relative: string): Promise<string | undefined> {
-  return readFile(join(dir, relative), 'utf8').catch(() => undefined);
+  const path = resolve(dir, relative);
+  if (path !== dir && !path.startsWith(dir.endsWith(sep) ? dir : dir + sep)) return undefined;
+  return readFile(path, 'utf8').catch(() => undefined);
 }
 
 /**
