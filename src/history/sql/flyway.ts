@@ -9,7 +9,8 @@
  * its last run, with the file's content today (Flyway keeps no older text).
  *
  * The checksum is Flyway's ChecksumCalculator: CRC-32 over the UTF-8 bytes of each line, line
- * endings and a leading BOM removed, stored as a signed 32-bit integer.
+ * endings and a leading BOM removed, stored as a signed 32-bit integer. `zlib.crc32` (Node ≥ 20.15,
+ * hence `engines`) is that CRC-32, with the running value carried from line to line.
  */
 import { crc32 } from 'node:zlib';
 import { readText, listFolder, splitStatements } from './folder.js';
