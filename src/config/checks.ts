@@ -74,6 +74,16 @@ export function checkAcrossKeys(config: PartialConfig, options: CrossCheckOption
     report(['repair', 'scope'], '`scope: history` needs a `history` section (e.g. `history: { django: { manage: python3 manage.py } }`): add one, or use `scope: errors`');
   }
 
+  // One history is the authority: two readers could disagree on where a table belongs.
+  const history = config.history as { django?: unknown; sql?: unknown } | undefined;
+  if (history !== undefined && history !== null && typeof history === 'object') {
+    const both = history.django !== undefined && history.sql !== undefined;
+    if (both) report(['history', 'sql'], '`history.django` and `history.sql` both describe the migration history: keep the one that applied the migrations and remove the other');
+    else if (history.django === undefined && history.sql === undefined && !offsets.has('history.django') && !offsets.has('history.sql')) {
+      report(['history'], '`history` needs one reader: add `django: { manage: python3 manage.py }` or `sql: { dir: ./migrations, format: flyway }`');
+    }
+  }
+
   const seenSchemas = new Set<string>();
   const target = config.database?.targetSchema;
   const systemSchema = (name: string) =>

@@ -413,10 +413,10 @@ export const CONFIG_SPEC: ObjectSpec = {
       optional: true,
       spec: {
         kind: 'object',
-        description: "The app's own migration history: the authority on where each table belongs.",
+        description: "The app's own migration history: the authority on where each table belongs. Exactly one of `django` or `sql`.",
         fields: {
           django: {
-            required: true,
+            optional: true,
             example: '{ manage: python3 manage.py }',
             spec: {
               kind: 'object',
@@ -452,6 +452,40 @@ export const CONFIG_SPEC: ObjectSpec = {
                 readTimeoutMs: {
                   spec: positive('The whole read is stopped after this long (exit 3), ms.'),
                   default: DEFAULTS.history.django.readTimeoutMs,
+                },
+              },
+            },
+          },
+          sql: {
+            optional: true,
+            example: '{ dir: ./migrations, format: flyway }',
+            spec: {
+              kind: 'object',
+              description:
+                "A folder of plain-SQL migrations: the files recorded as applied in the tool's own history table (read-only) are replayed in the order the tool applied them.",
+              fields: {
+                dir: {
+                  spec: { kind: 'string', description: 'The migrations folder (relative to the config file).', check: nonEmpty, isPath: true },
+                  required: true,
+                  example: './migrations',
+                },
+                format: {
+                  spec: {
+                    kind: 'string',
+                    description:
+                      'The tool that applied them: `flyway` (`V<version>__<desc>.sql`, `R__<desc>.sql`; table `flyway_schema_history`), `golang-migrate` (`<version>_<name>.up.sql`; `schema_migrations`), `dbmate` (`<version>_<name>.sql`, `-- migrate:up` section; `schema_migrations`), `prisma` (`<name>/migration.sql`; `_prisma_migrations`).',
+                    enum: ['flyway', 'golang-migrate', 'dbmate', 'prisma'],
+                  },
+                  required: true,
+                  example: 'flyway',
+                },
+                table: {
+                  spec: {
+                    kind: 'string',
+                    description:
+                      "The tool's history table when not its default name, as `name` or `schema.name`; unqualified, it is looked up in the target schema, then the source schemas.",
+                    check: (v: string) => nonEmpty(v) ?? (v.split('.').length > 2 ? 'must be `name` or `schema.name`' : undefined),
+                  },
                 },
               },
             },

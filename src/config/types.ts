@@ -137,9 +137,22 @@ export interface DjangoHistoryConfig {
   readonly readTimeoutMs: number;
 }
 
-/** The app's own migration history, the authority on where each object belongs. */
+/** The tools whose plain-SQL migration folders `history.sql` reads. */
+export type SqlHistoryFormat = 'flyway' | 'golang-migrate' | 'dbmate' | 'prisma';
+
+/** A folder of plain-SQL migrations and the tool whose history table says which ran. */
+export interface SqlHistoryConfig {
+  /** Absolute path of the migrations folder. */
+  readonly dir: string;
+  readonly format: SqlHistoryFormat;
+  /** The tool's history table (`name` or `schema.name`) when not its default. */
+  readonly table?: string | undefined;
+}
+
+/** The app's own migration history, the authority on where each object belongs (exactly one reader). */
 export interface HistoryConfig {
-  readonly django: DjangoHistoryConfig;
+  readonly django?: DjangoHistoryConfig | undefined;
+  readonly sql?: SqlHistoryConfig | undefined;
 }
 
 export interface ReportConfig {

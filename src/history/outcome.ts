@@ -24,6 +24,8 @@ export interface HistoryOutcome {
   readonly statements: number;
   /** Wall time to read the history, ms (null when it was not read by this process). */
   readonly readMs: number | null;
+  /** What the reader noticed (a migration recorded without its file, a changed file, a dirty or failed one). */
+  readonly warnings: readonly string[];
   /** Statements the model could not follow: `migration: reason`. */
   readonly unfollowed: readonly string[];
   /** True when an expected object is misplaced, lost, ambiguous or different (`scan` exits 1). */
@@ -55,6 +57,7 @@ export function toOutcome(expected: ExpectedSchema, drift: HistoryDrift, why: Wh
     migrations: expected.migrationCount,
     statements: expected.statementCount,
     readMs: history?.durationMs ?? null,
+    warnings: history?.warnings ?? [],
     unfollowed: expected.unfollowed.map((u) => `${u.migration.id}: ${u.reason}`),
     drift: hasDrift(drift),
     objects: drift.objects.map((o) => ({
@@ -125,6 +128,9 @@ export function historyLines(outcome: HistoryOutcome, targetSchema: string): { r
     why.push(`migrations applied ${when} created their objects in a source schema: ${b.migrations.join(', ')} (${b.objects.join(', ')})`);
   }
   if (why.length > 0) sections.push({ heading: 'Why this happened', lines: why });
+  if (outcome.warnings.length > 0) {
+    sections.push({ heading: `Read from the history with warnings (${outcome.warnings.length})`, lines: [...outcome.warnings] });
+  }
   if (outcome.unfollowed.length > 0) {
     sections.push({ heading: `Statements the model could not follow (${outcome.unfollowed.length})`, lines: [...outcome.unfollowed] });
   }

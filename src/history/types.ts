@@ -25,6 +25,11 @@ export interface AppliedMigration extends MigrationRef {
   readonly statements: readonly string[];
   /** What the reader could not turn into SQL (`RunPython ignored`, an operation with no SQL). */
   readonly notes: readonly string[];
+  /**
+   * Set when the history says the migration may have run only in part (a golang-migrate `dirty`
+   * version): its statements are listed as not followed, with this reason, instead of replayed.
+   */
+  readonly notFollowed?: string | undefined;
 }
 
 export type HistorySource = 'django' | 'flyway' | 'golang-migrate' | 'dbmate' | 'prisma';

@@ -44,9 +44,9 @@ repair: { scope: history }
 t.test('manage as a list is taken word for word; cwd is relative to the config file', async (t) => {
   const file = writeConfig(t, MINIMAL + `history:\n  django:\n    manage: [python3, "manage with space.py"]\n    cwd: ../srv/app\n    readTimeoutMs: 5000\n`);
   const config = await loadConfig(file, {});
-  t.same(config.history?.django.manage, ['python3', 'manage with space.py']);
-  t.equal(config.history?.django.cwd, join(dirname(file), '..', 'srv', 'app'));
-  t.equal(config.history?.django.readTimeoutMs, 5000);
+  t.same(config.history?.django?.manage, ['python3', 'manage with space.py']);
+  t.equal(config.history?.django?.cwd, join(dirname(file), '..', 'srv', 'app'));
+  t.equal(config.history?.django?.readTimeoutMs, 5000);
 });
 
 t.test('each mistake in `history` and `scope` is reported at its line:col', async (t) => {
@@ -82,8 +82,8 @@ repair:
     { line: base + 3, col: 13, path: 'history.django.manage', message: 'must not use `$VAR` (no shell runs the command): use `${VAR}`, which the config fills in, or the list form' },
   ]);
   t.same(await problemsOf(t, MINIMAL + `history:\n  flyway: {}\n`), [
-    { line: base + 2, col: 3, path: 'history.flyway', message: 'unknown key `flyway`; allowed here: `django`' },
-    { line: base + 2, col: 3, path: 'history.django', message: '`django` is required: add `django: { manage: python3 manage.py }`' },
+    { line: base + 2, col: 3, path: 'history.flyway', message: 'unknown key `flyway`; allowed here: `django`, `sql`' },
+    { line: base + 2, col: 3, path: 'history', message: '`history` needs one reader: add `django: { manage: python3 manage.py }` or `sql: { dir: ./migrations, format: flyway }`' },
   ]);
 });
 
@@ -98,4 +98,30 @@ t.test('`scope: history` without a `history` section is a config error', async (
     },
   ]);
   t.same(await problemsOf(t, MINIMAL + `repair: { scope: history }\nhistory: { django: { manage: python3 manage.py } }\n`), [], 'with one it loads');
+});
+
+t.test('history.sql: dir is relative to the config file; format and table as written', async (t) => {
+  const file = writeConfig(t, MINIMAL + `history:\n  sql:\n    dir: ./db/migrations\n    format: golang-migrate\n    table: ops.migrations_applied\nrepair: { scope: history }\n`);
+  const config = await loadConfig(file, {});
+  t.same(config.history, { sql: { dir: join(dirname(file), 'db', 'migrations'), format: 'golang-migrate', table: 'ops.migrations_applied' } });
+  t.equal(config.repair.scope, 'history');
+});
+
+t.test('history.sql: each mistake at its line:col; exactly one of django and sql', async (t) => {
+  const base = MINIMAL.split('\n').length - 1;
+  t.same(await problemsOf(t, MINIMAL + `history:\n  sql:\n    dir: ./migrations\n    format: flyaway\n    table: a.b.c\n`), [
+    { line: base + 4, col: 13, path: 'history.sql.format', message: 'unknown value `flyaway` (allowed: `flyway`, `golang-migrate`, `dbmate`, `prisma`); did you mean `flyway`?' },
+    { line: base + 5, col: 12, path: 'history.sql.table', message: 'must be `name` or `schema.name`' },
+  ]);
+  t.same(await problemsOf(t, MINIMAL + `history:\n  sql:\n    format: prisma\n`), [
+    { line: base + 3, col: 5, path: 'history.sql.dir', message: '`dir` is required: add `dir: ./migrations`' },
+  ]);
+  t.same(await problemsOf(t, MINIMAL + `history:\n  django: { manage: python3 manage.py }\n  sql: { dir: ./migrations, format: dbmate }\n`), [
+    {
+      line: base + 3,
+      col: 8,
+      path: 'history.sql',
+      message: '`history.django` and `history.sql` both describe the migration history: keep the one that applied the migrations and remove the other',
+    },
+  ]);
 });

@@ -1,0 +1,2 @@
+export { readSqlHistory, type ReadSqlHistoryOptions } from './read.js';
+export { SqlHistoryError } from './errors.js';
