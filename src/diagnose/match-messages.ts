@@ -49,9 +49,13 @@ const BARE_FORBIDDEN = /[\s"'«»「」“”‘’„‹›<>]/;
 // A slot with no literal on one side (Korean `%s.%s 칼럼 없음`) ends where identifier-ish text ends.
 const isOpenEndStop = (c: string): boolean => /[\s<>()[\]{},;:=]/.test(c) || isQuoteChar(c);
 
+// func_signature_string: an unquoted (possibly dotted) name, then the argument types in parentheses.
+const SIGNATURE = /^[^\s"'«»「」“”‘’„‹›<>()]+\([^()\n\r]*\)$/;
+
 function slotContentOk(content: string, slot: PatternSlot): boolean {
   if (content.length === 0 || content.length > MAX_SLOT_CHARS) return false;
   if (slot.digits) return /^\d+$/.test(content);
+  if (slot.signature) return SIGNATURE.test(content);
   if (content.includes('\n') || content.includes('\r')) return false;
   return !slot.bare || !BARE_FORBIDDEN.test(content);
 }
@@ -61,7 +65,9 @@ function openSlotLength(text: string, options: { from: number; direction: -1 | 1
   let n = 0;
   while (n < MAX_SLOT_CHARS) {
     const c = text[options.direction === 1 ? options.from + n : options.from - n - 1];
-    if (c === undefined || isOpenEndStop(c) || (options.slot.digits && !/\d/.test(c))) break;
+    if (c === undefined || (options.slot.digits && !/\d/.test(c))) break;
+    // A signature's own parentheses and the spaces between its argument types are part of it.
+    if (isOpenEndStop(c) && !(options.slot.signature && /[ (),]/.test(c))) break;
     n++;
   }
   return n;
@@ -179,6 +185,9 @@ function toFinding(candidate: Candidate, original: string): Finding | undefined 
   });
   const message = clipMessage(original.slice(candidate.start, candidate.end));
   const language = candidate.pattern.language;
+  if (target.kind === 'missing-function' || target.kind === 'missing-type') {
+    return objectFinding({ kind: target.kind, msgid: target.msgid, byRole, message, language });
+  }
   if (target.kind === 'missing-relation') {
     return {
       kind: 'missing-relation',
@@ -195,6 +204,35 @@ function toFinding(candidate: Candidate, original: string): Finding | undefined 
     message,
     language,
   };
+}
+
+/** `s.f(integer)` → schema s, name f, args `integer`; `type "s.x[]"` → schema s, name x. */
+function objectFinding(options: {
+  kind: 'missing-function' | 'missing-type';
+  msgid: string;
+  byRole: Partial<Record<SlotRole, string>>;
+  message: string;
+  language: string;
+}): Finding | undefined {
+  const { byRole, message, language } = options;
+  if (options.kind === 'missing-type') {
+    const { schema, name } = splitQualified((byRole.name ?? '').replace(/(\[\])+$/, ''));
+    return { kind: 'missing-type', name, ...(schema !== undefined ? { schema } : {}), message, language };
+  }
+  const signature = byRole.signature ?? '';
+  const open = signature.indexOf('(');
+  if (open <= 0) return undefined;
+  const { schema, name } = splitQualified(signature.slice(0, open));
+  const routine = options.msgid.startsWith('procedure') ? 'procedure' : options.msgid.startsWith('aggregate') ? 'aggregate' : 'function';
+  const args = signature.slice(open + 1, -1);
+  return { kind: 'missing-function', name, ...(schema !== undefined ? { schema } : {}), args, routine, message, language };
+}
+
+/** NameListToString output: names are printed unquoted and joined by dots; one dot is schema.name. */
+function splitQualified(text: string): { schema?: string; name: string } {
+  const dot = text.indexOf('.');
+  if (dot > 0 && dot < text.length - 1 && text.indexOf('.', dot + 1) < 0) return { schema: text.slice(0, dot), name: text.slice(dot + 1) };
+  return { name: text };
 }
 
 export function clipMessage(text: string): string {
