@@ -62,14 +62,36 @@ function slotContentOk(content: string, slot: PatternSlot): boolean {
 
 /** Length of the open-ended slot that ends at `from` (backwards) or starts there (forwards). */
 function openSlotLength(text: string, options: { from: number; direction: -1 | 1; slot: PatternSlot }): number {
+  if (options.slot.signature) return openSignatureLength(text, options.from, options.direction);
   let n = 0;
   while (n < MAX_SLOT_CHARS) {
     const c = text[options.direction === 1 ? options.from + n : options.from - n - 1];
-    if (c === undefined || (options.slot.digits && !/\d/.test(c))) break;
-    // A signature's own parentheses and the spaces between its argument types are part of it.
-    if (isOpenEndStop(c) && !(options.slot.signature && /[ (),]/.test(c))) break;
+    if (c === undefined || isOpenEndStop(c) || (options.slot.digits && !/\d/.test(c))) break;
     n++;
   }
+  return n;
+}
+
+/**
+ * A signature with nothing after it (`no existe la función f(integer, "Mood")`) or before it
+ * (`f() 이름의 함수가 없음`): the name, then its parenthesised argument types up to the closing
+ * parenthesis, whose quotes and spaces belong to it. Bounded by MAX_SLOT_CHARS like any slot.
+ */
+function openSignatureLength(text: string, from: number, direction: -1 | 1): number {
+  const at = (n: number): string | undefined => text[direction === 1 ? from + n : from - n - 1];
+  let n = 0;
+  if (direction === 1) {
+    while (n < MAX_SLOT_CHARS && at(n) !== undefined && at(n) !== '(' && !isOpenEndStop(at(n)!)) n++;
+    if (at(n) !== '(') return 0;
+    while (n < MAX_SLOT_CHARS && at(n) !== undefined && at(n) !== ')' && at(n) !== '\n') n++;
+    return at(n) === ')' ? n + 1 : 0;
+  }
+  if (at(0) !== ')') return 0;
+  n = 1;
+  while (n < MAX_SLOT_CHARS && at(n) !== undefined && at(n) !== '(' && at(n) !== '\n') n++;
+  if (at(n) !== '(') return 0;
+  n++;
+  while (n < MAX_SLOT_CHARS && at(n) !== undefined && !isOpenEndStop(at(n)!) && at(n) !== ')') n++;
   return n;
 }
 
