@@ -68,6 +68,20 @@ function matches(call: readonly string[], routine: CatalogRoutine): { exact: boo
   return { exact, loose: exact || own.every((t, i) => t === call[i] || call[i] === 'unknown') };
 }
 
+// Indexed once per plan (the same array for every finding of a round): linear, not quadratic.
+const indexes = new WeakMap<readonly ObjectLocation[], ReadonlyMap<string, ObjectLocation>>();
+
+function locationsByKey(objects: readonly ObjectLocation[] | undefined): ReadonlyMap<string, ObjectLocation> {
+  if (objects === undefined) return new Map();
+  let index = indexes.get(objects);
+  if (!index) {
+    const built = new Map<string, ObjectLocation>();
+    for (const l of objects) if (!built.has(l.findingKey)) built.set(l.findingKey, l);
+    indexes.set(objects, (index = built));
+  }
+  return index;
+}
+
 export function planObject(finding: ObjectFinding, input: PlanObjectInput): ObjectDecision {
   const target = input.targetSchema;
   if (isSystemSchema(target)) {
@@ -88,8 +102,7 @@ export function planObject(finding: ObjectFinding, input: PlanObjectInput): Obje
       `The migration history's expected schema models tables, views and sequences, not ${finding.kind === 'missing-function' ? 'functions' : 'types'}, so it cannot prove where ${what(finding)} belongs; nothing was moved. Check the migration that creates it and move it by hand if it belongs in ${show(target)}.`,
     );
   }
-  const key = findingKey(finding);
-  const found = input.objects?.find((l) => l.findingKey === key)?.found;
+  const found = locationsByKey(input.objects).get(findingKey(finding))?.found;
   if (found === undefined) return refuse('not-found', `${what(finding)} was not looked up in the catalog, so nothing was planned for it.`);
   return finding.kind === 'missing-function' ? planRoutine(finding, found.filter((o): o is CatalogRoutine => o.type === 'routine'), input) : planType(finding, found.filter((o): o is CatalogType => o.type === 'type'), input);
 }
