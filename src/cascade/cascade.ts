@@ -6,6 +6,7 @@
  * confirming pass re-probes every endpoint once (a repair may in principle break another page).
  * Failing targets are data; only a LoginFailedError or an unreachable target end the run early.
  */
+import { objectLabel } from '../repair/object-label.js';
 import type { EndpointConfig } from '../config/types.js';
 import { describeFinding, findingKey, type SourcedFinding } from '../diagnose/types.js';
 import { InterruptedError, SmokeFixError, TargetUnreachableError } from '../errors.js';
@@ -339,6 +340,7 @@ function firstMessages(findings: readonly SourcedFinding[]): Map<string, string>
 }
 
 export function actionLabel(a: RepairAction): string {
+  if (a.kind === 'move-object') return `move ${objectLabel(a)} → ${a.toSchema}`;
   return a.kind === 'move-relation'
     ? `move ${a.fromSchema}.${a.relation.name} → ${a.toSchema}`
     : `add column ${a.schema}.${a.table}.${a.column.name}`;

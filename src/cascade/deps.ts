@@ -4,6 +4,7 @@
  */
 import type { EndpointConfig, RepairMode } from '../config/types.js';
 import type { ColumnLocation, RelationLocation } from '../db/types.js';
+import type { ObjectLocation } from '../db/locate-objects.js';
 import type { Finding, FindingSource, MissingRelationFinding } from '../diagnose/types.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { ApplyOutcome, PlanItem, RepairAction } from '../repair/types.js';
@@ -26,6 +27,8 @@ export interface LogText {
 export interface Locations {
   readonly relations: readonly RelationLocation[];
   readonly columns: readonly ColumnLocation[];
+  /** Routines and types named by `missing-function` / `missing-type` findings. */
+  readonly objects?: readonly ObjectLocation[] | undefined;
 }
 
 

@@ -13,11 +13,12 @@ import { secretsOf } from '../config/secrets.js';
 import type { RepairMode, ResolvedConfig } from '../config/types.js';
 import { openDatabase, type Database } from '../db/connect.js';
 import { locateColumns, locateRelations } from '../db/locate.js';
+import { locateObjects } from '../db/locate-objects.js';
 import { withTargetRows } from '../db/column-rows.js';
 import { rethrowAsUnreachable } from '../db/connection-errors.js';
 import { acquireRunLock, type RunLock } from '../db/lock.js';
 import { diagnose } from '../diagnose/diagnose.js';
-import type { MissingColumnFinding } from '../diagnose/types.js';
+import type { MissingColumnFinding, ObjectFinding } from '../diagnose/types.js';
 import { SmokeFixError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { LogFileWatcher } from '../logs/file-watcher.js';
@@ -163,13 +164,15 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
       async locate(findings) {
         const names = [...new Set(findings.flatMap((f) => (f.kind === 'missing-relation' ? [f.name] : [])))];
         const columnFindings = findings.filter((f): f is MissingColumnFinding => f.kind === 'missing-column');
-        const [relations, columns] = await Promise.all([
+        const objectFindings = findings.filter((f): f is ObjectFinding => f.kind === 'missing-function' || f.kind === 'missing-type');
+        const [relations, columns, objects] = await Promise.all([
           names.length > 0 ? locateRelations(pool, { names, targetSchema, sourceSchemas }) : [],
           columnFindings.length > 0 ? locateColumns(pool, { findings: columnFindings, targetSchema, sourceSchemas }) : [],
+          objectFindings.length > 0 ? locateObjects(pool, objectFindings) : [],
         ]).catch((error: unknown) => rethrowAsUnreachable(error, 'the catalog look-up'));
         const resolved = await resolveColumnsByHistory(pool, loaded, { targetSchema, sourceSchemas }, columns);
         const counted = await withTargetRows(pool, resolved, targetSchema).catch((error: unknown) => rethrowAsUnreachable(error, 'the row count'));
-        return { relations, columns: counted };
+        return { relations, columns: counted, objects };
       },
       plan: (findings, locations) => planRepairs({ findings, ...locations, targetSchema, sourceSchemas, expected: loaded?.expected }),
       // The change is journaled right after its COMMIT (recordApply), before the slower check

@@ -41,7 +41,7 @@ export function diagnose(text: string, options: DiagnoseOptions = {}): Finding[]
  * parameter), so a "name" with one was planted by the page, not printed by PostgreSQL.
  */
 function possibleIdentifiers(f: Finding): boolean {
-  const parts = f.kind === 'missing-relation' ? [f.name, f.schema] : [f.column, f.table, f.schema];
+  const parts = f.kind === 'missing-column' ? [f.column, f.table, f.schema] : [f.name, f.schema];
   return parts.every((p) => p === undefined || (p.length > 0 && !p.includes('\u0000')));
 }
 

@@ -49,21 +49,49 @@ const BARE_FORBIDDEN = /[\s"'«»「」“”‘’„‹›<>]/;
 // A slot with no literal on one side (Korean `%s.%s 칼럼 없음`) ends where identifier-ish text ends.
 const isOpenEndStop = (c: string): boolean => /[\s<>()[\]{},;:=]/.test(c) || isQuoteChar(c);
 
+// func_signature_string: an unquoted (possibly dotted) name, then the argument types in parentheses.
+const SIGNATURE = /^[^\s"'«»「」“”‘’„‹›<>()]+\([^()\n\r]*\)$/;
+
 function slotContentOk(content: string, slot: PatternSlot): boolean {
   if (content.length === 0 || content.length > MAX_SLOT_CHARS) return false;
   if (slot.digits) return /^\d+$/.test(content);
+  if (slot.signature) return SIGNATURE.test(content);
   if (content.includes('\n') || content.includes('\r')) return false;
   return !slot.bare || !BARE_FORBIDDEN.test(content);
 }
 
 /** Length of the open-ended slot that ends at `from` (backwards) or starts there (forwards). */
 function openSlotLength(text: string, options: { from: number; direction: -1 | 1; slot: PatternSlot }): number {
+  if (options.slot.signature) return openSignatureLength(text, options.from, options.direction);
   let n = 0;
   while (n < MAX_SLOT_CHARS) {
     const c = text[options.direction === 1 ? options.from + n : options.from - n - 1];
     if (c === undefined || isOpenEndStop(c) || (options.slot.digits && !/\d/.test(c))) break;
     n++;
   }
+  return n;
+}
+
+/**
+ * A signature with nothing after it (`no existe la función f(integer, "Mood")`) or before it
+ * (`f() 이름의 함수가 없음`): the name, then its parenthesised argument types up to the closing
+ * parenthesis, whose quotes and spaces belong to it. Bounded by MAX_SLOT_CHARS like any slot.
+ */
+function openSignatureLength(text: string, from: number, direction: -1 | 1): number {
+  const at = (n: number): string | undefined => text[direction === 1 ? from + n : from - n - 1];
+  let n = 0;
+  if (direction === 1) {
+    while (n < MAX_SLOT_CHARS && at(n) !== undefined && at(n) !== '(' && !isOpenEndStop(at(n)!)) n++;
+    if (at(n) !== '(') return 0;
+    while (n < MAX_SLOT_CHARS && at(n) !== undefined && at(n) !== ')' && at(n) !== '\n') n++;
+    return at(n) === ')' ? n + 1 : 0;
+  }
+  if (at(0) !== ')') return 0;
+  n = 1;
+  while (n < MAX_SLOT_CHARS && at(n) !== undefined && at(n) !== '(' && at(n) !== '\n') n++;
+  if (at(n) !== '(') return 0;
+  n++;
+  while (n < MAX_SLOT_CHARS && at(n) !== undefined && !isOpenEndStop(at(n)!) && at(n) !== ')') n++;
   return n;
 }
 
@@ -179,6 +207,9 @@ function toFinding(candidate: Candidate, original: string): Finding | undefined 
   });
   const message = clipMessage(original.slice(candidate.start, candidate.end));
   const language = candidate.pattern.language;
+  if (target.kind === 'missing-function' || target.kind === 'missing-type') {
+    return objectFinding({ kind: target.kind, msgid: target.msgid, byRole, message, language });
+  }
   if (target.kind === 'missing-relation') {
     return {
       kind: 'missing-relation',
@@ -195,6 +226,35 @@ function toFinding(candidate: Candidate, original: string): Finding | undefined 
     message,
     language,
   };
+}
+
+/** `s.f(integer)` → schema s, name f, args `integer`; `type "s.x[]"` → schema s, name x. */
+function objectFinding(options: {
+  kind: 'missing-function' | 'missing-type';
+  msgid: string;
+  byRole: Partial<Record<SlotRole, string>>;
+  message: string;
+  language: string;
+}): Finding | undefined {
+  const { byRole, message, language } = options;
+  if (options.kind === 'missing-type') {
+    const { schema, name } = splitQualified((byRole.name ?? '').replace(/(\[\])+$/, ''));
+    return { kind: 'missing-type', name, ...(schema !== undefined ? { schema } : {}), message, language };
+  }
+  const signature = byRole.signature ?? '';
+  const open = signature.indexOf('(');
+  if (open <= 0) return undefined;
+  const { schema, name } = splitQualified(signature.slice(0, open));
+  const routine = options.msgid.startsWith('procedure') ? 'procedure' : options.msgid.startsWith('aggregate') ? 'aggregate' : 'function';
+  const args = signature.slice(open + 1, -1);
+  return { kind: 'missing-function', name, ...(schema !== undefined ? { schema } : {}), args, routine, message, language };
+}
+
+/** NameListToString output: names are printed unquoted and joined by dots; one dot is schema.name. */
+function splitQualified(text: string): { schema?: string; name: string } {
+  const dot = text.indexOf('.');
+  if (dot > 0 && dot < text.length - 1 && text.indexOf('.', dot + 1) < 0) return { schema: text.slice(0, dot), name: text.slice(dot + 1) };
+  return { name: text };
 }
 
 export function clipMessage(text: string): string {

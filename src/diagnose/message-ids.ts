@@ -8,11 +8,11 @@
  * these msgids, so adding one here and re-running it is how a message is added.
  */
 
-export type SlotRole = 'schema' | 'name' | 'table' | 'column';
+export type SlotRole = 'schema' | 'name' | 'table' | 'column' | 'signature';
 
 export interface TargetMessage {
   readonly msgid: string;
-  readonly kind: 'missing-relation' | 'missing-column';
+  readonly kind: 'missing-relation' | 'missing-column' | 'missing-function' | 'missing-type';
   readonly roles: readonly SlotRole[];
 }
 
@@ -26,6 +26,16 @@ export const TARGET_MESSAGES: readonly TargetMessage[] = [
   { msgid: 'column %s.%s does not exist', kind: 'missing-column', roles: ['table', 'column'] },
   // INSERT/UPDATE target lists.
   { msgid: 'column "%s" of relation "%s" does not exist', kind: 'missing-column', roles: ['column', 'table'] },
+  // ParseFuncOrColumn (42883): func_signature_string prints the name unquoted, schema-qualified
+  // as written, and the argument types in parentheses: `function f(integer, text) does not exist`.
+  // `operator does not exist: …` is another msgid and never a finding (an operator is no object
+  // a misplaced schema explains without knowing both operand types).
+  { msgid: 'function %s does not exist', kind: 'missing-function', roles: ['signature'] },
+  { msgid: 'procedure %s does not exist', kind: 'missing-function', roles: ['signature'] },
+  // LookupAggWithArgs (DROP/ALTER AGGREGATE agg(int)); a call of a missing aggregate is `function`.
+  { msgid: 'aggregate %s does not exist', kind: 'missing-function', roles: ['signature'] },
+  // typenameType (42704): TypeNameToString prints `schema.name` inside one pair of quotes.
+  { msgid: 'type "%s" does not exist', kind: 'missing-type', roles: ['name'] },
 ];
 
 /**

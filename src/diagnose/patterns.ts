@@ -16,6 +16,8 @@ export interface PatternSlot {
    * identifier, so the slot stops at whitespace and quote characters.
    */
   readonly bare: boolean;
+  /** A routine signature (`f(integer, text)`): spaces allowed, but only inside its parentheses. */
+  readonly signature?: boolean | undefined;
 }
 
 export interface MessagePattern {
@@ -55,6 +57,7 @@ export function compilePattern(options: {
   const slots = parsed.slots.map((s, i) => ({
     ...s,
     bare: !isQuoteChar(edgeChar(literals[i] ?? '', 'end')) && !isQuoteChar(edgeChar(literals[i + 1] ?? '', 'start')),
+    ...(options.target?.roles[s.arg] === 'signature' ? { signature: true } : {}),
   }));
   let anchor = 0;
   literals.forEach((l, i) => {

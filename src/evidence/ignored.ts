@@ -20,7 +20,8 @@ export const MAX_EXAMPLES = 3;
 const EXCERPT_CHARS = 160;
 
 function nameOf(f: Finding): string {
-  return f.kind === 'missing-relation' ? f.name : f.table ? `${f.table}.${f.column}` : f.column;
+  if (f.kind !== 'missing-column') return f.kind === 'missing-function' ? `${f.name}(${f.args})` : f.name;
+  return f.table ? `${f.table}.${f.column}` : f.column;
 }
 
 function whereText(source: FindingSource): string {

@@ -51,9 +51,11 @@ export function applyVerified(
   if (!loaded) return apply;
   return async (action) => {
     const outcome = await apply(action);
-    if (outcome.status !== 'applied') return outcome;
+    const table = touchedTable(action);
+    // A routine/type/extension move is only planned when the model has it; it models relations only.
+    if (outcome.status !== 'applied' || table === undefined) return outcome;
     try {
-      return withExpectation(outcome, await verifyAgainstExpected(db, { expected: loaded.expected, targetSchema, table: touchedTable(action) }));
+      return withExpectation(outcome, await verifyAgainstExpected(db, { expected: loaded.expected, targetSchema, table }));
     } catch (error) {
       const problems = [...(outcome.verification?.problems ?? []), `the check against the migrations failed: ${(error as Error).message}`];
       return outcome.verification ? { ...outcome, verification: { ...outcome.verification, ok: false, problems } } : outcome;

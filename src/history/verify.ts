@@ -85,7 +85,11 @@ export function withExpectation(outcome: ApplyOutcome, check: ExpectationCheck |
   return { ...outcome, verification: { ...outcome.verification, ok: problems.length === 0, problems, expectation: check } };
 }
 
-/** The target table a change touched (the moved relation, or the table a column was added to). */
-export function touchedTable(action: RepairAction): string {
+/**
+ * The target table a change touched (the moved relation, or the table a column was added to);
+ * undefined for a routine, type or extension, which the expected schema does not model.
+ */
+export function touchedTable(action: RepairAction): string | undefined {
+  if (action.kind === 'move-object') return undefined;
   return action.kind === 'move-relation' ? action.relation.name : action.table;
 }

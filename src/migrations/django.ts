@@ -5,6 +5,7 @@
  * guarded-sql.ts) so it is a no-op on the repaired database and safe on every other copy.
  * `RunSQL` has no model-state effect, so `makemigrations --check` stays clean.
  */
+import { objectLabel } from '../repair/object-label.js';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RepairAction, RepairRecord } from '../repair/types.js';
@@ -28,6 +29,7 @@ function minuteUtc(d: Date): string {
 }
 
 function describeAction(action: RepairAction): string {
+  if (action.kind === 'move-object') return `Move ${objectLabel(action)} into ${action.toSchema}`;
   return action.kind === 'move-relation'
     ? `Move ${action.fromSchema}.${action.relation.name} into ${action.toSchema}`
     : `Add column ${action.column.name} (${action.column.type}) to ${action.schema}.${action.table}, as in ${action.copySchema}.${action.table}`;
@@ -94,10 +96,12 @@ export interface WriteDjangoMigrationsResult {
 }
 
 function tableOf(action: RepairAction): string {
+  if (action.kind === 'move-object') return action.object.name;
   return action.kind === 'move-relation' ? action.relation.name : action.table;
 }
 
 function objectOf(action: RepairAction): string {
+  if (action.kind === 'move-object') return objectLabel(action);
   return action.kind === 'move-relation'
     ? `${action.fromSchema}.${action.relation.name}`
     : `${action.schema}.${action.table}.${action.column.name}`;

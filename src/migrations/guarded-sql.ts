@@ -10,7 +10,7 @@
  * names too, passed through `quoteIdent`/`quoteLiteral`.
  */
 import { qualified, quoteLiteral } from '../db/quote.js';
-import type { AddColumnAction, MoveRelationAction, RepairAction } from '../repair/types.js';
+import type { AddColumnAction, MoveObjectAction, MoveRelationAction, RepairAction } from '../repair/types.js';
 
 /** `to_regclass('"schema"."name"')`: NULL when the relation (or its schema) does not exist. */
 function regclass(schema: string, name: string): string {
@@ -68,6 +68,19 @@ function guardedMove(action: MoveRelationAction, sides: MoveSides): string {
   );
 }
 
+/** A routine/type/extension: moved only while it is in `from` and its name is free in `to`. */
+function guardedObjectMove(action: MoveObjectAction, sides: MoveSides): string {
+  const { object } = action;
+  const exists = (schema: string): string => {
+    if (object.kind === 'extension') {
+      return `EXISTS (SELECT 1 FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = ${quoteLiteral(object.name)} AND n.nspname = ${quoteLiteral(schema)})`;
+    }
+    const name = qualified(schema, object.name);
+    return object.argTypes !== undefined ? `to_regprocedure(${quoteLiteral(`${name}(${object.argTypes})`)}) IS NOT NULL` : `to_regtype(${quoteLiteral(name)}) IS NOT NULL`;
+  };
+  return dollarQuote([ifAll('IF', [exists(sides.from), `NOT ${exists(sides.to)}`, schemaExists(sides.to)]), `    ${sides.statement}`, '  END IF;'].join('\n'));
+}
+
 function guardedColumn(action: AddColumnAction, direction: 'forward' | 'reverse'): string {
   const { schema, table, copySchema } = action;
   const column = action.column.name;
@@ -84,6 +97,7 @@ function guardedColumn(action: AddColumnAction, direction: 'forward' | 'reverse'
 
 /** The migration's `sql`: redo the repair where, and only where, the same drift is still there. */
 export function guardedForwardSql(action: RepairAction): string {
+  if (action.kind === 'move-object') return guardedObjectMove(action, { from: action.fromSchema, to: action.toSchema, statement: action.sql });
   return action.kind === 'move-relation'
     ? guardedMove(action, { from: action.fromSchema, to: action.toSchema, statement: action.sql })
     : guardedColumn(action, 'forward');
@@ -91,6 +105,7 @@ export function guardedForwardSql(action: RepairAction): string {
 
 /** The migration's `reverse_sql`: undo it under the mirrored condition. */
 export function guardedReverseSql(action: RepairAction): string {
+  if (action.kind === 'move-object') return guardedObjectMove(action, { from: action.toSchema, to: action.fromSchema, statement: action.rollbackSql });
   return action.kind === 'move-relation'
     ? guardedMove(action, { from: action.toSchema, to: action.fromSchema, statement: action.rollbackSql })
     : guardedColumn(action, 'reverse');

@@ -22,6 +22,7 @@ export interface WriteOwnedAppMigrationInput {
 }
 
 function tableOf(action: RepairAction): string {
+  if (action.kind === 'move-object') return action.object.name;
   return action.kind === 'move-relation' ? action.relation.name : action.table;
 }
 

@@ -19,7 +19,7 @@ export async function writeIntoOwnedApp(config: ResolvedConfig, applied: readonl
   } catch (error) {
     // Without the dependencies the file could run before the tables exist: write none, say why.
     const reason = `cannot read django_migrations for the dependencies of the repair migration (${error instanceof Error ? error.message : String(error)})`;
-    return { written: [], skipped: applied.map((r) => ({ object: r.action.kind === 'move-relation' ? r.action.relation.name : r.action.table, reason })) };
+    return { written: [], skipped: applied.map((r) => ({ object: r.action.kind === 'move-relation' ? r.action.relation.name : r.action.kind === 'move-object' ? r.action.object.name : r.action.table, reason })) };
   }
   return writeOwnedAppMigration({ records: applied, app: target.app, dir: target.dir, latestApplied });
 }

@@ -25,6 +25,7 @@ import {
   UNRESOLVED_NAMES_SQL,
 } from './sql.js';
 import type { ApplyOutcome, RepairAction, StorageCheck, Verification } from './types.js';
+import { verifyObjectMove } from './verify-object.js';
 import { blockersOf, describeBlockers, type Blocker } from './blockers.js';
 import { shouldCountRows, storageOf, type StorageState } from './storage.js';
 
@@ -56,6 +57,8 @@ interface Measured {
   readonly before: QualifiedName;
   readonly after: QualifiedName;
   readonly rows: boolean;
+  /** False for a routine, type or extension: there is no relation to count columns of. */
+  readonly columns?: boolean | undefined;
   readonly indexes: boolean;
   readonly constraints: boolean;
   /** Partitioned table: indexes/constraints of the whole tree. */
@@ -69,6 +72,12 @@ function measuredFor(action: RepairAction): Measured {
     // the column count (before + 1) is what proves this change.
     const table = { schema: action.schema, name: action.table };
     return { before: table, after: table, rows: false, indexes: true, constraints: true, tree: false };
+  }
+  if (action.kind === 'move-object') {
+    // Nothing to count: SET SCHEMA changes one catalog row; the proof is that the same OID
+    // answers to the name in the target (verifyObjectMove).
+    const none = { schema: action.fromSchema, name: action.object.name };
+    return { before: none, after: none, rows: false, columns: false, indexes: false, constraints: false, tree: false };
   }
   const kind = action.relation.kind;
   const tableLike = kind === 'table' || kind === 'partitioned-table';
@@ -100,7 +109,7 @@ async function count(db: Queryable, relation: QualifiedName, what: Measured, cou
   const tree = { ...relation, tree: what.tree };
   return {
     rows,
-    columns: await single<number>(db, countColumnsSql(relation), 'n'),
+    columns: what.columns === false ? 0 : await single<number>(db, countColumnsSql(relation), 'n'),
     ...(what.indexes ? { indexes: await single<number>(db, countIndexesSql(tree), 'n') } : {}),
     ...(what.constraints ? { constraints: await single<number>(db, countConstraintsSql(tree), 'n') } : {}),
   };
@@ -279,8 +288,7 @@ async function attemptOnce(pool: pg.Pool, action: RepairAction, options: ApplyOp
       resolvesInTarget: resolves,
       rowsBefore: before.rows,
       rowsAfter: after.rows,
-      columnsBefore: before.columns,
-      columnsAfter: after.columns,
+      ...(what.columns !== false ? { columnsBefore: before.columns, columnsAfter: after.columns } : {}),
       ...(before.indexes !== undefined ? { indexesBefore: before.indexes, indexesAfter: after.indexes } : {}),
       ...(before.constraints !== undefined ? { constraintsBefore: before.constraints, constraintsAfter: after.constraints } : {}),
       ...(storage ? { storage } : {}),
@@ -304,6 +312,7 @@ function storageCheck(before: StorageState | null, after: StorageState | null, c
 }
 
 async function checkResolves(db: Queryable, action: RepairAction, problems: string[]): Promise<boolean> {
+  if (action.kind === 'move-object') return verifyObjectMove(db, action, problems);
   if (action.kind === 'add-column') {
     const present = await single<boolean>(db, columnPresentSql({ schema: action.schema, table: action.table, column: action.column.name }), 'present');
     if (!present) problems.push(`column ${qualified(action.schema, action.table)}.${action.column.name} is not there after the commit`);

@@ -21,6 +21,8 @@ import { expectedColumn, migrationLabel, NOT_IN_HISTORY, replayColumnAdd } from 
 import type { ExpectedSchema } from '../history/types.js';
 import { addColumnRollbackSql, addColumnSql, isMovableKind, moveRollbackSql, moveSql } from './sql.js';
 import { unsafeColumnAdvice } from './unsafe-column.js';
+import { planObject } from './plan-objects.js';
+import type { ObjectLocation } from '../db/locate-objects.js';
 import type { AddColumnAction, MoveRelationAction, PlanItem, Refusal, RefusalReason, RepairAction } from './types.js';
 
 export interface PlanInput {
@@ -29,6 +31,8 @@ export interface PlanInput {
   readonly columns: readonly ColumnLocation[];
   readonly targetSchema: string;
   readonly sourceSchemas: readonly string[];
+  /** Routines and types of the round's `missing-function` / `missing-type` findings (locate-objects.ts). */
+  readonly objects?: readonly ObjectLocation[] | undefined;
   /** `history` configured: every move and column add must be justified by the expected schema. */
   readonly expected?: ExpectedSchema | undefined;
 }
@@ -60,7 +64,12 @@ export function planRepairs(input: PlanInput): PlanItem[] {
   // One action per object: `x` and `public.x` (or a repeated column error) resolve to one move.
   const actionIndex = new Map<string, number>();
   for (const finding of input.findings) {
-    const decision = finding.kind === 'missing-relation' ? planRelation(finding, input, index) : planColumn(finding, input, index);
+    const decision =
+      finding.kind === 'missing-relation'
+        ? planRelation(finding, input, index)
+        : finding.kind === 'missing-column'
+          ? planColumn(finding, input, index)
+          : planObject(finding, input);
     if (!('action' in decision)) {
       items.push({ type: 'refusal', refusal: { finding, ...decision } });
       continue;

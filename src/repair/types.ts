@@ -1,9 +1,30 @@
 import type { Finding, FindingSource } from '../diagnose/types.js';
 import type { CatalogRelation, ColumnInfo } from '../db/types.js';
 import type { ExpectationCheck } from '../history/verify.js';
+import type { MovableObjectKind } from './object-sql.js';
 
 /** A planned change: exact SQL built from catalog names, plus the SQL that undoes it. */
-export type RepairAction = MoveRelationAction | AddColumnAction;
+export type RepairAction = MoveRelationAction | AddColumnAction | MoveObjectAction;
+
+/** A routine, type, domain or whole extension moved with `ALTER … SET SCHEMA` (plan-objects.ts). */
+export interface MoveObjectAction {
+  readonly kind: 'move-object';
+  readonly finding: Finding;
+  readonly object: {
+    readonly kind: MovableObjectKind;
+    /** Catalog name (the extension's name for an extension). */
+    readonly name: string;
+    /** OID of the routine or type, 0 for an extension (verified through pg_extension). */
+    readonly oid: number;
+    /** Routines: `oidvectortypes(proargtypes)`, for `to_regprocedure` after the move. */
+    readonly argTypes?: string | undefined;
+  };
+  readonly fromSchema: string;
+  readonly toSchema: string;
+  readonly sql: string;
+  readonly rollbackSql: string;
+  readonly findings?: readonly Finding[] | undefined;
+}
 
 export interface MoveRelationAction {
   readonly kind: 'move-relation';
@@ -52,7 +73,13 @@ export type RefusalReason =
   | 'column-present'
   | 'no-source-copy'
   /** `history` is configured and no applied migration created the object: never moved, never added. */
-  | 'not-in-history';
+  | 'not-in-history'
+  /** A routine of that name exists, but with other argument types than the call's. */
+  | 'signature-mismatch'
+  /** `history` is configured and its expected schema does not model this kind of object. */
+  | 'not-modelled'
+  /** The object belongs to an extension PostgreSQL cannot relocate: a person drops and recreates it. */
+  | 'not-relocatable';
 
 /** A finding the planner will not act on, and why. Refusals are reported, never guessed around. */
 export interface Refusal {

@@ -3,6 +3,7 @@
  * final RunResult. Every string that came from the target (error messages, names, endpoint names,
  * reasons quoting them) goes through `mdText`/`mdCode`/`mdFence`.
  */
+import { objectLabel } from '../repair/object-label.js';
 import { expectationText, historyMarkdown, leftInSourcesItems, migrationQuote } from './markdown-history.js';
 import { ignoredEvidenceSection } from './ignored-evidence.js';
 import { findingKey, type Finding, type FindingSource } from '../diagnose/types.js';
@@ -86,7 +87,8 @@ function distinctRefusals(result: RunResult): Array<{ refusal: Refusal; rounds: 
 }
 
 function findingName(finding: Finding): string {
-  return finding.kind === 'missing-relation'
+  if (finding.kind === 'missing-function') return `${finding.name}(${finding.args})`;
+  return finding.kind !== 'missing-column'
     ? finding.name
     : [finding.table, finding.column].filter(Boolean).join('.');
 }
@@ -187,6 +189,10 @@ function verificationText(v: Verification | undefined, targetSchema: string): st
 
 function repairHeading(entry: RepairInRound, index: number): string {
   const { action, status } = entry.record;
+  if (action.kind === 'move-object') {
+    const verb = { applied: 'Moved', planned: 'Would move', failed: 'Failed to move' }[status];
+    return `### ${index + 1}. ${verb} ${mdCode(objectLabel(action))} into ${mdCode(action.toSchema)} (round ${entry.round})`;
+  }
   const verb =
     action.kind === 'move-relation'
       ? { applied: 'Moved', planned: 'Would move', failed: 'Failed to move' }[status]
@@ -234,7 +240,7 @@ function repairSection(entry: RepairInRound, index: number, result: RunResult): 
 }
 
 function targetSchemaOf(action: RepairRecord['action'], result: RunResult): string {
-  return action.kind === 'move-relation' ? action.toSchema : action.schema || result.targetSchema;
+  return action.kind !== 'add-column' ? action.toSchema : action.schema || result.targetSchema;
 }
 
 function repairs(result: RunResult): string {

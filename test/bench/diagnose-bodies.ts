@@ -24,7 +24,7 @@ export interface BenchBody {
 }
 
 export function describeFinding(f: Finding): string {
-  return f.kind === 'missing-relation' ? `relation ${f.name}` : `column ${f.table ?? '?'}.${f.column}`;
+  return f.kind !== 'missing-column' ? `relation ${f.name}` : `column ${f.table ?? '?'}.${f.column}`;
 }
 
 /** Repeats `unit(i)` until the text reaches `size`. */

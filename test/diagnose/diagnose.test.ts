@@ -179,7 +179,7 @@ for (const c of cases) {
 t.test('a repeated message is one finding; different ones keep their first-appearance order', async (t) => {
   const text = ['relation "b" does not exist', 'relation "a" does not exist', 'relation "b" does not exist', 'column "c" does not exist'].join('\n');
   t.same(
-    diagnose(text).map((f) => (f.kind === 'missing-relation' ? f.name : f.column)),
+    diagnose(text).map((f) => (f.kind !== 'missing-column' ? f.name : f.column)),
     ['b', 'a', 'c'],
   );
 });

@@ -19,9 +19,27 @@ const SAMPLES: Record<string, Partial<Record<SlotRole, string>>[]> = {
   'column "%s" does not exist': [{ column: 'left_at' }, { column: 'LeftAt' }],
   'column %s.%s does not exist': [{ table: 'teams_membership', column: 'left_at' }, { table: 'm', column: 'LeftAt' }],
   'column "%s" of relation "%s" does not exist': [{ column: 'left_at', table: 'teams_membership' }, { column: 'LeftAt', table: 'TeamsMembership' }],
+  'function %s does not exist': [{ signature: 'uuid_generate_v4()' }, { signature: 'billing.Total(integer, character varying)' }, { signature: 'tags(text[], "Mood")' }],
+  'procedure %s does not exist': [{ signature: 'archive_orders(integer)' }],
+  'aggregate %s does not exist': [{ signature: 'median(numeric)' }],
+  'type "%s" does not exist': [{ name: 'mood' }, { name: 'public.Mood' }, { name: 'ticket_state[]' }],
 };
 
-function expected(kind: Finding['kind'], values: Partial<Record<SlotRole, string>>, language: string) {
+/** What the signature / type slot means once read: schema, name, argument types. */
+function objectExpected(kind: 'missing-function' | 'missing-type', msgid: string, values: Partial<Record<SlotRole, string>>, language: string) {
+  if (kind === 'missing-type') {
+    const [a, b] = values.name!.replace(/\[\]$/, '').split('.');
+    return b === undefined ? { kind, name: a, schema: undefined, language } : { kind, name: b, schema: a, language };
+  }
+  const signature = values.signature!;
+  const open = signature.indexOf('(');
+  const [a, b] = signature.slice(0, open).split('.');
+  const routine = msgid.split(' ')[0];
+  return { kind, name: b ?? a, schema: b === undefined ? undefined : a, args: signature.slice(open + 1, -1), routine, language };
+}
+
+function expected(kind: Finding['kind'], values: Partial<Record<SlotRole, string>>, language: string, msgid = '') {
+  if (kind === 'missing-function' || kind === 'missing-type') return objectExpected(kind, msgid, values, language);
   return kind === 'missing-relation'
     ? { kind, name: values.name, schema: values.schema, language }
     : { kind, column: values.column, table: values.table, language };
@@ -29,6 +47,8 @@ function expected(kind: Finding['kind'], values: Partial<Record<SlotRole, string
 
 /** Only the fields a caller acts on; `message` is checked separately. */
 function essentials(f: Finding) {
+  if (f.kind === 'missing-function') return { kind: f.kind, name: f.name, schema: f.schema, args: f.args, routine: f.routine, language: f.language };
+  if (f.kind === 'missing-type') return { kind: f.kind, name: f.name, schema: f.schema, language: f.language };
   return f.kind === 'missing-relation'
     ? { kind: f.kind, name: f.name, schema: f.schema, language: f.language }
     : { kind: f.kind, column: f.column, table: f.table, language: f.language };
@@ -56,7 +76,7 @@ for (const language of Object.keys(catalogs)) {
       }
       for (const values of SAMPLES[target.msgid]!) {
         const message = formatPrintf(template, target.roles.map((role) => values[role]!));
-        const want = expected(target.kind, values, language);
+        const want = expected(target.kind, values, language, target.msgid);
         // As psycopg2 / a server log prints it: severity prefix, then the LINE excerpt.
         const logged = `ERROR:  ${message}\nLINE 1: SELECT * FROM x\n                      ^`;
         const found = diagnose(logged);

@@ -49,7 +49,7 @@ t.test('names that cannot be PostgreSQL output are not guessed', async (t) => {
 t.test('two messages on one line are two findings, neither swallowing the other', async (t) => {
   const found = diagnose('column "a" is ambiguous; relation "b" does not exist; column x.y does not exist');
   t.same(
-    found.map((f) => (f.kind === 'missing-relation' ? ['relation', f.name] : ['column', f.table, f.column])),
+    found.map((f) => (f.kind !== 'missing-column' ? ['relation', f.name] : ['column', f.table, f.column])),
     [
       ['relation', 'b'],
       ['column', 'x', 'y'],
@@ -64,7 +64,7 @@ t.test('JSON Lines logs: escaped quotes inside JSON strings are read unescaped',
     'plain line: column teams_membership.left_at does not exist',
   ].join('\n');
   t.same(
-    diagnose(log).map((f) => [f.kind, f.language, f.kind === 'missing-relation' ? f.name : f.column]),
+    diagnose(log).map((f) => [f.kind, f.language, f.kind !== 'missing-column' ? f.name : f.column]),
     [
       ['missing-relation', 'en', 'user_profile_about_item'],
       ['missing-column', 'en', 'left_at'],

@@ -134,7 +134,7 @@ t.test('catalog migrated under a role search_path: scan names it all, scope hist
   // keeps the old name. The model lists it as unfollowed; the check reports the difference.
   const RENAME_GAP = { todo: 'history read: 0004 DROP CONSTRAINT collected with the live (new) name, see the unfollowed statements' };
   for (const r of result.rounds[0]!.repairs) {
-    const name = r.action.kind === 'move-relation' ? r.action.relation.name : r.action.table;
+    const name = r.action.kind === 'move-relation' ? r.action.relation.name : r.action.kind === 'add-column' ? r.action.table : r.action.object.name;
     t.equal(r.verification?.ok, true, `${r.action.sql}: ${r.verification?.problems.join('; ')}`, name === 'catalog_review' ? RENAME_GAP : {});
     t.ok(r.verification?.expectation, 'verified against its migration');
   }
