@@ -17,6 +17,8 @@ export interface ServerLogRecord {
   readonly database?: string | undefined;
   readonly user?: string | undefined;
   readonly time?: number | undefined;
+  /** stderr: the prefix reads two ways (see prefixParser), so the database and role are not known. */
+  readonly ambiguousPrefix?: true | undefined;
 }
 
 /** `2026-11-30 04:55:01.123 UTC` (`%m`, `%t`, csv/json timestamps); zones other than UTC/GMT/±hh[mm] are not guessed. */
@@ -42,17 +44,17 @@ export interface PrefixParser {
   readonly hasDatabase: boolean;
   readonly hasUser: boolean;
   /** Database, role and time of a message's first line, read from its prefix. */
-  parse(line: string): { database?: string; user?: string; time?: number } | undefined;
+  parse(line: string): { database?: string; user?: string; time?: number; ambiguousPrefix?: true } | undefined;
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-function escapeSource(letter: string): string {
+function escapeSource(letter: string, lazy = '?'): string {
   switch (letter) {
     case 'd':
-      return '(?<d>.*?)';
+      return `(?<d>.*${lazy})`;
     case 'u':
-      return '(?<u>.*?)';
+      return `(?<u>.*${lazy})`;
     case 'm':
       return '(?<m>\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d+ \\S+)';
     case 't':
@@ -68,47 +70,65 @@ function escapeSource(letter: string): string {
     case 'e':
       return '[0-9A-Z]{5}';
     default:
-      return '.*?';
+      return `.*${lazy}`;
   }
 }
 
 /** The parser for a `log_line_prefix` value (as `SHOW log_line_prefix` returns it). */
 export function prefixParser(prefix: string): PrefixParser {
   let source = '';
+  // The same prefix with every free-text escape greedy (see `parse`).
+  let greedy = '';
   let optionalFrom = -1;
+  let greedyFrom = -1;
   const letters = new Set<string>();
   for (let i = 0; i < prefix.length; i++) {
     const c = prefix[i]!;
     if (c !== '%') {
       source += escapeRegExp(c);
+      greedy += escapeRegExp(c);
       continue;
     }
     const m = /^(-?\d*)([a-zA-Z%])/.exec(prefix.slice(i + 1));
     if (!m) {
       source += '%';
+      greedy += '%';
       continue;
     }
     i += m[0].length;
     const letter = m[2]!;
-    if (letter === '%') source += '%';
-    else if (letter === 'q') optionalFrom = source.length;
+    if (letter === '%') (source += '%'), (greedy += '%');
+    else if (letter === 'q') (optionalFrom = source.length), (greedyFrom = greedy.length);
     else {
       // A group name may appear once; a repeated escape matches anything the second time.
       const piece = letters.has(letter) ? '.*?' : escapeSource(letter);
+      const greedyPiece = letters.has(letter) ? '.*' : escapeSource(letter, '');
       letters.add(letter);
       source += m[1] ? `\\s*${piece}\\s*` : piece;
+      greedy += m[1] ? `\\s*${greedyPiece}\\s*` : greedyPiece;
     }
   }
   // `%q`: what follows is written only by session processes; the rest of the prefix is optional.
   if (optionalFrom >= 0) source = `${source.slice(0, optionalFrom)}(?:${source.slice(optionalFrom)})?`;
+  if (greedyFrom >= 0) greedy = `${greedy.slice(0, greedyFrom)}(?:${greedy.slice(greedyFrom)})?`;
   // The prefix is followed by the severity and its two spaces (`ERROR:  `, `FEHLER:  `).
   const re = new RegExp(`^${source}(?=[^\\s:]+:  )`, 'u');
+  // `%u`, `%d` and `%a` are written from the startup packet, before authentication: anyone who can
+  // reach the port can log a line whose user or database name reads as a whole prefix of ours
+  // followed by `ERROR:  relation "x" does not exist`. The shortest and the longest reading of
+  // the prefix then disagree (the real one lies between them); such a line names no database.
+  const reGreedy = new RegExp(`^${greedy}(?=[^\\s:]+:  )`, 'u');
   return {
     hasDatabase: letters.has('d'),
     hasUser: letters.has('u'),
     parse(line) {
-      const g = re.exec(line)?.groups;
+      const lazy = re.exec(line);
+      const g = lazy?.groups;
       if (!g) return undefined;
+      const longest = reGreedy.exec(line);
+      // (Padding, `%-10u`, is the one thing the two readings may place differently.)
+      const same = (a: string | undefined, b: string | undefined) => a?.trim() === b?.trim();
+      if (!longest || longest[0].length !== lazy[0].length || !same(longest.groups?.d, g.d) || !same(longest.groups?.u, g.u)) return { ambiguousPrefix: true };
       return {
         ...(g.d !== undefined ? { database: g.d } : {}),
         ...(g.u !== undefined ? { user: g.u } : {}),

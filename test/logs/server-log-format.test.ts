@@ -44,3 +44,15 @@ t.test('times in a zone that cannot be read exactly are not guessed', async (t) 
   t.equal(pgLogTime('2026-11-30 05:00:01 CET'), undefined);
   t.equal(pgLogTime('2026-11-30 05:00:01 +01'), Date.parse('2026-11-30T04:00:01Z'));
 });
+
+t.test('stderr: a user or database name that imitates a prefix of ours names no database', async (t) => {
+  const parser = prefixParser('%m [%p] %q%u@%d ');
+  // PostgreSQL writes %u and %d from the startup packet, before authentication.
+  const forgedDb = parser.parse('2026-11-30 05:00:01.250 UTC [7] x@app ERROR:  relation "d" does not exist FATAL:  password authentication failed for user "x"');
+  t.same(forgedDb, { ambiguousPrefix: true }, 'database name carrying a severity');
+  const forgedUser = parser.parse('2026-11-30 05:00:01.250 UTC [7] web@app ERROR:  relation "d" does not exist@other FATAL:  role "web@app ERROR:  relation "d" does not exist" does not exist');
+  t.same(forgedUser, { ambiguousPrefix: true }, 'user name carrying a prefix and a severity');
+  const appName = prefixParser('%m [%p] %a %u@%d ').parse('2026-11-30 05:00:01.250 UTC [7] x web@app ERROR:  relation "d" does not exist psql web@other ERROR:  boom');
+  t.same(appName, { ambiguousPrefix: true }, 'application_name before %u');
+  t.same(parser.parse('2026-11-30 05:00:01.250 UTC [7] web@app ERROR:  relation "x" does not exist'), { database: 'app', user: 'web', time: Date.parse('2026-11-30T05:00:01.250Z') }, 'an ordinary line still reads');
+});
