@@ -17,6 +17,8 @@ export interface ServerLogRecord {
   readonly database?: string | undefined;
   readonly user?: string | undefined;
   readonly time?: number | undefined;
+  /** The severity word as logged (`ERROR`, `FATAL`, translated in stderr and csvlog). */
+  readonly severity?: string | undefined;
   /** stderr: the prefix reads two ways (see prefixParser), so the database and role are not known. */
   readonly ambiguousPrefix?: true | undefined;
 }
@@ -45,6 +47,8 @@ export interface PrefixParser {
   readonly hasUser: boolean;
   /** Database, role and time of a message's first line, read from its prefix. */
   parse(line: string): { database?: string; user?: string; time?: number; ambiguousPrefix?: true } | undefined;
+  /** The severity word right after the prefix (`ERROR`, `FATAL`, `FEHLER`). */
+  severityOf(line: string): string | undefined;
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -121,6 +125,10 @@ export function prefixParser(prefix: string): PrefixParser {
   return {
     hasDatabase: letters.has('d'),
     hasUser: letters.has('u'),
+    severityOf(line) {
+      const m = re.exec(line);
+      return m ? /^[^\s:]+/.exec(line.slice(m[0].length))?.[0] : undefined;
+    },
     parse(line) {
       const lazy = re.exec(line);
       const g = lazy?.groups;
@@ -139,7 +147,11 @@ export function prefixParser(prefix: string): PrefixParser {
 }
 
 export function stderrRecords(lines: readonly string[], parser: PrefixParser): ServerLogRecord[] {
-  return groupPostgresLogLines(lines).map((text) => ({ text, ...parser.parse(text.split('\n', 1)[0]!) }));
+  return groupPostgresLogLines(lines).map((text) => {
+    const first = text.split('\n', 1)[0]!;
+    const severity = parser.severityOf(first);
+    return { text, ...parser.parse(first), ...(severity !== undefined ? { severity } : {}) };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -167,6 +179,7 @@ function toRecord(f: Fields): ServerLogRecord {
   if (f.statement) lines.push(`STATEMENT:  ${f.statement}`);
   return {
     text: lines.join('\n'),
+    ...(f.severity !== undefined ? { severity: f.severity } : {}),
     ...(f.database !== undefined ? { database: f.database } : {}),
     ...(f.user !== undefined ? { user: f.user } : {}),
     ...(pgLogTime(f.time) !== undefined ? { time: pgLogTime(f.time)! } : {}),

@@ -72,3 +72,66 @@ t.test('stderr log: a login attempt whose database name forges a prefix of ours 
   const moved = result.rounds.flatMap((r) => r.repairs.filter((x) => x.status === 'applied').map((x) => x.action.sql));
   t.notOk(moved.some((sql) => /\bd\b SET SCHEMA|"d"/.test(sql)), `no repair names the decoy: ${moved.join(' | ')}`);
 });
+
+/**
+ * Review: before authentication PostgreSQL also logs, as a FATAL record of the database and user
+ * named in the startup packet, text the client chose: `invalid value for parameter "replication":
+ * "<value>"`. So the record is genuinely "of this database and database.appRole", in jsonlog as
+ * in stderr, at a moment the attacker chooses, and needs no password. Only ERROR records (a
+ * statement of the app failing) may count.
+ */
+t.test('jsonlog with appRole: a failed start-up naming our database and role moves nothing', async (t) => {
+  const db = await createTestDatabase(t, { settings: { logging_collector: 'on', log_directory: 'log', log_destination: 'jsonlog' } });
+  const app = 'app_review';
+  await db.exec(`
+    CREATE SCHEMA test_schema;
+    CREATE TABLE test_schema.real_item (id int); INSERT INTO test_schema.real_item VALUES (1), (2);
+    CREATE TABLE test_schema.d (id int); INSERT INTO test_schema.d VALUES (7);
+    CREATE ROLE ${app} LOGIN PASSWORD 'app-pw';
+    GRANT USAGE ON SCHEMA test_schema TO ${app};`);
+  const admin = new URL(db.url);
+  const appUrl = new URL(db.url);
+  appUrl.username = app;
+  appUrl.password = 'app-pw';
+  // No password at all: the startup packet alone is logged.
+  const attacker = { host: admin.hostname, port: Number(admin.port), user: app, database: db.name, replication: 'relation "d" does not exist' };
+
+  const pool = new pg.Pool({ connectionString: appUrl.toString(), max: 2, options: '-c search_path=public' });
+  pool.on('error', () => {});
+  const server = createServer((_req, res) => {
+    void (async () => {
+      const c = new pg.Client(attacker as pg.ClientConfig);
+      c.on('error', () => {});
+      await c.connect().catch(() => undefined);
+      await c.end().catch(() => undefined);
+      try {
+        await pool.query('SELECT id FROM real_item');
+        res.writeHead(200).end('ok');
+      } catch {
+        res.writeHead(500, { 'content-type': 'text/html' }).end('<h1>Server Error (500)</h1>');
+      }
+    })();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    await pool.end();
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const dir = await tempDir(t, 'smoke-fix-forged-startup-');
+  const file = join(dir, 'config.yaml');
+  await writeFile(file, `baseUrl: ${baseUrl}\ndatabase: { url: "\${DATABASE_URL}", serverLog: true, appRole: ${app} }\nendpoints: [/page]\nrepair: { mode: apply }\n`);
+  const config = await loadConfig(file, { DATABASE_URL: db.url });
+  const { result } = await runWithConfig({ config, reportDir: join(dir, 'reports') });
+
+  const rows = await db.query<{ name: string; schema: string }>(
+    `SELECT c.relname AS name, n.nspname AS schema FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname IN ('public', 'test_schema') ORDER BY 1`,
+  );
+  const where = Object.fromEntries(rows.map((r) => [r.name, r.schema]));
+  t.equal(where['d'], 'test_schema', `the decoy stayed where it was (${result.outcome}: ${result.reason})`);
+  t.equal(where['real_item'], 'public', "the app's own ERROR record still moved its table");
+  const reasons = (result.ignoredEvidence ?? []).map((i) => String(i.reason));
+  t.ok(reasons.includes('not-an-error'), `the start-up record was ignored as not an ERROR (${reasons.join(', ')})`);
+});
