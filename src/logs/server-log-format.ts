@@ -8,6 +8,7 @@
  * The text handed to `diagnose` is rebuilt as PostgreSQL's stderr would show it
  * (`ERROR:  relation "x" does not exist` / `STATEMENT:  ...`). Pure.
  */
+import { SECONDARY_LABELS } from './postgres-labels.js';
 import { groupPostgresLogLines } from './postgres-log-records.js';
 
 export type ServerLogFormat = 'stderr' | 'csvlog' | 'jsonlog';
@@ -49,6 +50,12 @@ export interface PrefixParser {
   parse(line: string): { database?: string; user?: string; time?: number; ambiguousPrefix?: true } | undefined;
   /** The severity word right after the prefix (`ERROR`, `FATAL`, `FEHLER`). */
   severityOf(line: string): string | undefined;
+  /**
+   * Whether `line` (`<prefix>STATEMENT:  …`) is a secondary line of the message whose first line is
+   * `first`: its label sits right after a prefix that reads one way only, and names the same
+   * database and role. A start-up line whose user or database name holds a label is not.
+   */
+  continues(line: string, first: string): boolean;
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -122,9 +129,24 @@ export function prefixParser(prefix: string): PrefixParser {
   // followed by `ERROR:  relation "x" does not exist`. The shortest and the longest reading of
   // the prefix then disagree (the real one lies between them); such a line names no database.
   const reGreedy = new RegExp(`^${greedy}(?=[^\\s:]+:  )`, 'u');
+  const labels = [...new Set(Object.values(SECONDARY_LABELS).flat())].map(escapeRegExp).join('|');
+  const labelLazy = new RegExp(`^${source}(?=${labels})`, 'u');
+  const labelGreedy = new RegExp(`^${greedy}(?=${labels})`, 'u');
+  const same = (a: string | undefined, b: string | undefined) => a?.trim() === b?.trim();
   return {
     hasDatabase: letters.has('d'),
     hasUser: letters.has('u'),
+    continues(line, first) {
+      const a = labelLazy.exec(line);
+      const b = labelGreedy.exec(line);
+      if (!a || !b || a[0].length !== b[0].length || !same(a.groups?.d, b.groups?.d) || !same(a.groups?.u, b.groups?.u)) return false;
+      // Read as a primary line, it must end its prefix at the same place (English labels are
+      // followed by two spaces, so a genuine one does; a forged name puts a severity later).
+      const whole = re.exec(line);
+      if (whole && whole[0].length !== a[0].length) return false;
+      const head = this.parse(first);
+      return head !== undefined && !head.ambiguousPrefix && same(head.database, a.groups?.d) && same(head.user, a.groups?.u);
+    },
     severityOf(line) {
       const m = re.exec(line);
       return m ? /^[^\s:]+/.exec(line.slice(m[0].length))?.[0] : undefined;
@@ -134,8 +156,7 @@ export function prefixParser(prefix: string): PrefixParser {
       const g = lazy?.groups;
       if (!g) return undefined;
       const longest = reGreedy.exec(line);
-      // (Padding, `%-10u`, is the one thing the two readings may place differently.)
-      const same = (a: string | undefined, b: string | undefined) => a?.trim() === b?.trim();
+      // (Padding, `%-10u`, is the one thing the two readings may place differently: `same` trims.)
       if (!longest || longest[0].length !== lazy[0].length || !same(longest.groups?.d, g.d) || !same(longest.groups?.u, g.u)) return { ambiguousPrefix: true };
       return {
         ...(g.d !== undefined ? { database: g.d } : {}),
@@ -147,7 +168,7 @@ export function prefixParser(prefix: string): PrefixParser {
 }
 
 export function stderrRecords(lines: readonly string[], parser: PrefixParser): ServerLogRecord[] {
-  return groupPostgresLogLines(lines).map((text) => {
+  return groupPostgresLogLines(lines, (line, first) => parser.continues(line, first)).map((text) => {
     const first = text.split('\n', 1)[0]!;
     const severity = parser.severityOf(first);
     return { text, ...parser.parse(first), ...(severity !== undefined ? { severity } : {}) };

@@ -135,3 +135,53 @@ t.test('jsonlog with appRole: a failed start-up naming our database and role mov
   const reasons = (result.ignoredEvidence ?? []).map((i) => String(i.reason));
   t.ok(reasons.includes('not-an-error'), `the start-up record was ignored as not an ERROR (${reasons.join(', ')})`);
 });
+
+/**
+ * Review: in stderr, a line whose label (`DETAIL:`) comes before any severity is read as the next
+ * line of the record above it. A failed start-up whose database name is `<our db> DETAIL: relation
+ * "d" does not exist`, logged right after the app's own ERROR, was glued onto that ERROR record
+ * (of our database, at ERROR) and named the decoy.
+ */
+t.test('stderr: a start-up line posing as a DETAIL line of our ERROR record moves nothing', async (t) => {
+  const db = await createTestDatabase(t, { settings: { logging_collector: 'on', log_directory: 'log', log_destination: 'stderr', log_line_prefix: PREFIX_WITH_DB } });
+  await db.exec(`
+    CREATE SCHEMA test_schema;
+    CREATE TABLE test_schema.real_item (id int); INSERT INTO test_schema.real_item VALUES (1), (2);
+    CREATE TABLE test_schema.d (id int); INSERT INTO test_schema.d VALUES (7);`);
+  const admin = new URL(db.url);
+  const forgedDatabase = `${db.name} DETAIL: relation "d" does not exist`;
+  t.ok(forgedDatabase.length <= 63, 'the forged name fits a startup packet');
+  const attacker = { host: admin.hostname, port: Number(admin.port), user: 'x', password: 'nope', database: forgedDatabase };
+  const app = new pg.Pool({ connectionString: db.url, max: 2, options: '-c search_path=public' });
+  app.on('error', () => {});
+  const server = createServer((_req, res) => {
+    void (async () => {
+      const failed = await app.query('SELECT id FROM real_item').then(() => false, () => true);
+      // Right after the app's ERROR record: the attacker's line follows it in the log.
+      const c = new pg.Client(attacker);
+      c.on('error', () => {});
+      await c.connect().catch(() => undefined);
+      await c.end().catch(() => undefined);
+      if (failed) res.writeHead(500, { 'content-type': 'text/html' }).end('<h1>Server Error (500)</h1>');
+      else res.writeHead(200).end('ok');
+    })();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    await app.end();
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const dir = await tempDir(t, 'smoke-fix-forged-detail-');
+  const file = join(dir, 'config.yaml');
+  await writeFile(file, `baseUrl: ${baseUrl}\ndatabase: { url: "\${DATABASE_URL}", serverLog: true }\nendpoints: [/page]\nrepair: { mode: apply }\n`);
+  const config = await loadConfig(file, { DATABASE_URL: db.url });
+  const { result } = await runWithConfig({ config, reportDir: join(dir, 'reports') });
+  const rows = await db.query<{ name: string; schema: string }>(
+    `SELECT c.relname AS name, n.nspname AS schema FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname IN ('public', 'test_schema') ORDER BY 1`,
+  );
+  const where = Object.fromEntries(rows.map((r) => [r.name, r.schema]));
+  t.equal(where['d'], 'test_schema', `the decoy stayed where it was (${result.outcome}: ${result.reason})`);
+  t.equal(where['real_item'], 'public', "the app's own ERROR record still moved its table");
+});
