@@ -17,6 +17,7 @@
 import type { LogEntry } from '../logs/types.js';
 import type { RequestLedger, SentRequest } from '../probe/request-ledger.js';
 import { logLineTime } from './log-time.js';
+import { ERROR_SEVERITIES } from '../logs/postgres-labels.js';
 
 export type IgnoreReason =
   | 'no-request-id'
@@ -26,6 +27,8 @@ export type IgnoreReason =
   | 'visitor-request'
   | 'outside-window'
   | 'server-log-unattributable'
+  | 'ambiguous-prefix'
+  | 'not-an-error'
   | 'other-database'
   | 'other-role';
 
@@ -38,6 +41,8 @@ export const IGNORE_REASONS: Readonly<Record<IgnoreReason, string>> = {
   'visitor-request': "its request line is another client's (other query string or User-Agent)",
   'outside-window': "its time is outside the window of smoke-fix's requests",
   'server-log-unattributable': "the server log's format names no database",
+  'not-an-error': 'it is not an ERROR record (a FATAL one comes from a connection start-up, whose names and parameters any client chooses before a password)',
+  'ambiguous-prefix': 'its log_line_prefix reads two ways (a user or database name that imitates a prefix, as a login attempt can send)',
   'other-database': 'it is about another database',
   'other-role': 'it is about another role than database.appRole',
 };
@@ -118,6 +123,8 @@ export function tieAppRecord(entry: LogEntry, ctx: TieContext): Tie {
 }
 
 export function tieServerRecord(entry: LogEntry, ctx: TieContext): Tie {
+  if (entry.ambiguousPrefix) return ignore('ambiguous-prefix');
+  if (entry.severity !== undefined && !ERROR_SEVERITIES.has(entry.severity)) return ignore('not-an-error');
   if (entry.database === undefined || ctx.database === undefined) return ignore('server-log-unattributable');
   if (entry.database !== ctx.database.name) return ignore('other-database');
   if (ctx.database.role !== undefined && entry.user !== ctx.database.role) return ignore('other-role');

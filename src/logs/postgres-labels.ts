@@ -19,3 +19,11 @@ export const SECONDARY_LABELS: Readonly<Record<string, readonly string[]>> = {
   uk: ['ІНСТРУКЦІЯ:', 'ВІДОМОСТІ:', 'УКАЗІВКА:', 'КОНТЕКСТ:', 'ЗАПИТ:', 'РОЗТАШУВАННЯ:', 'ВІДСТЕЖУВАТИ:'],
   zh_CN: ['语句:', '详细信息:', '提示:', '上下文:', '查询:', '位置:'],
 };
+
+/**
+ * The ERROR severity as `lc_messages` translates it (PostgreSQL 15's catalogs, msgid "ERROR"; csvlog
+ * and stderr translate it, jsonlog does not). A statement of the app that fails is logged at ERROR;
+ * FATAL comes from connection start-up, whose user, database and parameter values (`replication`)
+ * anyone who reaches the port chooses, before any password. Only these count as evidence.
+ */
+export const ERROR_SEVERITIES: ReadonlySet<string> = new Set(['ERROR', 'FEHLER', 'ERREUR', 'ERRORE', 'შეცდომა', '오류', 'ОШИБКА', 'FEL', 'ПОМИЛКА', '错误']);

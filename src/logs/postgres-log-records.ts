@@ -22,8 +22,12 @@ export function isSecondaryLine(line: string): boolean {
   return m !== null && !line.slice(0, m.index).includes(':  ');
 }
 
-/** Message texts of `lines`; lines before the first primary line form a message of their own. */
-export function groupPostgresLogLines(lines: readonly string[]): string[] {
+/**
+ * Message texts of `lines`; lines before the first primary line form a message of their own.
+ * `continues` may refuse a secondary-looking line as part of the message that `first` opened
+ * (server-log-format.ts checks its prefix); a refused line opens a message of its own.
+ */
+export function groupPostgresLogLines(lines: readonly string[], continues: (line: string, first: string) => boolean = () => true): string[] {
   const messages: string[] = [];
   let current: string[] = [];
   const close = () => {
@@ -31,7 +35,7 @@ export function groupPostgresLogLines(lines: readonly string[]): string[] {
     current = [];
   };
   for (const line of lines) {
-    if (line.startsWith('\t') || isSecondaryLine(line)) {
+    if (line.startsWith('\t') || (isSecondaryLine(line) && (current.length === 0 || continues(line, current[0]!)))) {
       current.push(line);
     } else if (line.trim() !== '') {
       close();

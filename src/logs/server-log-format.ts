@@ -8,6 +8,7 @@
  * The text handed to `diagnose` is rebuilt as PostgreSQL's stderr would show it
  * (`ERROR:  relation "x" does not exist` / `STATEMENT:  ...`). Pure.
  */
+import { SECONDARY_LABELS } from './postgres-labels.js';
 import { groupPostgresLogLines } from './postgres-log-records.js';
 
 export type ServerLogFormat = 'stderr' | 'csvlog' | 'jsonlog';
@@ -17,6 +18,10 @@ export interface ServerLogRecord {
   readonly database?: string | undefined;
   readonly user?: string | undefined;
   readonly time?: number | undefined;
+  /** The severity word as logged (`ERROR`, `FATAL`, translated in stderr and csvlog). */
+  readonly severity?: string | undefined;
+  /** stderr: the prefix reads two ways (see prefixParser), so the database and role are not known. */
+  readonly ambiguousPrefix?: true | undefined;
 }
 
 /** `2026-11-30 04:55:01.123 UTC` (`%m`, `%t`, csv/json timestamps); zones other than UTC/GMT/±hh[mm] are not guessed. */
@@ -42,17 +47,25 @@ export interface PrefixParser {
   readonly hasDatabase: boolean;
   readonly hasUser: boolean;
   /** Database, role and time of a message's first line, read from its prefix. */
-  parse(line: string): { database?: string; user?: string; time?: number } | undefined;
+  parse(line: string): { database?: string; user?: string; time?: number; ambiguousPrefix?: true } | undefined;
+  /** The severity word right after the prefix (`ERROR`, `FATAL`, `FEHLER`). */
+  severityOf(line: string): string | undefined;
+  /**
+   * Whether `line` (`<prefix>STATEMENT:  …`) is a secondary line of the message whose first line is
+   * `first`: its label sits right after a prefix that reads one way only, and names the same
+   * database and role. A start-up line whose user or database name holds a label is not.
+   */
+  continues(line: string, first: string): boolean;
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-function escapeSource(letter: string): string {
+function escapeSource(letter: string, lazy = '?'): string {
   switch (letter) {
     case 'd':
-      return '(?<d>.*?)';
+      return `(?<d>.*${lazy})`;
     case 'u':
-      return '(?<u>.*?)';
+      return `(?<u>.*${lazy})`;
     case 'm':
       return '(?<m>\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d+ \\S+)';
     case 't':
@@ -68,47 +81,83 @@ function escapeSource(letter: string): string {
     case 'e':
       return '[0-9A-Z]{5}';
     default:
-      return '.*?';
+      return `.*${lazy}`;
   }
 }
 
 /** The parser for a `log_line_prefix` value (as `SHOW log_line_prefix` returns it). */
 export function prefixParser(prefix: string): PrefixParser {
   let source = '';
+  // The same prefix with every free-text escape greedy (see `parse`).
+  let greedy = '';
   let optionalFrom = -1;
+  let greedyFrom = -1;
   const letters = new Set<string>();
   for (let i = 0; i < prefix.length; i++) {
     const c = prefix[i]!;
     if (c !== '%') {
       source += escapeRegExp(c);
+      greedy += escapeRegExp(c);
       continue;
     }
     const m = /^(-?\d*)([a-zA-Z%])/.exec(prefix.slice(i + 1));
     if (!m) {
       source += '%';
+      greedy += '%';
       continue;
     }
     i += m[0].length;
     const letter = m[2]!;
-    if (letter === '%') source += '%';
-    else if (letter === 'q') optionalFrom = source.length;
+    if (letter === '%') (source += '%'), (greedy += '%');
+    else if (letter === 'q') (optionalFrom = source.length), (greedyFrom = greedy.length);
     else {
       // A group name may appear once; a repeated escape matches anything the second time.
       const piece = letters.has(letter) ? '.*?' : escapeSource(letter);
+      const greedyPiece = letters.has(letter) ? '.*' : escapeSource(letter, '');
       letters.add(letter);
       source += m[1] ? `\\s*${piece}\\s*` : piece;
+      greedy += m[1] ? `\\s*${greedyPiece}\\s*` : greedyPiece;
     }
   }
   // `%q`: what follows is written only by session processes; the rest of the prefix is optional.
   if (optionalFrom >= 0) source = `${source.slice(0, optionalFrom)}(?:${source.slice(optionalFrom)})?`;
+  if (greedyFrom >= 0) greedy = `${greedy.slice(0, greedyFrom)}(?:${greedy.slice(greedyFrom)})?`;
   // The prefix is followed by the severity and its two spaces (`ERROR:  `, `FEHLER:  `).
   const re = new RegExp(`^${source}(?=[^\\s:]+:  )`, 'u');
+  // `%u`, `%d` and `%a` are written from the startup packet, before authentication: anyone who can
+  // reach the port can log a line whose user or database name reads as a whole prefix of ours
+  // followed by `ERROR:  relation "x" does not exist`. The shortest and the longest reading of
+  // the prefix then disagree (the real one lies between them); such a line names no database.
+  const reGreedy = new RegExp(`^${greedy}(?=[^\\s:]+:  )`, 'u');
+  const labels = [...new Set(Object.values(SECONDARY_LABELS).flat())].map(escapeRegExp).join('|');
+  const labelLazy = new RegExp(`^${source}(?=${labels})`, 'u');
+  const labelGreedy = new RegExp(`^${greedy}(?=${labels})`, 'u');
+  const same = (a: string | undefined, b: string | undefined) => a?.trim() === b?.trim();
   return {
     hasDatabase: letters.has('d'),
     hasUser: letters.has('u'),
+    continues(line, first) {
+      const a = labelLazy.exec(line);
+      const b = labelGreedy.exec(line);
+      if (!a || !b || a[0].length !== b[0].length || !same(a.groups?.d, b.groups?.d) || !same(a.groups?.u, b.groups?.u)) return false;
+      // Read as a primary line, it must end its prefix at the same place (English labels are
+      // followed by two spaces, so a genuine one does; a forged name puts a severity later).
+      const whole = re.exec(line);
+      if (whole && whole[0].length !== a[0].length) return false;
+      const head = this.parse(first);
+      return head !== undefined && !head.ambiguousPrefix && same(head.database, a.groups?.d) && same(head.user, a.groups?.u);
+    },
+    severityOf(line) {
+      const m = re.exec(line);
+      return m ? /^[^\s:]+/.exec(line.slice(m[0].length))?.[0] : undefined;
+    },
     parse(line) {
-      const g = re.exec(line)?.groups;
+      const lazy = re.exec(line);
+      const g = lazy?.groups;
       if (!g) return undefined;
+      const longest = reGreedy.exec(line);
+      // (Padding, `%-10u`, is the one thing the two readings may place differently: `same` trims.)
+      if (!longest || longest[0].length !== lazy[0].length || !same(longest.groups?.d, g.d) || !same(longest.groups?.u, g.u)) return { ambiguousPrefix: true };
       return {
         ...(g.d !== undefined ? { database: g.d } : {}),
         ...(g.u !== undefined ? { user: g.u } : {}),
@@ -119,7 +168,11 @@ export function prefixParser(prefix: string): PrefixParser {
 }
 
 export function stderrRecords(lines: readonly string[], parser: PrefixParser): ServerLogRecord[] {
-  return groupPostgresLogLines(lines).map((text) => ({ text, ...parser.parse(text.split('\n', 1)[0]!) }));
+  return groupPostgresLogLines(lines, (line, first) => parser.continues(line, first)).map((text) => {
+    const first = text.split('\n', 1)[0]!;
+    const severity = parser.severityOf(first);
+    return { text, ...parser.parse(first), ...(severity !== undefined ? { severity } : {}) };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -147,6 +200,7 @@ function toRecord(f: Fields): ServerLogRecord {
   if (f.statement) lines.push(`STATEMENT:  ${f.statement}`);
   return {
     text: lines.join('\n'),
+    ...(f.severity !== undefined ? { severity: f.severity } : {}),
     ...(f.database !== undefined ? { database: f.database } : {}),
     ...(f.user !== undefined ? { user: f.user } : {}),
     ...(pgLogTime(f.time) !== undefined ? { time: pgLogTime(f.time)! } : {}),

@@ -22,6 +22,10 @@ export interface LogEntry {
   readonly user?: string | undefined;
   /** Server log: when PostgreSQL logged it (epoch ms), when the format carries a readable time. */
   readonly time?: number | undefined;
+  /** Server log: the record's severity as logged (`ERROR`, `FATAL`, translated). */
+  readonly severity?: string | undefined;
+  /** Server log: the stderr prefix reads two ways (a forged user or database name), so it names no one. */
+  readonly ambiguousPrefix?: true | undefined;
 }
 
 /** What one `readNew()` returns. Warnings are plain sentences for the report; never thrown. */
