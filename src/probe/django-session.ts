@@ -16,7 +16,7 @@ import { DEFAULTS } from '../config/defaults.js';
 import { createSessionJar } from './cookie-jar.js';
 import { readLoginForm, type LoginForm } from './login-form.js';
 import { csrfFailure, formErrors, inputValue } from './django-pages.js';
-import { isRedirect, joinExchanges, loginSession, sameLoginPage, type LoginOutcome } from './login-session.js';
+import { fetchLoginPage, isRedirect, joinExchanges, loginSession, sameLoginPage, type LoginOutcome } from './login-session.js';
 import type { AuthSession, HttpClient } from './types.js';
 
 /** Django's default cookie names (SESSION_COOKIE_NAME, CSRF_COOKIE_NAME). */
@@ -49,22 +49,9 @@ export function djangoSession(options: { profile: string; auth: DjangoSessionAut
 
   async function logIn(): Promise<LoginOutcome> {
     const path = auth.loginPath;
-    const page = await client.sendWithRetries({
-      method: 'GET',
-      path,
-      headers: { accept: 'text/html' },
-      cookieJar: jar,
-      purpose: { kind: 'login', profile },
-    });
-    if (!page.response) {
-      return { kind: 'blocked', exchange: page, reason: `login page ${path} unreachable: ${page.failure?.code ?? 'no answer'}` };
-    }
-    const got = page.response;
-    if (got.status >= 500) return { kind: 'blocked', exchange: page, reason: `login page ${path} answered ${got.status}` };
-    if (got.status !== 200) {
-      const where = got.location ? ` (redirect to ${got.location})` : '';
-      throw refused(`the login page ${path} answered ${got.status}${where} instead of the login form; check auth.${profile}.loginPath`);
-    }
+    const fetched = await fetchLoginPage({ client, jar, profile, path, refused });
+    if (fetched.kind === 'blocked') return fetched;
+    const { exchange: page, page: got } = fetched;
     const token = inputValue(got.body, CSRF_FORM_FIELD);
     if (!token) {
       throw refused(`the login page ${path} has no ${CSRF_FORM_FIELD} field; check that auth.${profile}.loginPath is a Django login form`);

@@ -17,7 +17,7 @@ import { maskSecrets } from '../util/redact.js';
 import { createSessionJar } from './cookie-jar.js';
 import { formErrors } from './django-pages.js';
 import { findLoginForm, parseForms, type LoginForm } from './html-forms.js';
-import { isRedirect, joinExchanges, loginSession, sameLoginPage, type LoginOutcome } from './login-session.js';
+import { fetchLoginPage, isRedirect, joinExchanges, loginSession, sameLoginPage, type LoginOutcome } from './login-session.js';
 import type { AuthSession, HttpClient, HttpResponse } from './types.js';
 
 /**
@@ -76,22 +76,9 @@ export function formSession(options: { profile: string; auth: FormAuth; client: 
 
   async function logIn(): Promise<LoginOutcome> {
     const path = auth.loginPath;
-    const page = await client.sendWithRetries({
-      method: 'GET',
-      path,
-      headers: { accept: 'text/html' },
-      cookieJar: jar,
-      purpose: { kind: 'login', profile },
-    });
-    if (!page.response) {
-      return { kind: 'blocked', exchange: page, reason: `login page ${path} unreachable: ${page.failure?.code ?? 'no answer'}` };
-    }
-    const got = page.response;
-    if (got.status >= 500) return { kind: 'blocked', exchange: page, reason: `login page ${path} answered ${got.status}` };
-    if (got.status !== 200) {
-      const where = got.location ? ` (redirect to ${got.location})` : '';
-      throw refused(`the login page ${path} answered ${got.status}${where} instead of the login form; check auth.${profile}.loginPath`);
-    }
+    const fetched = await fetchLoginPage({ client, jar, profile, path, refused });
+    if (fetched.kind === 'blocked') return fetched;
+    const { exchange: page, page: got } = fetched;
     const form = findLoginForm(got.body);
     if (!form) {
       const count = parseForms(got.body).length;

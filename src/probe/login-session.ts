@@ -6,9 +6,41 @@
  * Each profile supplies only how it logs in and which headers its later requests carry.
  */
 import type { SessionJar } from './cookie-jar.js';
-import type { AuthSession, Authorization, Exchange, LoginBlocked } from './types.js';
+import type { LoginFailedError } from '../errors.js';
+import type { AuthSession, Authorization, Exchange, HttpClient, HttpResponse, LoginBlocked } from './types.js';
 
 export type LoginOutcome = { readonly kind: 'ok' } | LoginBlocked;
+
+/**
+ * GET the login page, as every login profile does first: the page's answer, or why the login is
+ * blocked (no answer, a 5xx: a finding for the cascade), or a refusal when the page is not a form.
+ */
+export async function fetchLoginPage(input: {
+  readonly client: HttpClient;
+  readonly jar: SessionJar;
+  readonly profile: string;
+  readonly path: string;
+  readonly refused: (what: string) => LoginFailedError;
+}): Promise<{ readonly kind: 'page'; readonly exchange: Exchange; readonly page: HttpResponse } | LoginBlocked> {
+  const { client, jar, profile, path, refused } = input;
+  const exchange = await client.sendWithRetries({
+    method: 'GET',
+    path,
+    headers: { accept: 'text/html' },
+    cookieJar: jar,
+    purpose: { kind: 'login', profile },
+  });
+  if (!exchange.response) {
+    return { kind: 'blocked', exchange, reason: `login page ${path} unreachable: ${exchange.failure?.code ?? 'no answer'}` };
+  }
+  const page = exchange.response;
+  if (page.status >= 500) return { kind: 'blocked', exchange, reason: `login page ${path} answered ${page.status}` };
+  if (page.status !== 200) {
+    const where = page.location ? ` (redirect to ${page.location})` : '';
+    throw refused(`the login page ${path} answered ${page.status}${where} instead of the login form; check auth.${profile}.loginPath`);
+  }
+  return { kind: 'page', exchange, page };
+}
 
 export function isRedirect(status: number): boolean {
   return status >= 300 && status < 400;

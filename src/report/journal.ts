@@ -21,6 +21,7 @@ import type { RepairAction, RepairRecord } from '../repair/types.js';
 import { createMasker, type Masker } from '../util/secret-masker.js';
 import { claimFolder, syncDir, writeFileAtomic } from './files.js';
 import { findingTitle } from './describe.js';
+import { guardedReverseSql } from '../migrations/guarded-sql.js';
 import { block, header, PSQL_SAFETY, sqlComment, type SqlHeaderFields } from './sql.js';
 
 export type JournalHeader = Omit<SqlHeaderFields, 'outcome' | 'mode'>;
@@ -50,6 +51,12 @@ export class RunJournal {
   private readonly entries: Entry[] = [];
   /** How many of `entries` the rollback.sql on disk undoes (less when a rewrite failed). */
   private undone = 0;
+  /**
+   * The change under way (between its "starting" line and its outcome). Its undo is already in
+   * rollback.sql, guarded so that it does nothing unless the change committed: a `kill -9` between
+   * COMMIT and the block in repair.sql leaves a rollback.sql that still restores the catalog.
+   */
+  private pending: { readonly round: number; readonly action: RepairAction } | undefined;
   /** The first write that failed after the journal was opened; no further change may be made. */
   private failure: Error | undefined;
 
@@ -118,17 +125,21 @@ export class RunJournal {
   /** Before a change: the line that says which change may be in flight if nothing follows it. */
   async intend(round: number, action: RepairAction, at: Date): Promise<void> {
     this.assertWritable();
-    await this.guard(() =>
-      this.append(
-        `-- Round ${round}: starting the repair for ${sqlComment(findingTitle(action.finding))} at ${at.toISOString()}. ` +
-          'If no block for it follows, the run ended before recording its outcome: check with `smoke-fix scan`.\n\n',
-      ),
-    );
+    await this.guard(async () => {
+      // Write-ahead: the guarded undo first, then the line naming the exact statement about to run.
+      this.pending = { round, action };
+      await writeFileAtomic(this.path('rollback.sql'), this.mask(this.rollbackText()));
+      await this.append(
+        `-- Round ${round}: starting the repair for ${sqlComment(findingTitle(action.finding))} at ${at.toISOString()}: ` +
+          `${sqlComment(action.sql)} If no block for it follows, the run ended before recording its outcome: ` +
+          'check with `smoke-fix scan` (rollback.sql already holds its undo, guarded to do nothing unless it committed).\n\n',
+      );
+    });
   }
 
-  /** After a change's COMMIT: its block in repair.sql, its undo at the top of rollback.sql. */
   async committed(round: number, record: RepairRecord): Promise<void> {
     this.entries.push({ round, record });
+    this.pending = undefined;
     // rollback.sql first: whoever finds the block in repair.sql (a person, a test after kill -9)
     // can rely on its undo being in rollback.sql already.
     await this.guard(async () => {
@@ -140,9 +151,11 @@ export class RunJournal {
 
   /** A change that failed and was rolled back: one comment line, so the intent line is answered. */
   async rolledBack(round: number, record: RepairRecord): Promise<void> {
-    await this.guard(() =>
-      this.append(`-- Round ${round}: the repair for ${sqlComment(findingTitle(record.action.finding))} failed and was rolled back.\n\n`),
-    );
+    this.pending = undefined;
+    await this.guard(async () => {
+      await writeFileAtomic(this.path('rollback.sql'), this.mask(this.rollbackText()));
+      await this.append(`-- Round ${round}: the repair for ${sqlComment(findingTitle(record.action.finding))} failed and was rolled back.\n\n`);
+    });
   }
 
   /** Rename the folder to its final name (`…-green`); returns the new path. */
@@ -214,6 +227,14 @@ export class RunJournal {
 
   private rollbackText(): string {
     const undo = [...this.entries].reverse().map((e) => block(e, e.record.action.rollbackSql, 'undo repair'));
+    if (this.pending) {
+      const { round, action } = this.pending;
+      undo.unshift(
+        `-- Round ${round}: the repair for ${sqlComment(findingTitle(action.finding))} was under way when this file was written.\n` +
+          '-- Its undo runs only if that change committed:\n' +
+          guardedReverseSql(action),
+      );
+    }
     return (
       [
         header({ ...this.head, mode: 'apply', outcome: 'IN PROGRESS' }, [

@@ -123,6 +123,18 @@ export async function journaledStatements(folder: string): Promise<string[]> {
   return [...text.matchAll(/^BEGIN;\n([\s\S]*?)\nCOMMIT;$/gm)].map((m) => m[1]!);
 }
 
+/**
+ * The statement of a change that was starting when the run died: the last "starting" line of
+ * repair.sql when no block answers it (the write-ahead record of a change whose fate is unknown).
+ */
+export async function pendingStatement(folder: string): Promise<string | undefined> {
+  const text = await readFile(join(folder, 'repair.sql'), 'utf8');
+  const starts = [...text.matchAll(/^-- Round \d+: starting the repair for .*?: (.*?;) If no block for it follows/gm)].map((m) => m[1]!);
+  const blocks = (await journaledStatements(folder)).length;
+  const answered = [...text.matchAll(/^-- Round \d+: the repair for .* failed and was rolled back\.$/gm)].length;
+  return starts.length > blocks + answered ? starts[starts.length - 1] : undefined;
+}
+
 /** Polls until repair.sql under `reportDir` holds `count` committed blocks. */
 export async function waitForJournal(reportDir: string, count: number, timeoutMs = 20_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
