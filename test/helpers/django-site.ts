@@ -16,6 +16,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { quoteIdent } from '../../src/db/quote.js';
 import { freePort } from '../../src/embedded/postgres.js';
 import { withClient } from './database.js';
+import { tableData, type TableData } from './table-data.js';
 import { tempDir as sharedTempDir } from './temp.js';
 
 export const PYTHON = '/usr/bin/python3';
@@ -396,12 +397,37 @@ export function caseConfig(name: string): string {
  * config's `${VAR}`s. Reports go to `reportDir`, or a temporary folder of the test.
  */
 export async function runCase(
-  t: Pick<TestLike, 'teardown'>,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tap's own signature for same()
+  t: Pick<TestLike, 'teardown'> & { same?(found: any, wanted: any, ...rest: any[]): unknown },
   options: { name: string; env: Record<string, string>; reportDir?: string },
 ): Promise<RunOutput> {
   const config = await loadConfig(caseConfig(options.name), options.env);
-  return runWithConfig({ config, reportDir: options.reportDir ?? (await tempDir(t)) });
+  // Every run that may move a table is checked for lost or changed rows (issue 9): row counts and
+  // an md5 of every row, keyed by table name, before and after. Tables a login writes to (its
+  // session, last_login) are left out; an added column changes every row's text, so then only
+  // the counts are compared.
+  const url = options.env.DATABASE_URL;
+  const before = url && t.same ? await tableData(url) : undefined;
+  const output = await runWithConfig({ config, reportDir: options.reportDir ?? (await tempDir(t)) });
+  if (url && t.same && before) {
+    const addedColumn = output.result.rounds.some((r) => r.repairs.some((x) => x.status === 'applied' && x.action.kind === 'add-column'));
+    const comparable = (data: Record<string, TableData>) =>
+      Object.fromEntries(
+        Object.entries(data)
+          .filter(([key]) => !WRITTEN_BY_LOGIN.has(key.slice(key.lastIndexOf('.') + 1)))
+          .map(([name, d]) => [name, addedColumn ? { rows: d.rows } : d]),
+      );
+    t.same(comparable(await tableData(url)), comparable(before), 'no row lost or changed by the run (row counts and an md5 of every row)');
+  }
+  return output;
 }
+
+/**
+ * Tables the site itself writes to while it is probed: a login's session row and `last_login`,
+ * allauth's e-mail record, and the settings page, which creates the member's stream config on its
+ * first view (`get_or_create`).
+ */
+const WRITTEN_BY_LOGIN = new Set(['django_session', 'auth_user', 'account_emailaddress', 'django_admin_log', 'user_profile_stream_config']);
 
 interface TestLike {
   teardown(fn: () => unknown): void;
