@@ -19,7 +19,7 @@ import { ReportWriteError, SmokeFixError, UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { VERSION } from '../version.js';
 import { HELP } from './help.js';
-import { createProgressRenderer, renderSummary, type Verbosity } from './render.js';
+import { createProgressRenderer, progressShows, renderSummary, type Verbosity } from './render.js';
 import { colorWanted, createStyle } from './style.js';
 import { terminalSafe, terminalSafeDeep } from './terminal-safe.js';
 import { createMasker, type Masker } from '../util/secret-masker.js';
@@ -102,7 +102,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const level = verbosity(flags);
   const progress = createProgressRenderer({ write: (s) => process.stderr.write(s), live, style, verbosity: level });
   // Events arrive masked (run.ts); names and excerpts from the target are made terminal-safe here.
-  const render: typeof progress = (event) => progress(terminalSafeDeep(event));
+  // Only events the renderer prints are filtered: under --quiet (cron) that skips a pass over every probe.
+  const render: typeof progress = (event) => (progressShows(level, event) ? progress(terminalSafeDeep(event)) : undefined);
   const finish = (out: RunOutput) => {
     if (flags.json) process.stdout.write(JSON.stringify({ ...out.result, reportDir: out.reportDir, migrations: out.migrations }, null, 2) + '\n');
     else process.stdout.write(renderSummary(terminalSafeDeep(out.result), out.reportDir, createStyle(colorWanted(process.stdout, process.env)), level));

@@ -20,6 +20,11 @@ export interface RenderOptions {
   readonly verbosity: Verbosity;
 }
 
+/** Whether the progress output prints anything for this event (--quiet: warnings only). */
+export function progressShows(verbosity: Verbosity, event: { readonly type: string }): boolean {
+  return verbosity !== 'quiet' || event.type === 'warning';
+}
+
 export function createProgressRenderer(options: RenderOptions): (event: RunEvent) => void {
   const { write, style, verbosity } = options;
   let statusShown = false;
@@ -64,7 +69,7 @@ export function createProgressRenderer(options: RenderOptions): (event: RunEvent
     statusShown = true;
   };
   return (event) => {
-    if (verbosity === 'quiet' && event.type !== 'warning') return;
+    if (!progressShows(verbosity, event)) return;
     if (event.type !== 'probe' && event.type !== 'findings' && failedProbes.length > 0) flushFailures();
     switch (event.type) {
       case 'run-start':
