@@ -1,14 +1,14 @@
 /**
- * `smoke-fix run`, in three layers (graphile-migrate style):
+ * `smoke-fix run`, in two layers (graphile-migrate style):
  *   runWithConfig  — the core: takes a resolved config, wires the real pieces into the cascade,
  *                    returns the RunResult and writes the reports;
- *   runFromFile    — loads and validates the config file, then calls the core;
- *   cli/main.ts    — parses argv, renders progress, maps the outcome to an exit code.
+ *   cli/main.ts    — parses argv, loads the config (its secrets build the run's masker, which the
+ *                    terminal and the logger share), renders progress, maps the outcome to an
+ *                    exit code.
  */
 import { runCascade, type CascadeResult } from '../cascade/cascade.js';
 import type { CascadeDeps, LogText } from '../cascade/deps.js';
 import type { EmitEvent } from '../cascade/events.js';
-import { loadConfig } from '../config/load.js';
 import { secretsOf } from '../config/secrets.js';
 import type { RepairMode, ResolvedConfig } from '../config/types.js';
 import { openDatabase, type Database } from '../db/connect.js';
@@ -302,13 +302,4 @@ function logEvent(log: Logger | undefined, event: Parameters<EmitEvent>[0]): voi
     default:
       break;
   }
-}
-
-export interface RunFromFileOptions extends Omit<RunSettings, 'config'> {
-  readonly env?: NodeJS.ProcessEnv | undefined;
-}
-
-export async function runFromFile(file: string, options: RunFromFileOptions = {}): Promise<RunOutput> {
-  const config = await loadConfig(file, options.env ?? process.env);
-  return runWithConfig({ ...options, config });
 }
