@@ -10,13 +10,10 @@
  *   in again (a repair may have fixed it, e.g. a missing `django_session` table).
  */
 import type { DjangoSessionAuth } from '../config/types.js';
-import { LoginFailedError } from '../errors.js';
-import { maskSecrets } from '../util/redact.js';
 import { DEFAULTS } from '../config/defaults.js';
-import { createSessionJar } from './cookie-jar.js';
 import { readLoginForm, type LoginForm } from './login-form.js';
 import { csrfFailure, formErrors, inputValue } from './django-pages.js';
-import { fetchLoginPage, isRedirect, joinExchanges, loginSession, sameLoginPage, type LoginOutcome } from './login-session.js';
+import { fetchLoginPage, loginContext, isRedirect, joinExchanges, loginSession, type LoginOutcome } from './login-session.js';
 import type { AuthSession, HttpClient } from './types.js';
 
 /** Django's default cookie names (SESSION_COOKIE_NAME, CSRF_COOKIE_NAME). */
@@ -35,17 +32,8 @@ function fieldsNote(form: LoginForm | undefined, sent: readonly string[]): strin
 
 export function djangoSession(options: { profile: string; auth: DjangoSessionAuth; client: HttpClient }): AuthSession {
   const { profile, auth, client } = options;
-  const base = new URL(client.baseUrl);
-  const prefix = base.pathname.replace(/\/+$/, '');
-  const siteUrl = base.origin + prefix + '/';
-  const loginPageUrl = base.origin + prefix + auth.loginPath;
-  const jar = createSessionJar();
-  const formTokens = new Set<string>();
+  const { base, siteUrl, loginPageUrl, jar, formTokens, refused, isLoginPage } = loginContext(profile, auth, client);
 
-  const refused = (what: string) =>
-    new LoginFailedError(profile, `auth profile "${profile}": ${maskSecrets(what, [auth.password])}`);
-
-  const isLoginPage = (location: string) => sameLoginPage(location, client.baseUrl, auth.loginPath);
 
   async function logIn(): Promise<LoginOutcome> {
     const path = auth.loginPath;

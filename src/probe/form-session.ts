@@ -12,12 +12,9 @@
  *   profile's endpoints report that answer and the next round logs in again.
  */
 import type { FormAuth } from '../config/types.js';
-import { LoginFailedError } from '../errors.js';
-import { maskSecrets } from '../util/redact.js';
-import { createSessionJar } from './cookie-jar.js';
 import { formErrors } from './django-pages.js';
 import { findLoginForm, parseForms, type LoginForm } from './html-forms.js';
-import { fetchLoginPage, isRedirect, joinExchanges, loginSession, sameLoginPage, type LoginOutcome } from './login-session.js';
+import { fetchLoginPage, loginContext, isRedirect, joinExchanges, loginSession, type LoginOutcome } from './login-session.js';
 import type { AuthSession, HttpClient, HttpResponse } from './types.js';
 
 /**
@@ -32,16 +29,7 @@ function describeFields(form: LoginForm): string {
 
 export function formSession(options: { profile: string; auth: FormAuth; client: HttpClient }): AuthSession {
   const { profile, auth, client } = options;
-  const base = new URL(client.baseUrl);
-  const prefix = base.pathname.replace(/\/+$/, '');
-  const siteUrl = base.origin + prefix + '/';
-  const loginPageUrl = base.origin + prefix + auth.loginPath;
-  const jar = createSessionJar();
-  const formTokens = new Set<string>();
-
-  const refused = (what: string) =>
-    new LoginFailedError(profile, `auth profile "${profile}": ${maskSecrets(what, [auth.password])}`);
-  const isLoginPage = (location: string) => sameLoginPage(location, client.baseUrl, auth.loginPath);
+  const { base, prefix, siteUrl, loginPageUrl, jar, formTokens, refused, isLoginPage } = loginContext(profile, auth, client);
 
   /** The form's `action` as a path under `baseUrl`; refused when it leaves the app's origin. */
   function actionPath(form: LoginForm): string {

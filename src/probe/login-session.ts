@@ -5,11 +5,32 @@
  * request knows whether the session it was sent with is still current; and the secrets to mask.
  * Each profile supplies only how it logs in and which headers its later requests carry.
  */
-import type { SessionJar } from './cookie-jar.js';
-import type { LoginFailedError } from '../errors.js';
+import { createSessionJar, type SessionJar } from './cookie-jar.js';
+import { LoginFailedError } from '../errors.js';
+import { maskSecrets } from '../util/redact.js';
 import type { AuthSession, Authorization, Exchange, HttpClient, HttpResponse, LoginBlocked } from './types.js';
 
 export type LoginOutcome = { readonly kind: 'ok' } | LoginBlocked;
+
+/**
+ * What every login profile derives from its config before logging in: where the app and its
+ * login page are, a cookie jar, the form tokens seen (masked like secrets), and how a refusal
+ * is worded (the password masked out of it).
+ */
+export function loginContext(profile: string, auth: { readonly loginPath: string; readonly password: string }, client: HttpClient) {
+  const base = new URL(client.baseUrl);
+  const prefix = base.pathname.replace(/\/+$/, '');
+  return {
+    base,
+    prefix,
+    siteUrl: base.origin + prefix + '/',
+    loginPageUrl: base.origin + prefix + auth.loginPath,
+    jar: createSessionJar(),
+    formTokens: new Set<string>(),
+    refused: (what: string) => new LoginFailedError(profile, `auth profile "${profile}": ${maskSecrets(what, [auth.password])}`),
+    isLoginPage: (location: string) => sameLoginPage(location, client.baseUrl, auth.loginPath),
+  };
+}
 
 /**
  * GET the login page, as every login profile does first: the page's answer, or why the login is

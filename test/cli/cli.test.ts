@@ -9,21 +9,10 @@ import { startSqlApp } from '../../src/demo/app.js';
 import { DEMO_EXPECTED, DEMO_MEMBER, DEMO_ROUTES, DEMO_SETUP_SQL } from '../../src/demo/fixture.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
 import { tempDir } from '../helpers/temp.js';
+import { BIN, cli } from '../helpers/cli.js';
 
 stopSharedServerAtEnd(t);
 
-const BIN = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
-
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, CI: '1', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 
 t.test('usage errors exit 2 and say what to do', async (t) => {

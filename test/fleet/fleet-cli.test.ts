@@ -1,20 +1,8 @@
 /** The fleet through the binary where no database is needed: validate, usage errors. */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import t from 'tap';
+import { cli } from '../helpers/cli.js';
 
-const BIN = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, CI: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 t.test('validate describes a fleet whose targets carry the keys the top level lacks', async (t) => {
   const dir = t.testdir({

@@ -4,7 +4,6 @@
  * `item` table. Checked as a user would: where the tables are afterwards, the exit code, and
  * the one summary (report.md, junit.xml, fleet.json) — in one process and as 4 shard processes.
  */
-import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -17,21 +16,10 @@ import { runFleet } from '../../src/fleet/run.js';
 import { stopSharedServerAtEnd } from '../helpers/database.js';
 import { tempDir } from '../helpers/temp.js';
 import { createTenantWorld, tenantName, worldConfig } from '../helpers/tenant-world.js';
+import { cli } from '../helpers/cli.js';
 
 stopSharedServerAtEnd(t);
 
-const BIN = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, CI: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 async function configFile(dir: string, text: string): Promise<string> {
   const file = join(dir, 'fleet.yaml');
