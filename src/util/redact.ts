@@ -22,8 +22,3 @@ export function redactUrl(url: string): string {
 export function maskSecrets(text: string, secrets: readonly string[]): string {
   return createMasker(secrets).mask(text);
 }
-
-/** Every string inside `value` with the secrets masked (see `Masker.maskDeep`). */
-export function maskDeep<T>(value: T, secrets: readonly string[]): T {
-  return createMasker(secrets).maskDeep(value);
-}
