@@ -2,14 +2,14 @@
  * Django repair migrations: the audit trail of what smoke-fix applied, recorded in
  * `django_migrations` once `manage.py migrate` runs them. One file per app, numbered after the
  * app's latest migration; each operation is a `RunSQL` with a guarded `DO` block (see
- * guarded-sql.ts) so it is a no-op on the repaired database and safe on every other copy.
+ * repair/guarded-sql.ts) so it is a no-op on the repaired database and safe on every other copy.
  * `RunSQL` has no model-state effect, so `makemigrations --check` stays clean.
  */
 import { objectLabel } from '../repair/object-label.js';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RepairAction, RepairRecord } from '../repair/types.js';
-import { guardedForwardSql, guardedReverseSql } from './guarded-sql.js';
+import { guardedForwardSql, guardedReverseSql } from '../repair/guarded-sql.js';
 import { pyComment, pyString, pyTripleQuoted } from './python.js';
 
 export interface RenderDjangoMigrationInput {

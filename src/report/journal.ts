@@ -21,7 +21,7 @@ import type { RepairAction, RepairRecord } from '../repair/types.js';
 import { createMasker, type Masker } from '../util/secret-masker.js';
 import { claimFolder, syncDir, writeFileAtomic } from './files.js';
 import { findingTitle } from './describe.js';
-import { guardedReverseSql } from '../migrations/guarded-sql.js';
+import { guardedReverseSql } from '../repair/guarded-sql.js';
 import { block, header, PSQL_SAFETY, sqlComment, type SqlHeaderFields } from './sql.js';
 
 export type JournalHeader = Omit<SqlHeaderFields, 'outcome' | 'mode'>;

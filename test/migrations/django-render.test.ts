@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { guardedForwardSql, guardedReverseSql } from '../../src/migrations/guarded-sql.js';
+import { guardedForwardSql, guardedReverseSql } from '../../src/repair/guarded-sql.js';
 import { renderDjangoMigration } from '../../src/migrations/django.js';
 import type { RepairRecord } from '../../src/repair/types.js';
 import { greenRun, moveAction } from '../report/fixtures.js';

@@ -3,7 +3,7 @@
  * it moves the object while it is still misplaced, is a no-op after, and the reverse mirrors it.
  */
 import t from 'tap';
-import { guardedForwardSql, guardedReverseSql } from '../../src/migrations/guarded-sql.js';
+import { guardedForwardSql, guardedReverseSql } from '../../src/repair/guarded-sql.js';
 import type { MoveObjectAction } from '../../src/repair/types.js';
 import { createTestDatabase, stopSharedServerAtEnd, type TestDatabase } from '../helpers/database.js';
 

@@ -10,7 +10,7 @@
  * names too, passed through `quoteIdent`/`quoteLiteral`.
  */
 import { qualified, quoteLiteral } from '../db/quote.js';
-import type { AddColumnAction, MoveObjectAction, MoveRelationAction, RepairAction } from '../repair/types.js';
+import type { AddColumnAction, MoveObjectAction, MoveRelationAction, RepairAction } from './types.js';
 
 /** `to_regclass('"schema"."name"')`: NULL when the relation (or its schema) does not exist. */
 function regclass(schema: string, name: string): string {
