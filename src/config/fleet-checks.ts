@@ -4,7 +4,7 @@
  * rules (`checks.ts`) applied to each merged target, pointing at the line that causes them.
  */
 import type { ConfigProblem } from '../errors.js';
-import { mergeTarget, missingRequired } from '../fleet/merge.js';
+import { mergeTarget, missingRequired } from './fleet-merge.js';
 import { checkAcrossKeys, type PartialConfig } from './checks.js';
 import type { Field, ObjectSpec, Spec } from './spec.js';
 import { formatPath, type ProblemCollector } from './problems.js';

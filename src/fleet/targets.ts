@@ -12,7 +12,7 @@ import { ProblemCollector } from '../config/problems.js';
 import { secretsOf } from '../config/secrets.js';
 import type { ObjectSpec, StringSpec } from '../config/spec.js';
 import type { ResolvedConfig, TargetsFromConfig } from '../config/types.js';
-import { mergeTarget } from './merge.js';
+import { mergeTarget } from '../config/fleet-merge.js';
 import { queryTargetRows, type TargetRow } from './rows.js';
 
 export interface FleetTarget {
