@@ -21,7 +21,7 @@ import { VERSION } from '../version.js';
 import { HELP } from './help.js';
 import { createProgressRenderer, progressShows, renderSummary, type Verbosity } from './render.js';
 import { colorWanted, createStyle } from './style.js';
-import { terminalSafe, terminalSafeDeep } from './terminal-safe.js';
+import { terminalSafe, terminalSafeDeep } from '../util/terminal-safe.js';
 import { createMasker, type Masker } from '../util/secret-masker.js';
 
 /** The run's masker once the config is read: error messages on the way out go through it too. */

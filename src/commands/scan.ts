@@ -7,7 +7,7 @@ import { describeRows } from '../db/table-rows.js';
 import type { DriftScan } from '../db/types.js';
 import { loadHistory, type HistoryLoader } from '../history/load.js';
 import { historyLines, historyOutcome, type HistoryOutcome } from '../history/outcome.js';
-import { terminalSafe } from '../cli/terminal-safe.js';
+import { terminalSafe } from '../util/terminal-safe.js';
 
 /** With `history` configured, scan also compares the catalog with what the migrations expect. */
 export type ScanResult = DriftScan & { readonly history?: HistoryOutcome | undefined };

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import { terminalSafe } from '../../src/cli/terminal-safe.js';
+import { terminalSafe } from '../../src/util/terminal-safe.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
 import { tempDir } from '../helpers/temp.js';
 import { runCli } from '../security/cli.js';

@@ -5,7 +5,7 @@
  * that reorder what is shown are written as visible `\u001b`-style escapes instead.
  */
 
-import { mapStringsDeep } from '../util/deep-strings.js';
+import { mapStringsDeep } from './deep-strings.js';
 
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 const UNSAFE_WITH_NEWLINE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
