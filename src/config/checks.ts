@@ -6,7 +6,7 @@
 import { formatPath, type KeyPath, type ProblemCollector } from './problems.js';
 import { didYouMean, listOf } from './suggest.js';
 import type { EndpointConfig } from './types.js';
-import { isSystemSchema } from '../db/system-schema.js';
+import { isSystemSchema } from '../util/system-schema.js';
 
 /**
  * The validated value, which may be partial when other keys had problems: every rule below only

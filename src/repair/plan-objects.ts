@@ -15,7 +15,7 @@
 import type { MissingFunctionFinding, MissingTypeFinding, ObjectFinding } from '../diagnose/types.js';
 import { findingKey } from '../diagnose/types.js';
 import type { CatalogObject, CatalogRoutine, CatalogType, ObjectLocation } from '../db/locate-objects.js';
-import { isSystemSchema } from '../db/system-schema.js';
+import { isSystemSchema } from '../util/system-schema.js';
 import type { ExpectedSchema } from '../history/types.js';
 import { moveObjectRollbackSql, moveObjectSql, recreateExtensionSql, type MovableObjectKind } from './object-sql.js';
 import type { MoveObjectAction, Refusal, RefusalReason } from './types.js';

@@ -15,7 +15,7 @@ import type { Finding, MissingColumnFinding, MissingRelationFinding } from '../d
 import { findingKey } from '../diagnose/types.js';
 import { qualified, quoteIdent } from '../db/quote.js';
 import { isConstantDefault } from '../db/constant-default.js';
-import { isSystemSchema } from '../db/system-schema.js';
+import { isSystemSchema } from '../util/system-schema.js';
 import type { CatalogRelation, ColumnInfo, ColumnLocation, RelationLocation } from '../db/types.js';
 import { expectedColumn, migrationLabel, NOT_IN_HISTORY, replayColumnAdd } from '../history/justify.js';
 import type { ExpectedSchema } from '../history/types.js';
