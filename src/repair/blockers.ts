@@ -5,7 +5,7 @@
  * `pg_terminate_backend` call a person may choose to run.
  */
 import type { Queryable } from '../db/types.js';
-import { sqlComment } from '../report/sql.js';
+import { sqlComment } from '../db/quote.js';
 
 export interface Blocker {
   readonly pid: number;

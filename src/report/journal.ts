@@ -22,7 +22,8 @@ import { createMasker, type Masker } from '../util/secret-masker.js';
 import { claimFolder, syncDir, writeFileAtomic } from './files.js';
 import { findingTitle } from './describe.js';
 import { guardedReverseSql } from '../repair/guarded-sql.js';
-import { block, header, PSQL_SAFETY, sqlComment, type SqlHeaderFields } from './sql.js';
+import { sqlComment } from '../db/quote.js';
+import { block, header, PSQL_SAFETY, type SqlHeaderFields } from './sql.js';
 
 export type JournalHeader = Omit<SqlHeaderFields, 'outcome' | 'mode'>;
 

@@ -6,17 +6,9 @@
  * BEGIN/COMMIT, as the applier ran it, and `ON_ERROR_STOP` stops at the first error instead of
  * running the rest against a database in an unexpected state.
  */
+import { sqlComment } from '../db/quote.js';
 import type { RunResult } from '../result.js';
 import { allRepairs, findingTitle, type RepairInRound } from './describe.js';
-
-/**
- * Text for a `--` comment. SQL and psql end such a comment only at a line break, so a name with a
- * line break in it could otherwise smuggle a statement or a psql meta-command into the script.
- */
-export function sqlComment(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 /** What a header names: a finished RunResult, or the journal's view of a run still in progress. */
 export type SqlHeaderFields = Pick<RunResult, 'startedAt' | 'mode' | 'database' | 'targetSchema' | 'sourceSchemas'> & { readonly outcome: string };
