@@ -2,7 +2,7 @@
  * `smoke-fix scan`: the whole drift at once, without HTTP. Two catalog queries (relations of the
  * target and source schemas; columns of the tables present in both), then a pure comparison.
  */
-import { isMovableKind, moveSql } from '../repair/sql.js';
+import { isMovableKind, moveSql } from './set-schema.js';
 import { isConstantDefault } from './constant-default.js';
 import {
   RELKIND,

@@ -7,7 +7,8 @@
  */
 import { qualified, quoteIdent } from '../db/quote.js';
 import type { QualifiedName, Queryable } from '../db/types.js';
-import { moveFunctionSql, moveSql, moveTypeSql } from './sql.js';
+import { moveSql } from '../db/set-schema.js';
+import { moveFunctionSql, moveTypeSql } from './sql.js';
 
 /**
  * $1: the moved relation as a `"schema"."name"` literal (catalog names); $2: target schema;

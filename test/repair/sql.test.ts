@@ -8,12 +8,11 @@ import {
   countIndexesSql,
   countRowsSql,
   moveFunctionSql,
-  moveRollbackSql,
-  moveSql,
   moveTypeSql,
   resolvesSql,
   setLocalTimeoutsSql,
 } from '../../src/repair/sql.js';
+import { moveRollbackSql, moveSql } from '../../src/db/set-schema.js';
 
 t.test('a move uses the ALTER statement of its kind', async (t) => {
   const base = { name: 'user_profile_about_item', fromSchema: 'test_schema', toSchema: 'public' };
