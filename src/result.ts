@@ -7,7 +7,7 @@ import type { SourcedFinding } from './diagnose/types.js';
 import type { ProbeResult } from './probe/types.js';
 import type { Refusal, RepairRecord } from './repair/types.js';
 import type { HistoryOutcome } from './history/outcome.js';
-import type { LeftInSources } from './history/run-hooks.js';
+import type { LeftInSources } from './db/types.js';
 import type { IgnoredEvidence } from './evidence/ignored.js';
 
 /** A probe as kept in the result: the body is replaced by a short excerpt. */

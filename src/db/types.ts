@@ -138,6 +138,13 @@ export interface MisplacedRelation {
   readonly rows?: TableRows | undefined;
 }
 
+/** What is still in the source schemas at the end of a run (relations the target lacks), by the history or by the scan. */
+export interface LeftInSources {
+  readonly schema: string;
+  readonly name: string;
+  readonly kind: string;
+}
+
 export interface DuplicatedName {
   readonly name: string;
   readonly target: CatalogRelation;

@@ -6,7 +6,7 @@
 import type { CascadeDeps } from '../cascade/deps.js';
 import type { ApplyOutcome, RepairAction } from '../repair/types.js';
 import { scanDrift } from '../db/scan.js';
-import type { ColumnLocation, Queryable } from '../db/types.js';
+import type { ColumnLocation, LeftInSources, Queryable } from '../db/types.js';
 import { snapshotCatalog } from './catalog.js';
 import { compareWithHistory } from './drift.js';
 import { migrationLabel } from './justify.js';
@@ -61,13 +61,6 @@ export function applyVerified(
       return outcome.verification ? { ...outcome, verification: { ...outcome.verification, ok: false, problems } } : outcome;
     }
   };
-}
-
-/** What is still in the source schemas at the end of a run (relations the target lacks). */
-export interface LeftInSources {
-  readonly schema: string;
-  readonly name: string;
-  readonly kind: string;
 }
 
 /**
