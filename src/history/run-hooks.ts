@@ -12,7 +12,7 @@ import { compareWithHistory } from './drift.js';
 import { migrationLabel } from './justify.js';
 import type { LoadedHistory } from './load.js';
 import { historyOutcome, type HistoryOutcome } from './outcome.js';
-import { touchedTable, verifyAgainstExpected, withExpectation } from './verify.js';
+import { verifyAgainstExpected, type ExpectationCheck } from './verify.js';
 
 interface Schemas {
   readonly targetSchema: string;
@@ -61,6 +61,22 @@ export function applyVerified(
       return outcome.verification ? { ...outcome, verification: { ...outcome.verification, ok: false, problems } } : outcome;
     }
   };
+}
+
+/** The applier's outcome with the expectation check added; a difference fails the verification. */
+function withExpectation(outcome: ApplyOutcome, check: ExpectationCheck | null): ApplyOutcome {
+  if (!check || !outcome.verification) return outcome;
+  const problems = [...outcome.verification.problems, ...check.problems.map((p) => `against ${check.migration}: ${p}`)];
+  return { ...outcome, verification: { ...outcome.verification, ok: problems.length === 0, problems, expectation: check } };
+}
+
+/**
+ * The target table a change touched (the moved relation, or the table a column was added to);
+ * undefined for a routine, type or extension, which the expected schema does not model.
+ */
+function touchedTable(action: RepairAction): string | undefined {
+  if (action.kind === 'move-object') return undefined;
+  return action.kind === 'move-relation' ? action.relation.name : action.table;
 }
 
 /**

@@ -5,7 +5,6 @@
  * stay; this says "the table is now what the app expects", the check the engineer did by hand.
  */
 import type { Queryable } from '../db/types.js';
-import type { ApplyOutcome, RepairAction } from '../repair/types.js';
 import { snapshotCatalog } from './catalog.js';
 import { differences } from './drift.js';
 import { migrationLabel } from './justify.js';
@@ -76,20 +75,4 @@ export function compareOne(
     constraints: { expected: model.constraints.length, found: model.constraints.filter((k) => liveConstraints.has(k.name)).length },
     problems,
   };
-}
-
-/** The applier's outcome with the expectation check added; a difference fails the verification. */
-export function withExpectation(outcome: ApplyOutcome, check: ExpectationCheck | null): ApplyOutcome {
-  if (!check || !outcome.verification) return outcome;
-  const problems = [...outcome.verification.problems, ...check.problems.map((p) => `against ${check.migration}: ${p}`)];
-  return { ...outcome, verification: { ...outcome.verification, ok: problems.length === 0, problems, expectation: check } };
-}
-
-/**
- * The target table a change touched (the moved relation, or the table a column was added to);
- * undefined for a routine, type or extension, which the expected schema does not model.
- */
-export function touchedTable(action: RepairAction): string | undefined {
-  if (action.kind === 'move-object') return undefined;
-  return action.kind === 'move-relation' ? action.relation.name : action.table;
 }
