@@ -37,7 +37,7 @@ import type { RunResult } from '../result.js';
 import { redactUrl } from '../util/redact.js';
 import { createMasker, type Masker } from '../util/secret-masker.js';
 import { loadHistory, type HistoryLoader, type LoadedHistory } from '../history/load.js';
-import { applyVerified, closingCheck, provenFindings, resolveColumnsByHistory } from '../history/run-hooks.js';
+import { applyVerified, closingCheck, provenFindings, resolveColumnsByHistory } from '../cascade/history-hooks.js';
 import { VERSION } from '../version.js';
 import { RequestLedger } from '../probe/request-ledger.js';
 import { tieEntries, type Tie, type TieContext } from '../evidence/tie.js';

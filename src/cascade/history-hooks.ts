@@ -3,16 +3,16 @@
  * the proven findings of `repair.scope: history`, the expectation check after each change, and the
  * closing look at what is still in the source schemas. `commands/run.ts` wires these in.
  */
-import type { CascadeDeps } from '../cascade/deps.js';
+import type { CascadeDeps } from './deps.js';
 import type { ApplyOutcome, RepairAction } from '../repair/types.js';
 import { scanDrift } from '../db/scan.js';
 import type { ColumnLocation, LeftInSources, Queryable } from '../db/types.js';
-import { snapshotCatalog } from './catalog.js';
-import { compareWithHistory } from './drift.js';
-import { migrationLabel } from './justify.js';
-import type { LoadedHistory } from './load.js';
-import { historyOutcome, type HistoryOutcome } from './outcome.js';
-import { verifyAgainstExpected, type ExpectationCheck } from './verify.js';
+import { snapshotCatalog } from '../history/catalog.js';
+import { compareWithHistory } from '../history/drift.js';
+import { migrationLabel } from '../history/justify.js';
+import type { LoadedHistory } from '../history/load.js';
+import { historyOutcome, type HistoryOutcome } from '../history/outcome.js';
+import { verifyAgainstExpected, type ExpectationCheck } from '../history/verify.js';
 
 interface Schemas {
   readonly targetSchema: string;
