@@ -9,7 +9,7 @@ import { runDemo } from '../commands/demo.js';
 import { runWithConfig, type RunOutput } from '../commands/run.js';
 import { scanCommand } from '../commands/scan.js';
 import { fleetReport } from '../commands/fleet-report.js';
-import { isFleet, runFleet, type FleetOutput } from '../fleet/run.js';
+import { isFleet, runFleet, type FleetOutput } from '../commands/fleet-run.js';
 import { shardFromArgs } from '../fleet/shard.js';
 import { fleetProgressLine, fleetSummaryText } from './fleet-render.js';
 import { validateCommand } from '../commands/validate.js';

@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { fleetReport } from '../../src/commands/fleet-report.js';
 import { TargetsQueryError } from '../../src/fleet/errors.js';
 import type { FleetResult } from '../../src/fleet/result.js';
-import { runFleet } from '../../src/fleet/run.js';
+import { runFleet } from '../../src/commands/fleet-run.js';
 import { stopSharedServerAtEnd } from '../helpers/database.js';
 import { tempDir } from '../helpers/temp.js';
 import { createTenantWorld, tenantName, worldConfig } from '../helpers/tenant-world.js';

@@ -6,17 +6,17 @@
  * others only when `fleet.stopAfterFailures` says so.
  */
 import { join, relative, resolve } from 'node:path';
-import { runWithConfig } from '../commands/run.js';
+import { runWithConfig } from './run.js';
 import { secretsOf } from '../config/secrets.js';
 import type { RepairMode, ResolvedConfig } from '../config/types.js';
 import { SmokeFixError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { maskSecrets, redactUrl } from '../util/redact.js';
 import { VERSION } from '../version.js';
-import { notRunTestsuite, testsuiteOf, worstExitCode, type FleetResult, type FleetTargetResult, type TargetOutcome } from './result.js';
-import { claimSummaryFolder, writeFleetSummary } from './report.js';
-import { inShard, type Shard } from './shard.js';
-import { resolveTargets, type FleetTarget } from './targets.js';
+import { notRunTestsuite, testsuiteOf, worstExitCode, type FleetResult, type FleetTargetResult, type TargetOutcome } from '../fleet/result.js';
+import { claimSummaryFolder, writeFleetSummary } from '../fleet/report.js';
+import { inShard, type Shard } from '../fleet/shard.js';
+import { resolveTargets, type FleetTarget } from '../fleet/targets.js';
 
 export interface FleetSettings {
   readonly config: ResolvedConfig;
