@@ -7,9 +7,19 @@
  */
 import pg from 'pg';
 import pRetry, { AbortError } from 'p-retry';
-import type { DatabaseConfig } from '../config/types.js';
 import { DatabaseUnreachableError } from '../errors.js';
 import { maskSecrets, redactUrl } from '../util/redact.js';
+
+/**
+ * What opening a connection needs. The config's `database` section fits as it is; declared here so
+ * db/ does not depend on the shape of the config file.
+ */
+export interface ConnectionSettings {
+  /** Connection string. Contains a password: only `redactUrl` of it reaches a message. */
+  readonly url: string;
+  /** Connection attempts before the database counts as unreachable. */
+  readonly connectRetries: number;
+}
 
 export interface Database {
   readonly pool: pg.Pool;
@@ -27,11 +37,11 @@ export interface OpenDatabaseOptions {
 const POOL_MAX = 4;
 
 export async function openDatabase(
-  config: Pick<DatabaseConfig, 'url' | 'connectRetries'>,
+  settings: ConnectionSettings,
   options: OpenDatabaseOptions = {},
 ): Promise<Database> {
   const pool = new pg.Pool({
-    connectionString: config.url,
+    connectionString: settings.url,
     max: POOL_MAX,
     keepAlive: true,
     idleTimeoutMillis: 30_000,
@@ -49,7 +59,7 @@ export async function openDatabase(
     client.on('error', () => {});
   });
 
-  const attempts = Math.max(1, Math.trunc(config.connectRetries));
+  const attempts = Math.max(1, Math.trunc(settings.connectRetries));
   let made = 0;
   try {
     await pRetry(
@@ -73,7 +83,7 @@ export async function openDatabase(
     );
   } catch (error) {
     await pool.end().catch(() => {});
-    throw unreachable(config.url, made, error);
+    throw unreachable(settings.url, made, error);
   }
   return { pool, close: () => pool.end() };
 }
