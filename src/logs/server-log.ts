@@ -11,15 +11,11 @@
  * which `pg_read_file` rejects as invalid text; bytes are split into lines here instead.
  */
 import { quoteIdent } from '../db/quote.js';
+import type { Queryable } from '../db/types.js';
 import { LineSplitter } from './line-splitter.js';
 import { csvlogRecords, jsonlogRecords, prefixParser, stderrRecords, type PrefixParser, type ServerLogFormat, type ServerLogRecord } from './server-log-format.js';
 import { readWindow, skippedWarning } from './read-window.js';
 import { DEFAULT_MAX_BYTES_PER_READ, type LogEntry, type LogReadResult } from './types.js';
-
-/** What the reader needs of a database connection: a `pg.Pool` or `pg.Client` fits. */
-export interface Queryable {
-  query(sql: string, params?: unknown[]): Promise<{ rows: any[] }>;
-}
 
 export interface ServerLogReaderOptions {
   /** Most bytes read from the log in one `readNew()`; older bytes beyond it are skipped with a warning. */
@@ -174,7 +170,7 @@ export class ServerLogReader {
 
   /** A reason the role cannot read the log, or null when it can. */
   private async checkAccess(): Promise<string | null> {
-    const [row] = (await this.db.query(ACCESS_SQL)).rows as AccessRow[];
+    const [row] = (await this.db.query<AccessRow & Record<string, unknown>>(ACCESS_SQL)).rows;
     if (!row) throw new Error('no answer to the access check');
     if (row.collector !== 'on') {
       return `${PREFIX}: logging_collector is off; set logging_collector = on (needs a restart), ${OPT_OUT}`;
@@ -220,7 +216,7 @@ export class ServerLogReader {
   }
 
   private async locate(): Promise<{ file: string | null; size: number }> {
-    const [row] = (await this.db.query(LOCATE_SQL, [this.format])).rows as LocateRow[];
+    const [row] = (await this.db.query<LocateRow & Record<string, unknown>>(LOCATE_SQL, [this.format])).rows;
     return { file: row?.file ?? null, size: row?.size == null ? 0 : Number(row.size) };
   }
 
