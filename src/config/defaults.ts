@@ -1,6 +1,6 @@
 /**
- * Every default of the config, in one place. The key table (`keys.ts`) reads them from here, and
- * through it the validator, the JSON Schema and the reference show the same values.
+ * Every default of the config, in one place. The key table (`config-spec.ts`) reads them from
+ * here, and through it the validator, the JSON Schema and the reference show the same values.
  * Defaults are safe ones: `repair.mode` is `plan`, so nothing is changed unless asked for.
  */
 import type { RepairMode, RepairScope } from './types.js';

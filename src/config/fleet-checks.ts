@@ -6,7 +6,7 @@
 import type { ConfigProblem } from '../errors.js';
 import { mergeTarget, missingRequired } from './fleet-merge.js';
 import { checkAcrossKeys, type PartialConfig } from './checks.js';
-import type { Field, ObjectSpec, Spec } from './spec.js';
+import type { Field, ObjectSpec, Spec } from './spec-types.js';
 import { formatPath, type ProblemCollector } from './problems.js';
 
 /**

@@ -4,8 +4,8 @@
  * (`auth`, `headers`) merge key by key, everything else (lists, strings, an auth profile, whose
  * shape depends on its `type`) is replaced whole.
  */
-import { CONFIG_SPEC } from './keys.js';
-import type { Spec } from './spec.js';
+import { CONFIG_SPEC } from './config-spec.js';
+import type { Spec } from './spec-types.js';
 
 type Plain = Record<string, unknown>;
 

@@ -6,8 +6,8 @@
  *
  * Draft-07 rather than 2020-12: it is the draft every YAML/JSON editor plugin supports fully.
  */
-import { CONFIG_SPEC } from './keys.js';
-import type { Field, ObjectSpec, Spec } from './spec.js';
+import { CONFIG_SPEC } from './config-spec.js';
+import type { Field, ObjectSpec, Spec } from './spec-types.js';
 
 export type JsonSchema = { readonly [key: string]: unknown };
 

@@ -10,7 +10,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { checkAcrossKeys, type PartialConfig } from './checks.js';
 import { checkFleet, relaxRequired } from './fleet-checks.js';
-import { CONFIG_SPEC } from './keys.js';
+import { CONFIG_SPEC } from './config-spec.js';
 import { ProblemCollector } from './problems.js';
 import { maskReferences } from './references.js';
 import { reportSyntaxErrors } from './syntax.js';

@@ -3,8 +3,8 @@
  * Driven by the key table: a key marked `secret` there is collected here, so a new secret key
  * cannot be forgotten.
  */
-import { CONFIG_SPEC } from './keys.js';
-import type { Spec } from './spec.js';
+import { CONFIG_SPEC } from './config-spec.js';
+import type { Spec } from './spec-types.js';
 import type { ResolvedConfig } from './types.js';
 
 export function secretsOf(config: ResolvedConfig): string[] {

@@ -1,8 +1,8 @@
 /**
- * Walks the YAML node tree against the key table (`keys.ts`), collecting every problem with its
- * node's position, and builds the plain config value: `${VAR}` filled in string scalars, defaults
- * applied, paths resolved against the config file's folder. The value is only meaningful when no
- * problem was found.
+ * Walks the YAML node tree against the key table (`config-spec.ts`), collecting every problem with
+ * its node's position, and builds the plain config value: `${VAR}` filled in string scalars,
+ * defaults applied, paths resolved against the config file's folder. The value is only meaningful
+ * when no problem was found.
  *
  * Messages never repeat the value of a secret key; for strings in general they describe the
  * type that was found rather than echo it.
@@ -12,7 +12,7 @@ import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, t
 import { interpolate } from './interpolate.js';
 import { unmaskReferences } from './references.js';
 import { formatPath, type KeyPath, type ProblemCollector } from './problems.js';
-import type { BooleanSpec, Field, IntegerSpec, ListSpec, MapSpec, ObjectSpec, Spec, StringSpec, TaggedSpec } from './spec.js';
+import type { BooleanSpec, Field, IntegerSpec, ListSpec, MapSpec, ObjectSpec, Spec, StringSpec, TaggedSpec } from './spec-types.js';
 import { splitShellWords } from './shell-words.js';
 import { closest, didYouMean, listOf } from './suggest.js';
 

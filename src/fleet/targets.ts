@@ -6,11 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import { checkAcrossKeys, type PartialConfig } from '../config/checks.js';
-import { TARGET_NAME } from '../config/fleet-keys.js';
-import { CONFIG_SPEC } from '../config/keys.js';
+import { TARGET_NAME } from '../config/fleet-spec.js';
+import { CONFIG_SPEC } from '../config/config-spec.js';
 import { ProblemCollector } from '../config/problems.js';
 import { secretsOf } from '../config/secrets.js';
-import type { ObjectSpec, StringSpec } from '../config/spec.js';
+import type { ObjectSpec, StringSpec } from '../config/spec-types.js';
 import type { ResolvedConfig, TargetsFromConfig } from '../config/types.js';
 import { mergeTarget } from '../config/fleet-merge.js';
 import { queryTargetRows, type TargetRow } from './rows.js';

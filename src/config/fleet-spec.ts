@@ -1,11 +1,12 @@
 /**
- * The fleet keys of the key table (`targets`, `targetsFrom`, `fleet`). Kept apart from `keys.ts`
- * because a target's shape is *derived* from the top-level keys: every top-level key may be
- * overridden, nothing is required and nothing has a default (an absent key inherits the top-level
- * value, not the default). `keys.ts` passes its own table in lazily, so there is no import cycle.
+ * The fleet keys of the key table (`targets`, `targetsFrom`, `fleet`). Kept apart from
+ * `config-spec.ts` because a target's shape is *derived* from the top-level keys: every top-level
+ * key may be overridden, nothing is required and nothing has a default (an absent key inherits the
+ * top-level value, not the default). `config-spec.ts` passes its own table in lazily, so there is
+ * no import cycle.
  */
 import { DEFAULTS } from './defaults.js';
-import type { Field, ObjectSpec, Spec } from './spec.js';
+import type { Field, ObjectSpec, Spec } from './spec-types.js';
 
 /** Keys only the top level may hold: a target cannot nest a fleet, and its folder is chosen by the fleet. */
 export const TOP_LEVEL_ONLY = ['targets', 'targetsFrom', 'fleet', 'report'] as const;

@@ -1,7 +1,7 @@
 /**
- * The vocabulary of the config key table (`keys.ts`). One description of every key drives three
- * readers — the validator (`validate.ts`), the JSON Schema (`json-schema.ts`) and the markdown
- * reference (`reference.ts`) — so they cannot drift apart.
+ * The vocabulary of the config key table (`config-spec.ts`). One description of every key drives
+ * three readers — the validator (`validate.ts`), the JSON Schema (`json-schema.ts`) and the
+ * markdown reference (`reference.ts`) — so they cannot drift apart.
  */
 
 interface Described {

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { DEFAULTS } from './defaults.js';
-import { fleetFields } from './fleet-keys.js';
-import type { Field, IntegerSpec, ListSpec, MapSpec, ObjectSpec, StringSpec } from './spec.js';
+import { fleetFields } from './fleet-spec.js';
+import type { Field, IntegerSpec, ListSpec, MapSpec, ObjectSpec, StringSpec } from './spec-types.js';
 
 const nonEmpty = (v: string): string | undefined => (v.trim() === '' ? 'must not be empty' : undefined);
 
