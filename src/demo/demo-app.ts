@@ -2,7 +2,7 @@
  * The demo's app and config environment in one place, so `smoke-fix demo` and the tests that
  * replay the demo run exactly the same thing.
  */
-import { startSqlApp, type RunningApp } from './app.js';
+import { startSqlApp, type RunningApp } from './sql-app.js';
 import { createDjangoAuth } from './django-auth.js';
 import { DEMO_MEMBER, DEMO_ROUTES } from './fixture.js';
 

@@ -4,7 +4,7 @@
  * `test_schema` while `public` holds the rest. `legacy_import_batch` is a decoy: no page needs it,
  * so smoke-fix must leave it where it is.
  */
-import type { AppRoute } from './app.js';
+import type { AppRoute } from './sql-app.js';
 import { AUTH_USER_TABLE_SQL, DJANGO_SESSION_TABLE_SQL, hashPassword } from './django-auth.js';
 
 /** The demo's member login (a throwaway database: the password is no secret). */

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import { startSqlApp } from '../../src/demo/app.js';
+import { startSqlApp } from '../../src/demo/sql-app.js';
 import { DEMO_EXPECTED, DEMO_MEMBER, DEMO_ROUTES, DEMO_SETUP_SQL } from '../../src/demo/fixture.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
 import { tempDir } from '../helpers/temp.js';

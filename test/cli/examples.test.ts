@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { HELP } from '../../src/cli/help.js';
-import { startSqlApp } from '../../src/demo/app.js';
+import { startSqlApp } from '../../src/demo/sql-app.js';
 import { DEMO_EXPECTED, DEMO_ROUTES, DEMO_SETUP_SQL } from '../../src/demo/fixture.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
 import { BIN } from '../helpers/cli.js';

@@ -6,7 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import { startSqlApp } from '../../src/demo/app.js';
+import { startSqlApp } from '../../src/demo/sql-app.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '../../src/config/load.js';
 import type { ResolvedConfig } from '../../src/config/types.js';
-import { startSqlApp, type AppRoute, type RunningApp } from '../../src/demo/app.js';
+import { startSqlApp, type AppRoute, type RunningApp } from '../../src/demo/sql-app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { tempDir } from '../helpers/temp.js';
 

@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { startSqlApp } from '../../src/demo/app.js';
+import { startSqlApp } from '../../src/demo/sql-app.js';
 import { renderError } from '../../src/demo/error-pages.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { runWithConfig } from '../../src/commands/run.js';
 import { loadConfig } from '../../src/config/load.js';
-import { startSqlApp, type AppRoute } from '../../src/demo/app.js';
+import { startSqlApp, type AppRoute } from '../../src/demo/sql-app.js';
 import type { ErrorStyle } from '../../src/demo/error-pages.js';
 import { catalogSnapshot } from '../helpers/catalog.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';

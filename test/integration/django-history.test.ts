@@ -11,7 +11,7 @@ import t from 'tap';
 import { runWithConfig } from '../../src/commands/run.js';
 import { renderScan, scanExitCode, scanWithConfig } from '../../src/commands/scan.js';
 import { loadConfig } from '../../src/config/load.js';
-import { startSqlApp } from '../../src/demo/app.js';
+import { startSqlApp } from '../../src/demo/sql-app.js';
 import { createTestDatabase, stopSharedServerAtEnd, type TestDatabase } from '../helpers/database.js';
 import { DJANGO_SITE_DIR, djangoUnavailable, manage, migrateWithColumnDrift, PYTHON, startDjangoServer } from '../helpers/django-site.js';
 import { tempDir } from '../helpers/temp.js';

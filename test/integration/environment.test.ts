@@ -6,7 +6,7 @@ import { runWithConfig } from '../../src/commands/run.js';
 import { loadConfig } from '../../src/config/load.js';
 import { openDatabase } from '../../src/db/connect.js';
 import { acquireRunLock } from '../../src/db/lock.js';
-import { startSqlApp } from '../../src/demo/app.js';
+import { startSqlApp } from '../../src/demo/sql-app.js';
 import { DEMO_ROUTES, DEMO_SETUP_SQL } from '../../src/demo/fixture.js';
 import { freePort } from '../../src/embedded/postgres.js';
 import { catalogSnapshot } from '../helpers/catalog.js';

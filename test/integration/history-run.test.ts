@@ -8,7 +8,7 @@ import t, { type Test } from 'tap';
 import { runWithConfig } from '../../src/commands/run.js';
 import { renderScan, scanExitCode, scanWithConfig } from '../../src/commands/scan.js';
 import { loadConfig } from '../../src/config/load.js';
-import { startSqlApp, type AppRoute } from '../../src/demo/app.js';
+import { startSqlApp, type AppRoute } from '../../src/demo/sql-app.js';
 import type { HistoryLoader } from '../../src/history/load.js';
 import { createTestDatabase, stopSharedServerAtEnd, type TestDatabase } from '../helpers/database.js';
 import { tempDir } from '../helpers/temp.js';

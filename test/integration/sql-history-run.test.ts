@@ -7,7 +7,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import t, { type Test } from 'tap';
-import { startSqlApp, type AppRoute } from '../../src/demo/app.js';
+import { startSqlApp, type AppRoute } from '../../src/demo/sql-app.js';
 import { flywayChecksum } from '../../src/history/sql/flyway.js';
 import { cli } from '../helpers/cli.js';
 import { createTestDatabase, stopSharedServerAtEnd, type TestDatabase } from '../helpers/database.js';
