@@ -5,24 +5,11 @@
 import type { EndpointConfig, RepairMode } from '../config/types.js';
 import type { ColumnLocation, RelationLocation } from '../db/types.js';
 import type { ObjectLocation } from '../db/locate-objects.js';
-import type { Finding, FindingSource, MissingRelationFinding } from '../diagnose/types.js';
+import type { Finding, MissingRelationFinding } from '../diagnose/types.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { ApplyOutcome, PlanItem, RepairAction } from '../repair/types.js';
 import type { EmitEvent } from './events.js';
-import type { IgnoreReason } from '../evidence/tie.js';
-import type { SentRequest } from '../probe/request-ledger.js';
-
-/** A chunk of log text (one record) read since the previous call. */
-export interface LogText {
-  readonly source: FindingSource;
-  readonly text: string;
-  /** Request path the record names (`Internal Server Error: /@alice/`), for attribution. */
-  readonly requestPath?: string | undefined;
-  /** Set when the record is tied to none of smoke-fix's requests (src/evidence/tie.ts): not read for repairs. */
-  readonly ignored?: IgnoreReason | undefined;
-  /** The request of smoke-fix's the record is tied to, when one is known. */
-  readonly request?: SentRequest | undefined;
-}
+import type { LogEvidence } from '../evidence/log-evidence.js';
 
 export interface Locations {
   readonly relations: readonly RelationLocation[];
@@ -36,7 +23,7 @@ export interface CascadeDeps {
   /** Probe these endpoints once each (transport retries inside). May throw LoginFailedError. */
   probe(endpoints: readonly EndpointConfig[], onResult: (r: ProbeResult) => void): Promise<ProbeResult[]>;
   /** New log records since the previous call (application logs and PostgreSQL's own log). */
-  readLogs(): Promise<{ readonly entries: readonly LogText[]; readonly warnings: readonly string[] }>;
+  readLogs(): Promise<{ readonly entries: readonly LogEvidence[]; readonly warnings: readonly string[] }>;
   /** Pure: text → findings. */
   diagnose(text: string, contentType?: string): Finding[];
   /** One catalog look-up for all findings of a round. */

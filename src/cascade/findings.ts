@@ -2,7 +2,7 @@
 import type { EndpointConfig } from '../config/types.js';
 import { findingKey, type Finding, type FindingSource, type SourcedFinding } from '../diagnose/types.js';
 import type { ProbeResult } from '../probe/types.js';
-import type { LogText } from './deps.js';
+import type { LogEvidence } from '../evidence/log-evidence.js';
 import { describeRequest } from '../probe/request-ledger.js';
 import type { IgnoreReason } from '../evidence/tie.js';
 
@@ -14,11 +14,11 @@ export interface CollectedFinding {
 
 export interface CollectInput {
   readonly failing: readonly ProbeResult[];
-  readonly logs: readonly LogText[];
+  readonly logs: readonly LogEvidence[];
   readonly endpoints: readonly EndpointConfig[];
   readonly diagnose: (text: string, contentType?: string) => Finding[];
   /** Told about each log record that carried findings but is tied to no request of smoke-fix's. */
-  readonly onIgnored?: (reason: IgnoreReason, entry: LogText, findings: Finding[]) => void;
+  readonly onIgnored?: (reason: IgnoreReason, entry: LogEvidence, findings: Finding[]) => void;
 }
 
 function pathOnly(p: string): string {
@@ -27,7 +27,7 @@ function pathOnly(p: string): string {
 }
 
 /** The endpoint a log record is about, when its request path is one we probe. */
-function attribute(entry: LogText, endpoints: readonly EndpointConfig[]): string | undefined {
+function attribute(entry: LogEvidence, endpoints: readonly EndpointConfig[]): string | undefined {
   if (!entry.requestPath) return undefined;
   const path = pathOnly(entry.requestPath);
   return endpoints.find((e) => pathOnly(e.path) === path)?.name;

@@ -7,7 +7,8 @@
  *                    exit code.
  */
 import { runCascade, type CascadeResult } from '../cascade/cascade.js';
-import type { CascadeDeps, LogText } from '../cascade/deps.js';
+import type { CascadeDeps } from '../cascade/deps.js';
+import type { LogEvidence } from '../evidence/log-evidence.js';
 import type { EmitEvent } from '../cascade/events.js';
 import { secretsOf } from '../config/secrets.js';
 import type { RepairMode, ResolvedConfig } from '../config/types.js';
@@ -66,7 +67,7 @@ export interface RunOutput {
   readonly migrations: readonly string[];
 }
 
-function toLogText(entry: LogEntry, tie: Tie, masker: Masker): LogText {
+function toLogText(entry: LogEntry, tie: Tie, masker: Masker): LogEvidence {
   return {
     source: entry.source === 'server-log' ? { type: 'server-log' } : { type: 'log', file: entry.file },
     // Masked as it is read: an excerpt cut later could otherwise keep half a secret.
@@ -96,7 +97,7 @@ async function startLogReaders(config: ResolvedConfig, db: Database, ledger: Req
       const ties = tieEntries(got, ctx);
       return got.map((e, i) => toLogText(e, ties[i]!, masker));
     };
-    const entries: LogText[] = [];
+    const entries: LogEvidence[] = [];
     const warnings: string[] = [];
     if (files) {
       const got = await files.readNew();

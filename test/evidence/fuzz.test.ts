@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import pg from 'pg';
 import t from 'tap';
 import { collectFindings } from '../../src/cascade/findings.js';
-import type { LogText } from '../../src/cascade/deps.js';
+import type { LogEvidence } from '../../src/evidence/log-evidence.js';
 import { locateRelations, locateColumns } from '../../src/db/locate.js';
 import { quoteIdent } from '../../src/db/quote.js';
 import { diagnose } from '../../src/diagnose/diagnose.js';
@@ -146,7 +146,7 @@ t.test(`${RUNS} generated cases: no DDL outside allowed moves, no move from evid
       ).map((r) => ({ source: 'server-log', file: 'pg.json', ...r }));
       const entries = [...appEntries, ...serverEntries];
       const ties = tieEntries(entries, { ledger, readFromMs: now.getTime() - 100, readToMs: Date.now() + 100, taggedFiles: new Set(), database: { name: db.name } });
-      const logs: LogText[] = entries.map((e, i) => {
+      const logs: LogEvidence[] = entries.map((e, i) => {
         const tie = ties[i]!;
         return { source: e.source === 'server-log' ? { type: 'server-log' } : { type: 'log', file: e.file }, text: e.text, requestPath: e.requestPath, ...(tie.tied ? { request: tie.request } : { ignored: tie.reason }) };
       });
