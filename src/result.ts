@@ -3,6 +3,7 @@
  * data here; only failures of the tool itself are thrown.
  */
 import type { RepairMode } from './config/types.js';
+import type { ErrorCode } from './errors.js';
 import type { SourcedFinding } from './diagnose/types.js';
 import type { ProbeResult } from './probe/types.js';
 import type { Refusal, RepairRecord } from './repair/types.js';
@@ -55,7 +56,7 @@ export interface RunResult {
   /** One or two sentences: why the run ended the way it did. */
   readonly reason: string;
   /** Stable error code when outcome is environment-error (see errors.ts). */
-  readonly errorCode?: string | undefined;
+  readonly errorCode?: ErrorCode | undefined;
   readonly exitCode: 0 | 1 | 3;
   /** Warnings not tied to one repair (e.g. "cannot read the server log: permission denied"). */
   readonly warnings: readonly string[];

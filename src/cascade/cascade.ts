@@ -9,7 +9,7 @@
 import { objectLabel } from '../repair/object-label.js';
 import type { EndpointConfig } from '../config/types.js';
 import { describeFinding, findingKey, type SourcedFinding } from '../diagnose/types.js';
-import { InterruptedError, SmokeFixError, TargetUnreachableError } from '../errors.js';
+import { EnvironmentError, InterruptedError, TargetUnreachableError, type ErrorCode } from '../errors.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { Refusal, RepairAction, RepairRecord } from '../repair/types.js';
 import type { ProbeSummary, RoundResult, RunResult } from '../result.js';
@@ -49,7 +49,7 @@ class Cascade {
     try {
       return await this.loop();
     } catch (error) {
-      if (error instanceof SmokeFixError && error.exitCode === 3) {
+      if (error instanceof EnvironmentError) {
         return this.end({ outcome: 'environment-error', reason: error.message, errorCode: error.code, exitCode: 3 });
       }
       // A bug of the tool's own. Changes may already be committed: end with a result anyway, so
@@ -294,7 +294,7 @@ class Cascade {
     outcome: CascadeResult['outcome'];
     reason: string;
     exitCode: CascadeResult['exitCode'];
-    errorCode?: string;
+    errorCode?: ErrorCode;
     final?: readonly ProbeResult[];
   }): CascadeResult {
     const final: ProbeSummary[] = (fields.final ?? []).map((p) => summariseProbe(p));

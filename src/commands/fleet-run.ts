@@ -9,7 +9,7 @@ import { join, relative, resolve } from 'node:path';
 import { runWithConfig } from './run.js';
 import { secretsOf } from '../config/secrets.js';
 import type { RepairMode, ResolvedConfig } from '../config/types.js';
-import { SmokeFixError } from '../errors.js';
+import { asSmokeFixError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { maskSecrets, redactUrl } from '../util/redact.js';
 import { VERSION } from '../version.js';
@@ -78,7 +78,7 @@ async function runTarget(target: FleetTarget, config: ResolvedConfig, settings: 
     // The single-target core turns environment failures into a result; anything thrown here is
     // a failure of the tool on this target, which must not take the other targets down with it.
     const message = maskSecrets(error instanceof Error ? error.message : String(error), secretsOf(config));
-    const exitCode = error instanceof SmokeFixError ? error.exitCode : 1;
+    const exitCode = asSmokeFixError(error).exitCode;
     return { ...notRun(target, 'error', `smoke-fix failed on this target: ${message}`, exitCode), durationMs: Date.now() - started };
   }
 }

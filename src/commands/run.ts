@@ -20,7 +20,7 @@ import { rethrowAsUnreachable } from '../db/connection-errors.js';
 import { acquireRunLock, type RunLock } from '../db/lock.js';
 import { diagnose } from '../diagnose/diagnose.js';
 import type { MissingColumnFinding, ObjectFinding } from '../diagnose/types.js';
-import { SmokeFixError } from '../errors.js';
+import { EnvironmentError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { LogFileWatcher } from '../logs/file-watcher.js';
 import { ServerLogReader } from '../logs/server-log.js';
@@ -213,7 +213,7 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
   } catch (error) {
     // The environment failed before or around the cascade (database down, lock held): still a
     // result with a report, so cron mail and CI show what happened.
-    if (!(error instanceof SmokeFixError) || error.exitCode !== 3) throw error;
+    if (!(error instanceof EnvironmentError)) throw error;
     cascade = { rounds: [], final: [], outcome: 'environment-error', reason: error.message, errorCode: error.code, exitCode: 3, warnings: [] };
   } finally {
     await logReaders?.close().catch(() => {});

@@ -2,12 +2,12 @@
  * Reads a config file into a frozen `ResolvedConfig`: YAML (with positions) → `${VAR}` filled,
  * validated against the key table, defaults applied, relative paths resolved against the config
  * file's folder → cross-key rules. Every problem is collected; `loadConfig` throws them as ONE
- * `ConfigError`, `validateConfigFile` returns them.
+ * `InvalidConfigError`, `validateConfigFile` returns them.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { ConfigError, type ConfigProblem } from '../errors.js';
+import { InvalidConfigError, type ConfigProblem } from '../errors.js';
 import { checkAcrossKeys, type PartialConfig } from './checks.js';
 import { checkFleet, relaxRequired } from './fleet-checks.js';
 import { CONFIG_SPEC } from './config-spec.js';
@@ -24,10 +24,10 @@ export interface ConfigValidation {
   readonly problems: readonly ConfigProblem[];
 }
 
-/** Loads and checks a config file; throws one `ConfigError` listing every problem. */
+/** Loads and checks a config file; throws one `InvalidConfigError` listing every problem. */
 export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<ResolvedConfig> {
   const { config, problems } = await validateConfigFile(file, env);
-  if (config === undefined) throw new ConfigError(problems);
+  if (config === undefined) throw new InvalidConfigError(problems);
   return config;
 }
 

@@ -7,6 +7,7 @@
  * PATCH is retried only when its connection was refused, i.e. it certainly never arrived.
  */
 import pRetry, { AbortError } from 'p-retry';
+import type { TransportCode } from '../errors.js';
 import { GATEWAY_STATUSES, PERMANENT_CODES, TransportError } from './transport.js';
 import type { Exchange, HttpRequest, HttpResponse, ProbeAttempt, TransportFailure } from './types.js';
 
@@ -41,7 +42,7 @@ function gatewayFailure(status: number): TransportFailure {
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 /** Whether sending this request again is safe after `failure`. */
-function mayResend(method: string, failureCode: string): boolean {
+function mayResend(method: string, failureCode: TransportCode): boolean {
   if (PERMANENT_CODES.has(failureCode)) return false;
   return IDEMPOTENT.has(method.toUpperCase()) || failureCode === 'ECONNREFUSED';
 }

@@ -2,36 +2,42 @@
  * Transport failures: requests that got no HTTP answer. They are retried; an HTTP status (even a
  * 500) is an answer and is not one of them, except the gateway statuses below.
  */
+import { OS_TRANSPORT_CODES, SmokeFixError, type TransportCode } from '../errors.js';
 import type { TransportFailure } from './types.js';
 
 /** Statuses a proxy sends while the app behind it restarts: retried like a refused connection. */
 export const GATEWAY_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
 
-export class TransportError extends Error implements TransportFailure {
+/**
+ * One exchange got no usable answer. Caught by the retries and kept in the probe's attempts: the
+ * endpoint's failure is data in the result, so the exit code is that of a failing endpoint.
+ */
+export class TransportError extends SmokeFixError implements TransportFailure {
+  override readonly exitCode = 1;
   /** The `X-Request-Id` of the attempt that failed (set by the HTTP client). */
   requestId: string | undefined;
   constructor(
-    readonly code: string,
+    override readonly code: TransportCode,
     message: string,
     /** Time spent on the failed attempt. */
     readonly durationMs: number,
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.name = 'TransportError';
   }
 }
 
-/** Thrown by the timer that bounds one whole request (headers and body). */
-export class RequestTimeoutError extends Error {
+/** Thrown by the timer that bounds one whole request (headers and body); becomes a `TIMEOUT`. */
+export class RequestTimeoutError extends SmokeFixError {
+  override readonly code = 'TIMEOUT';
+  override readonly exitCode = 1;
   constructor(readonly timeoutMs: number) {
     super(`no complete answer within ${timeoutMs} ms`);
-    this.name = 'RequestTimeoutError';
   }
 }
 
 // undici's own codes mapped to the stable ones reports use; OS codes pass through as they are.
-const UNDICI_CODES: Readonly<Record<string, string>> = {
+const UNDICI_CODES: Readonly<Record<string, TransportCode>> = {
   UND_ERR_SOCKET: 'ECONNRESET',
   UND_ERR_CLOSED: 'ECONNRESET',
   UND_ERR_CONNECT_TIMEOUT: 'TIMEOUT',
@@ -40,25 +46,14 @@ const UNDICI_CODES: Readonly<Record<string, string>> = {
   UND_ERR_ABORTED: 'ECONNRESET',
 };
 
-const OS_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EADDRNOTAVAIL',
-]);
+const isOsCode = (code: string): code is (typeof OS_TRANSPORT_CODES)[number] => (OS_TRANSPORT_CODES as readonly string[]).includes(code);
 
-function codeOf(err: unknown): string | undefined {
+function codeOf(err: unknown): TransportCode | undefined {
   if (err instanceof RequestTimeoutError) return 'TIMEOUT';
   if (typeof err !== 'object' || err === null) return undefined;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string') {
-    if (OS_CODES.has(code)) return code;
+    if (isOsCode(code)) return code;
     if (code in UNDICI_CODES) return UNDICI_CODES[code];
   }
   // Happy-eyeballs connects (localhost → ::1 and 127.0.0.1) fail with an AggregateError.
@@ -85,7 +80,7 @@ const BAD_HTTP_CODES: Readonly<Record<string, string>> = {
 };
 
 /** Codes a retry cannot cure: the answer or the certificate would be the same. */
-export const PERMANENT_CODES: ReadonlySet<string> = new Set(['BAD_HTTP', 'TLS', 'BAD_REQUEST', 'ABORTED', 'HTTP_ERROR']);
+export const PERMANENT_CODES: ReadonlySet<TransportCode> = new Set<TransportCode>(['BAD_HTTP', 'TLS', 'BAD_REQUEST', 'ABORTED', 'HTTP_ERROR']);
 
 function permanentFailure(err: unknown, durationMs: number): TransportError | undefined {
   if (typeof err !== 'object' || err === null) return undefined;

@@ -1,10 +1,11 @@
+import type { TransportCode } from '../errors.js';
 import type { EndpointConfig } from '../config/types.js';
 import type { RequestLedger, RequestPurpose } from './request-ledger.js';
 
 /** Why a probe attempt did not get an HTTP answer (or got a gateway error). */
 export interface TransportFailure {
   /** Stable code: ECONNREFUSED, ECONNRESET, TIMEOUT, HTTP_502, … */
-  readonly code: string;
+  readonly code: TransportCode;
   readonly message: string;
 }
 

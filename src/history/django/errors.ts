@@ -3,34 +3,29 @@
  * (the command, its folder, its settings, its migrations); exit 3 when the environment is at
  * fault (the database Django connects to, a read that hangs). Messages are masked by the reader.
  */
-import { SmokeFixError } from '../../errors.js';
+import { ConfigError, EnvironmentError } from '../../errors.js';
 
 /** `history.django.manage` did not start: no interpreter, no manage.py, no such folder. Exit 2. */
-export class ManageNotStartedError extends SmokeFixError {
+export class ManageNotStartedError extends ConfigError {
   override readonly code = 'HISTORY_MANAGE_NOT_STARTED';
-  override readonly exitCode = 2;
 }
 
 /** The project failed before Django was ready (settings raise, an app does not import). Exit 2. */
-export class DjangoProjectError extends SmokeFixError {
+export class DjangoProjectError extends ConfigError {
   override readonly code = 'HISTORY_PROJECT_FAILED';
-  override readonly exitCode = 2;
 }
 
 /** Django was ready but its migrations could not be read (an inconsistent graph, not PostgreSQL, garbled output). Exit 2. */
-export class HistoryReadError extends SmokeFixError {
+export class HistoryReadError extends ConfigError {
   override readonly code = 'HISTORY_READ_FAILED';
-  override readonly exitCode = 2;
 }
 
 /** Django could not connect to its database. Exit 3. */
-export class HistoryDatabaseUnreachableError extends SmokeFixError {
+export class HistoryDatabaseUnreachableError extends EnvironmentError {
   override readonly code = 'HISTORY_DB_UNREACHABLE';
-  override readonly exitCode = 3;
 }
 
 /** The read did not finish within `history.django.readTimeoutMs`. Exit 3. */
-export class HistoryTimeoutError extends SmokeFixError {
+export class HistoryTimeoutError extends EnvironmentError {
   override readonly code = 'HISTORY_TIMEOUT';
-  override readonly exitCode = 3;
 }

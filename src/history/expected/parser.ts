@@ -9,14 +9,13 @@
  * The WASM module is loaded once per process, on first use.
  */
 import type { Node } from 'libpg-query';
-import { SmokeFixError } from '../../errors.js';
+import { EnvironmentError } from '../../errors.js';
 
 type LibPgQuery = typeof import('libpg-query');
 
 /** The parser's WebAssembly module could not be loaded. */
-export class SqlParserUnavailableError extends SmokeFixError {
+export class SqlParserUnavailableError extends EnvironmentError {
   override readonly code = 'SQL_PARSER_UNAVAILABLE';
-  override readonly exitCode = 3;
 }
 
 let loading: Promise<LibPgQuery> | undefined;

@@ -3,10 +3,9 @@
  * folder (a wrong `dir`, `format` or `table`); a database that cannot be reached is the usual
  * DatabaseUnreachableError (exit 3).
  */
-import { SmokeFixError } from '../../errors.js';
+import { ConfigError } from '../../errors.js';
 
 /** The folder, or the tool's history table, is not where the config says. Exit 2. */
-export class SqlHistoryError extends SmokeFixError {
+export class SqlHistoryError extends ConfigError {
   override readonly code = 'HISTORY_SQL_UNREADABLE';
-  override readonly exitCode = 2;
 }
