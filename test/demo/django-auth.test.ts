@@ -4,7 +4,7 @@ import { request } from 'undici';
 import { AUTH_TABLES_SQL, checkPassword, createUserSql, hashPassword } from '../../src/demo/django-auth.js';
 import { inputValue } from '../../src/probe/django-pages.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
-import { startDjangoApp } from './helpers/django-app.js';
+import { startDjangoApp } from '../probe/helpers/django-app.js';
 
 stopSharedServerAtEnd(t);
 
