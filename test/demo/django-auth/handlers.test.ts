@@ -1,11 +1,11 @@
 /** The demo's Django-like login itself, driven by hand over real HTTP against a real PostgreSQL. */
 import t from 'tap';
 import { request } from 'undici';
-import { checkPassword, hashPassword } from '../../src/demo/django-auth/password.js';
-import { AUTH_TABLES_SQL, createUserSql } from '../../src/demo/django-auth/tables.js';
-import { inputValue } from '../../src/probe/django-pages.js';
-import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
-import { startDjangoApp } from '../probe/helpers/django-app.js';
+import { checkPassword, hashPassword } from '../../../src/demo/django-auth/password.js';
+import { AUTH_TABLES_SQL, createUserSql } from '../../../src/demo/django-auth/tables.js';
+import { inputValue } from '../../../src/probe/django-pages.js';
+import { createTestDatabase, stopSharedServerAtEnd } from '../../helpers/database.js';
+import { startDjangoApp } from '../../probe/helpers/django-app.js';
 
 stopSharedServerAtEnd(t);
 
