@@ -10,7 +10,7 @@ import t, { type Test } from 'tap';
 import type { DjangoHistoryConfig } from '../../../src/config/types.js';
 import { freePort } from '../../../src/embedded/postgres.js';
 import { loadConfig } from '../../../src/config/load.js';
-import { readDjangoHistory } from '../../../src/history/django/index.js';
+import { readDjangoHistory } from '../../../src/history/django/read.js';
 import { readConfiguredHistory } from '../../../src/history/read-history.js';
 import type { AppliedMigration, MigrationHistory } from '../../../src/history/types.js';
 import { catalogSnapshot } from '../../helpers/catalog.js';
