@@ -3,7 +3,7 @@
  * replay the demo run exactly the same thing.
  */
 import { startSqlApp, type RunningApp } from './sql-app.js';
-import { createDjangoAuth } from './django-auth.js';
+import { createDjangoAuth } from './django-auth/handlers.js';
 import { DEMO_MEMBER, DEMO_ROUTES } from './fixture.js';
 
 export function startDemoApp(databaseUrl: string): Promise<RunningApp> {

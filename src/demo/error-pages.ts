@@ -2,6 +2,8 @@
  * How the bundled app shows a database error, in the styles real Django apps use. Each style
  * carries PostgreSQL's real message text; only the wrapping differs.
  */
+import { escapeHtml } from './html-escape.js';
+
 export type ErrorStyle =
   /** `ProgrammingError at /path` + the message, as a dev server or a plain-text 500 shows it. */
   | 'text'
@@ -17,10 +19,6 @@ export interface DbError {
   readonly message: string;
   readonly code?: string | undefined;
   readonly position?: string | undefined;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
 }
 
 /** PostgreSQL's `LINE 1: ...` excerpt: the query around the error position, cut to a fixed width. */

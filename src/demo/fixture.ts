@@ -5,7 +5,8 @@
  * so smoke-fix must leave it where it is.
  */
 import type { AppRoute } from './sql-app.js';
-import { AUTH_USER_TABLE_SQL, DJANGO_SESSION_TABLE_SQL, hashPassword } from './django-auth.js';
+import { hashPassword } from './django-auth/password.js';
+import { AUTH_USER_TABLE_SQL, DJANGO_SESSION_TABLE_SQL } from './django-auth/tables.js';
 
 /** The demo's member login (a throwaway database: the password is no secret). */
 export const DEMO_MEMBER = { username: 'alice', password: 'alice-demo-password' } as const;

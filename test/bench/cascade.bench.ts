@@ -14,7 +14,7 @@ import { DEMO_CONFIG } from '../../src/commands/demo.js';
 import { runWithConfig, type RunOutput } from '../../src/commands/run.js';
 import { loadConfig } from '../../src/config/load.js';
 import { startSqlApp } from '../../src/demo/sql-app.js';
-import { createDjangoAuth } from '../../src/demo/django-auth.js';
+import { createDjangoAuth } from '../../src/demo/django-auth/handlers.js';
 import { DEMO_EXPECTED, DEMO_MEMBER, DEMO_ROUTES, DEMO_SETUP_SQL } from '../../src/demo/fixture.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
 import { createTeardowns, median, printTable, verdict, type Target } from './measure.js';

@@ -9,9 +9,9 @@ import type { CascadeDeps, Locations } from '../../src/cascade/deps.js';
 import type { RunEvent } from '../../src/cascade/events.js';
 import type { EndpointConfig } from '../../src/config/types.js';
 import type { CatalogRelation } from '../../src/db/types.js';
-import type { Finding } from '../../src/diagnose/types.js';
 import type { ProbeResult } from '../../src/probe/types.js';
-import type { PlanItem, RepairAction } from '../../src/repair/types.js';
+import { planRepairs } from '../../src/repair/plan.js';
+import { moveSql } from '../../src/db/set-schema.js';
 import { LockLostError } from '../../src/errors.js';
 
 interface World {
@@ -53,7 +53,9 @@ function fakeDeps(world: World, events: RunEvent[] = []) {
       }));
     },
     async locate(findings): Promise<Locations> {
-      const rel = (schema: string, name: string): CatalogRelation => ({ oid: 1, schema, name, kind: 'table', rowEstimate: 1, isPartition: false });
+      // Each table its own oid, as in a real catalog: the planner makes one move per oid.
+      const oids = [...world.tables.keys()];
+      const rel = (schema: string, name: string): CatalogRelation => ({ oid: 1 + oids.indexOf(name), schema, name, kind: 'table', rowEstimate: 1, isPartition: false });
       return {
         relations: findings.flatMap((f) => {
           if (f.kind !== 'missing-relation') return [];
@@ -63,16 +65,8 @@ function fakeDeps(world: World, events: RunEvent[] = []) {
         columns: [],
       };
     },
-    plan(findings: readonly Finding[], locations: Locations): PlanItem[] {
-      return findings.map((finding) => {
-        const loc = locations.relations.find((l) => finding.kind === 'missing-relation' && l.name === finding.name)!;
-        if (loc.inTarget) return { type: 'refusal', refusal: { finding, reason: 'already-in-target', detail: 'already in public' } };
-        const src = loc.inSources[0];
-        if (!src) return { type: 'refusal', refusal: { finding, reason: 'not-found', detail: 'not found' } };
-        const action: RepairAction = { kind: 'move-relation', finding, relation: src, fromSchema: 'test_schema', toSchema: 'public', sql: `move ${src.name}`, rollbackSql: '' };
-        return { type: 'action', action };
-      });
-    },
+    // The real planner: only the world's I/O (probe, logs, catalog, apply) is faked.
+    plan: (findings, locations) => planRepairs({ findings, ...locations, targetSchema: 'public', sourceSchemas: ['test_schema'] }),
     async apply(action) {
       if (action.kind === 'move-relation') {
         world.tables.set(action.relation.name, 'public');
@@ -85,6 +79,9 @@ function fakeDeps(world: World, events: RunEvent[] = []) {
   };
   return { deps, probed, applied };
 }
+
+/** The SQL the planner writes to move a world table back to public. */
+const move = (name: string) => moveSql({ kind: 'table', name, fromSchema: 'test_schema', toSchema: 'public' });
 
 t.test('a three-deep cascade converges, re-probing only failing endpoints, then confirms all', async (t) => {
   const world: World = {
@@ -117,7 +114,7 @@ t.test('plan mode plans round 1 and changes nothing', async (t) => {
   t.equal(r.outcome, 'planned');
   t.equal(r.exitCode, 1);
   t.same(applied, []);
-  t.same(r.rounds[0]!.repairs.map((x) => [x.status, x.action.sql]), [['planned', 'move a']]);
+  t.same(r.rounds[0]!.repairs.map((x) => [x.status, x.action.sql]), [['planned', move('a')]]);
   t.equal(world.tables.get('a'), 'test_schema');
 });
 
@@ -213,7 +210,7 @@ t.test('a lost lock mid-round keeps the committed change of that round in the re
   t.equal(r.exitCode, 3);
   t.equal(r.errorCode, 'LOCK_LOST');
   t.same(applied, ['a']);
-  t.same(r.rounds[0]?.repairs.map((x) => [x.action.sql, x.status]), [['move a', 'applied']], 'the committed move is reported');
+  t.same(r.rounds[0]?.repairs.map((x) => [x.action.sql, x.status]), [[move('a'), 'applied']], 'the committed move is reported');
 });
 
 t.test('a committed repair whose verification failed is never hidden behind green', async (t) => {

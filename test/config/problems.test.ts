@@ -1,4 +1,6 @@
 import t from 'tap';
+import { LineCounter, parseDocument } from 'yaml';
+import { formatPath, ProblemCollector } from '../../src/config/problems.js';
 import { loadConfig, validateConfigFile } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
 import { MINIMAL, writeConfig } from './write-config.js';
@@ -225,4 +227,20 @@ endpoints: [/health]
     { line: 5, path: 'database.sourceSchemas[2]', message: /`pg_toast` is a PostgreSQL system schema/ },
   ]);
   t.equal(problems.length, 3);
+});
+
+t.test('a problem\'s key path and position as printed: endpoints[2].auth, odd keys quoted, line:col 1-based', async (t) => {
+  t.equal(formatPath(['endpoints', 2, 'auth']), 'endpoints[2].auth');
+  t.equal(formatPath(['auth', 'my profile', 'type']), 'auth["my profile"].type');
+  t.equal(formatPath([]), '');
+  const lineCounter = new LineCounter();
+  parseDocument('a: 1\nbb: 2\n', { lineCounter });
+  const problems = new ProblemCollector('x.yaml', lineCounter);
+  problems.atOffset(5, ['bb'], 'wrong');
+  problems.atOffset(0, [], 'no newline');
+  t.same(problems.problems, [
+    { file: 'x.yaml', line: 2, col: 1, path: 'bb', message: 'wrong' },
+    { file: 'x.yaml', line: 1, col: 1, path: '', message: 'no newline' },
+  ]);
+  t.same(new ProblemCollector('y.yaml').positionOf(40), { line: 1, col: 1 }, 'no source to point at');
 });

@@ -3,7 +3,7 @@
  * the same library call the CLI makes, and checks what a user would check afterwards.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import t from 'tap';
 import { runWithConfig } from '../../src/commands/run.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -102,8 +102,10 @@ for (const name of cases) {
     }
     if (expected.refusals.length === 0) t.same(refusals, [], 'nothing refused');
 
-    t.ok(written, 'a report folder was written');
-    const md = await readFile(join(written!, 'report.md'), 'utf8');
+    t.equal(dirname(written), reportDir, "the run's report folder is in the folder asked for");
+    const json = JSON.parse(await readFile(join(written, 'report.json'), 'utf8')) as { outcome: string };
+    t.equal(json.outcome, expected.outcome, 'report.json has the outcome');
+    const md = await readFile(join(written, 'report.md'), 'utf8');
     for (const line of expected.report) t.ok(md.includes(line), `report.md contains ${line}`);
   });
 }

@@ -56,13 +56,14 @@ t.test('anonymous pages: the cascade moves every own-app table back to public', 
   t.equal(teams.status, 200, '/teams/ answers 200');
   t.equal((JSON.parse(teams.body) as { memberships: unknown[] }).memberships.length, 2, 'both memberships are listed');
 
-  t.ok(reportDir, 'a report folder was written');
-  const md = await readFile(join(reportDir!, 'report.md'), 'utf8');
+  const json = JSON.parse(await readFile(join(reportDir, 'report.json'), 'utf8')) as { outcome: string; exitCode: number };
+  t.match(json, { outcome: 'green', exitCode: 0 }, 'report.json says the run ended green');
+  const md = await readFile(join(reportDir, 'report.md'), 'utf8');
   for (const table of TABLES) {
     t.ok(md.includes(`ALTER TABLE "test_schema"."${table}" SET SCHEMA "public";`), `report.md has the SQL that moved ${table}`);
   }
   const dbPassword = decodeURIComponent(new URL(db.url).password);
-  t.notOk((await reportText(reportDir!)).includes(dbPassword), 'the database password is in no report');
+  t.notOk((await reportText(reportDir)).includes(dbPassword), 'the database password is in no report');
 });
 
 t.test('DEBUG=False: the errors are read from Django\'s log file alone', { skip }, async (t) => {
@@ -83,7 +84,7 @@ t.test('DEBUG=False: the errors are read from Django\'s log file alone', { skip 
   t.same(await rowCounts(db, { schema: 'public', tables: TABLES }), rows, 'every table kept its rows');
   const sources = result.rounds.flatMap((r) => r.findings.map((f) => f.source.type));
   t.ok(sources.length > 0 && sources.every((s) => s === 'log'), 'every finding came from the log file');
-  const md = await readFile(join(reportDir!, 'report.md'), 'utf8');
+  const md = await readFile(join(reportDir, 'report.md'), 'utf8');
   t.ok(md.includes(`read in log file ${logFile}`), 'report.md cites the log file as the evidence');
   t.notOk(md.includes('read in response body'), 'and never a response body');
   t.equal((await get(`${site.url}/@alice/`)).status, 200, '/@alice/ answers 200 afterwards');

@@ -1,5 +1,5 @@
 /** Exit 3: the environment, not the app, is the problem — and the message says which part. */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { runWithConfig } from '../../src/commands/run.js';
@@ -68,7 +68,12 @@ t.test('a stopped database gives exit 3 with a clear message and no password', a
   t.match(result.reason, /127\.0\.0\.1/);
   const password = new URL(db.url).password;
   t.notMatch(result.reason, password, 'the password is not in the message');
-  t.ok(reportDir, 'a report is still written for cron mail');
+  // What cron mails: report.md and report.json in the run's folder, saying why the run stopped.
+  const json = JSON.parse(await readFile(join(reportDir, 'report.json'), 'utf8')) as { outcome: string; errorCode: string };
+  t.match(json, { outcome: 'environment-error', errorCode: 'DB_UNREACHABLE' }, 'report.json is written with the outcome');
+  const md = await readFile(join(reportDir, 'report.md'), 'utf8');
+  t.match(md, /Cannot connect to PostgreSQL/, 'report.md is written and says what failed');
+  t.notMatch(md, password, 'and holds no password');
 });
 
 t.test('an app that is not listening gives exit 3 (target unreachable)', async (t) => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { guardedForwardSql, guardedReverseSql } from '../../src/repair/guarded-sql.js';
 import { renderDjangoMigration } from '../../src/migrations/django.js';
+import { moveRollbackSql, moveSql } from '../../src/db/set-schema.js';
 import type { RepairRecord } from '../../src/repair/types.js';
 import { greenRun, moveAction } from '../report/fixtures.js';
 import { djangoAvailable, loadWithDjango, pyCompile, readMigration } from './python.js';
@@ -104,8 +105,8 @@ t.test('a name full of quotes, backslashes and line breaks survives into Python 
     action: {
       ...base,
       relation: { ...base.relation, name },
-      sql: `ALTER TABLE "test_schema"."${name.replace(/"/g, '""')}" SET SCHEMA "public";`,
-      rollbackSql: `ALTER TABLE "public"."${name.replace(/"/g, '""')}" SET SCHEMA "test_schema";`,
+      sql: moveSql({ kind: 'table', name, fromSchema: 'test_schema', toSchema: 'public' }),
+      rollbackSql: moveRollbackSql({ kind: 'table', name, fromSchema: 'test_schema', toSchema: 'public' }),
     },
   };
   const text = renderDjangoMigration({ appLabel: 'we', dependencies: [], records: [record], now: NOW });

@@ -4,6 +4,7 @@
  */
 import t from 'tap';
 import { guardedForwardSql, guardedReverseSql } from '../../src/repair/guarded-sql.js';
+import { moveObjectRollbackSql, moveObjectSql } from '../../src/repair/object-sql.js';
 import type { MoveObjectAction } from '../../src/repair/types.js';
 import { createTestDatabase, stopSharedServerAtEnd, type TestDatabase } from '../helpers/database.js';
 
@@ -14,14 +15,14 @@ const base = { kind: 'move-object', finding, fromSchema: 'test_schema', toSchema
 const fn: MoveObjectAction = {
   ...base,
   object: { kind: 'function', name: 'total', oid: 1, argTypes: 'integer' },
-  sql: 'ALTER FUNCTION "test_schema"."total"(qty integer) SET SCHEMA "public";',
-  rollbackSql: 'ALTER FUNCTION "public"."total"(qty integer) SET SCHEMA "test_schema";',
+  sql: moveObjectSql({ kind: 'function', name: 'total', identityArgs: 'qty integer', fromSchema: 'test_schema', toSchema: 'public' }),
+  rollbackSql: moveObjectRollbackSql({ kind: 'function', name: 'total', identityArgs: 'qty integer', fromSchema: 'test_schema', toSchema: 'public' }),
 };
 const mood: MoveObjectAction = {
   ...base,
   object: { kind: 'type', name: 'mood', oid: 1 },
-  sql: 'ALTER TYPE "test_schema"."mood" SET SCHEMA "public";',
-  rollbackSql: 'ALTER TYPE "public"."mood" SET SCHEMA "test_schema";',
+  sql: moveObjectSql({ kind: 'type', name: 'mood', fromSchema: 'test_schema', toSchema: 'public' }),
+  rollbackSql: moveObjectRollbackSql({ kind: 'type', name: 'mood', fromSchema: 'test_schema', toSchema: 'public' }),
 };
 
 async function where(db: TestDatabase): Promise<string[]> {

@@ -1,10 +1,11 @@
 /**
  * `django-session` profiles against a real PostgreSQL and the demo's Django-like login
- * (src/demo/django-auth.ts) on a real local server.
+ * (src/demo/django-auth/) on a real local server.
  */
 import t from 'tap';
 import type { AuthProfile, EndpointConfig } from '../../src/config/types.js';
-import { AUTH_TABLES_SQL, AUTH_USER_TABLE_SQL, DJANGO_SESSION_TABLE_SQL, createUserSql, type DjangoAuthOptions } from '../../src/demo/django-auth.js';
+import type { DjangoAuthOptions } from '../../src/demo/django-auth/handlers.js';
+import { AUTH_TABLES_SQL, AUTH_USER_TABLE_SQL, DJANGO_SESSION_TABLE_SQL, createUserSql } from '../../src/demo/django-auth/tables.js';
 import { LoginFailedError } from '../../src/errors.js';
 import { createHttpClient } from '../../src/probe/http-client.js';
 import { probeEndpoints } from '../../src/probe/probe.js';

@@ -4,7 +4,7 @@
  * included; the probe result records each request's id, method, path and time window.
  */
 import t from 'tap';
-import { AUTH_TABLES_SQL, createUserSql } from '../../src/demo/django-auth.js';
+import { AUTH_TABLES_SQL, createUserSql } from '../../src/demo/django-auth/tables.js';
 import { createHttpClient } from '../../src/probe/http-client.js';
 import { probeEndpoints } from '../../src/probe/probe.js';
 import { RequestLedger } from '../../src/probe/request-ledger.js';

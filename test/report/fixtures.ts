@@ -5,10 +5,12 @@
  * - `stuckRun`: refusals only (ambiguous, not found with a hostile name, an unsafe column), a
  *   repair that failed on a lock timeout, no confirming pass;
  * - `planRun`: plan mode, one planned move, nothing ran.
- * The SQL strings are exactly what the planner builds, so `drift.ts` can run them for real.
+ * The SQL comes from the planner's own builders (src/repair/sql.ts), so `drift.ts` can run it for real.
  */
 import type { SourcedFinding, MissingRelationFinding, MissingColumnFinding } from '../../src/diagnose/types.js';
 import type { CatalogRelation, ColumnInfo } from '../../src/db/types.js';
+import { addColumnRollbackSql, addColumnSql } from '../../src/repair/sql.js';
+import { moveRollbackSql, moveSql } from '../../src/db/set-schema.js';
 import type { ProbeSummary, RoundResult, RunResult } from '../../src/result.js';
 import type {
   AddColumnAction,
@@ -79,8 +81,8 @@ export function moveAction(name: string, rows: number, oid: number): MoveRelatio
     relation: relation('test_schema', name, rows, oid),
     fromSchema: 'test_schema',
     toSchema: 'public',
-    sql: `ALTER TABLE "test_schema"."${name}" SET SCHEMA "public";`,
-    rollbackSql: `ALTER TABLE "public"."${name}" SET SCHEMA "test_schema";`,
+    sql: moveSql({ kind: 'table', name, fromSchema: 'test_schema', toSchema: 'public' }),
+    rollbackSql: moveRollbackSql({ kind: 'table', name, fromSchema: 'test_schema', toSchema: 'public' }),
   };
 }
 
@@ -100,8 +102,8 @@ export function addColumnAction(): AddColumnAction {
     table: 'teams_membership',
     copySchema: 'test_schema',
     column: LEFT_AT,
-    sql: 'ALTER TABLE "public"."teams_membership" ADD COLUMN "left_at" timestamp with time zone;',
-    rollbackSql: 'ALTER TABLE "public"."teams_membership" DROP COLUMN "left_at";',
+    sql: addColumnSql({ schema: 'public', table: 'teams_membership', column: LEFT_AT }),
+    rollbackSql: addColumnRollbackSql({ schema: 'public', table: 'teams_membership', column: LEFT_AT.name }),
   };
 }
 

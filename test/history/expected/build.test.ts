@@ -1,6 +1,7 @@
 /** buildExpectedSchema by exact model, on real Django 3.2 sqlmigrate output and hand-written SQL. */
 import t from 'tap';
-import { buildExpectedSchema, normalizeType } from '../../../src/history/expected/index.js';
+import { buildExpectedSchema } from '../../../src/history/expected/build.js';
+import { normalizeType } from '../../../src/history/expected/sql-types.js';
 import { regclassName } from '../../../src/history/expected/defaults.js';
 import { makeObjectName } from '../../../src/history/expected/names.js';
 import type { ExpectedSchema } from '../../../src/history/types.js';

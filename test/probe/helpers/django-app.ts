@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pg from 'pg';
-import { createDjangoAuth, type DjangoAuthOptions } from '../../../src/demo/django-auth.js';
+import { createDjangoAuth, type DjangoAuthOptions } from '../../../src/demo/django-auth/handlers.js';
 import { startServer } from './server.js';
 
 interface Teardownable {

@@ -1,8 +1,8 @@
 /** The pure parts of the Django reader: finding the document in noisy stdout, and the child's environment. */
 import t from 'tap';
-import { childEnv, urlPasswordsOf } from '../../src/history/django/child-env.js';
-import { djangoHistoryHelper } from '../../src/history/django/helper.js';
-import { parseHelperOutput } from '../../src/history/django/output.js';
+import { childEnv, urlPasswordsOf } from '../../../src/history/django/child-env.js';
+import { djangoHistoryHelper } from '../../../src/history/django/helper.js';
+import { parseHelperOutput } from '../../../src/history/django/output.js';
 
 const MARK = 'SMOKE_FIX_abc123';
 const doc = {

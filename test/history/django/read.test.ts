@@ -7,14 +7,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import type { DjangoHistoryConfig } from '../../src/config/types.js';
-import { freePort } from '../../src/embedded/postgres.js';
-import { loadConfig } from '../../src/config/load.js';
-import { readDjangoHistory } from '../../src/history/django/index.js';
-import { readConfiguredHistory } from '../../src/history/read-history.js';
-import type { AppliedMigration, MigrationHistory } from '../../src/history/types.js';
-import { catalogSnapshot } from '../helpers/catalog.js';
-import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
+import type { DjangoHistoryConfig } from '../../../src/config/types.js';
+import { freePort } from '../../../src/embedded/postgres.js';
+import { loadConfig } from '../../../src/config/load.js';
+import { readDjangoHistory } from '../../../src/history/django/read.js';
+import { readConfiguredHistory } from '../../../src/history/read-history.js';
+import type { AppliedMigration, MigrationHistory } from '../../../src/history/types.js';
+import { catalogSnapshot } from '../../helpers/catalog.js';
+import { createTestDatabase, stopSharedServerAtEnd } from '../../helpers/database.js';
 import {
   copySite,
   DJANGO_SITE_DIR,
@@ -25,7 +25,7 @@ import {
   migrateWithDrift,
   PYTHON,
   SOURCE_SCHEMA,
-} from '../helpers/django-site.js';
+} from '../../helpers/django-site.js';
 
 stopSharedServerAtEnd(t);
 const skip = await djangoUnavailable();

@@ -6,12 +6,13 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import t from 'tap';
-import { buildExpectedSchema } from '../../src/history/expected/index.js';
-import { flywayChecksum } from '../../src/history/sql/flyway.js';
-import { readSqlHistory, SqlHistoryError } from '../../src/history/sql/index.js';
-import type { SqlHistoryConfig } from '../../src/config/types.js';
-import { createTestDatabase, stopSharedServerAtEnd, type TestDatabase } from '../helpers/database.js';
-import { tempDir } from '../helpers/temp.js';
+import { buildExpectedSchema } from '../../../src/history/expected/index.js';
+import { flywayChecksum } from '../../../src/history/sql/flyway.js';
+import { SqlHistoryError } from '../../../src/history/sql/errors.js';
+import { readSqlHistory } from '../../../src/history/sql/read.js';
+import type { SqlHistoryConfig } from '../../../src/config/types.js';
+import { createTestDatabase, stopSharedServerAtEnd, type TestDatabase } from '../../helpers/database.js';
+import { tempDir } from '../../helpers/temp.js';
 
 stopSharedServerAtEnd(t);
 

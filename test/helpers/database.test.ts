@@ -1,5 +1,5 @@
 import t from 'tap';
-import { createTestDatabase, stopSharedServerAtEnd } from './helpers/database.js';
+import { createTestDatabase, stopSharedServerAtEnd } from './database.js';
 
 stopSharedServerAtEnd(t);
 

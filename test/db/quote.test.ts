@@ -1,5 +1,5 @@
 import t from 'tap';
-import { quoteIdent, qualified, quoteLiteral } from '../src/db/quote.js';
+import { quoteIdent, qualified, quoteLiteral } from '../../src/db/quote.js';
 
 t.test('quoteIdent doubles embedded quotes and wraps the name', async (t) => {
   t.equal(quoteIdent('user_profile'), '"user_profile"');
