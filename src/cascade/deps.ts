@@ -3,14 +3,14 @@
  * real wiring (undici, pg, log files) lives in `commands/run.ts`.
  */
 import type { EndpointConfig, RepairMode } from '../config/types.js';
-import type { ColumnLocation, RelationLocation } from '../db/types.js';
-import type { ObjectLocation } from '../db/locate-objects.js';
-import type { Finding, FindingSource, MissingRelationFinding } from '../diagnose/types.js';
+import type { Locations } from '../db/locate.js';
+import type { CollectedFinding, Finding, FindingSource } from '../diagnose/types.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { ApplyOutcome, PlanItem, RepairAction } from '../repair/types.js';
 import type { EmitEvent } from './events.js';
 import type { IgnoreReason } from '../evidence/tie.js';
 import type { SentRequest } from '../probe/request-ledger.js';
+import type { ProvenFinding } from './findings.js';
 
 /** A chunk of log text (one record) read since the previous call. */
 export interface LogText {
@@ -24,14 +24,6 @@ export interface LogText {
   readonly request?: SentRequest | undefined;
 }
 
-export interface Locations {
-  readonly relations: readonly RelationLocation[];
-  readonly columns: readonly ColumnLocation[];
-  /** Routines and types named by `missing-function` / `missing-type` findings. */
-  readonly objects?: readonly ObjectLocation[] | undefined;
-}
-
-
 export interface CascadeDeps {
   /** Probe these endpoints once each (transport retries inside). May throw LoginFailedError. */
   probe(endpoints: readonly EndpointConfig[], onResult: (r: ProbeResult) => void): Promise<ProbeResult[]>;
@@ -39,10 +31,10 @@ export interface CascadeDeps {
   readLogs(): Promise<{ readonly entries: readonly LogText[]; readonly warnings: readonly string[] }>;
   /** Pure: text → findings. */
   diagnose(text: string, contentType?: string): Finding[];
-  /** One catalog look-up for all findings of a round. */
-  locate(findings: readonly Finding[]): Promise<Locations>;
-  /** Pure planner. */
-  plan(findings: readonly Finding[], locations: Locations): PlanItem[];
+  /** One catalog look-up for all findings of a round (db/locate.ts locateFindings). */
+  locate(findings: readonly CollectedFinding[]): Promise<Locations>;
+  /** Pure planner: each action and refusal carries the collected findings it answers. */
+  plan(findings: readonly CollectedFinding[], locations: Locations): PlanItem[];
   /** Run one action in its own transaction and verify it. */
   apply(action: RepairAction): Promise<ApplyOutcome>;
   emit: EmitEvent;
@@ -51,7 +43,7 @@ export interface CascadeDeps {
    * `repair.scope: history`: every object the expected schema proves misplaced, as findings with
    * the migration that created each. Asked once, in round 1, so the whole drift is repaired at once.
    */
-  provenFindings?(): Promise<ReadonlyArray<{ readonly finding: MissingRelationFinding; readonly migration: string }>>;
+  provenFindings?(): Promise<readonly ProvenFinding[]>;
 }
 
 export interface CascadeSettings {

@@ -6,8 +6,8 @@
  * BEGIN/COMMIT, as the applier ran it, and `ON_ERROR_STOP` stops at the first error instead of
  * running the rest against a database in an unexpected state.
  */
-import type { RunResult } from '../result.js';
-import { allRepairs, findingTitle, type RepairInRound } from './describe.js';
+import { findingTitle } from '../diagnose/describe.js';
+import { answers, type RepairInRound, type RunResult } from '../result.js';
 
 /**
  * Text for a `--` comment. SQL and psql end such a comment only at a line break, so a name with a
@@ -34,7 +34,7 @@ export function block(entry: RepairInRound, statement: string, verb: string): st
   const { record, round } = entry;
   const at = record.startedAt ? `, ran ${record.startedAt}` : '';
   return [
-    `-- Round ${round}: ${verb} for ${sqlComment(findingTitle(record.action.finding))}${sqlComment(at)}`,
+    `-- Round ${round}: ${verb} for ${sqlComment(findingTitle(record.action.findings[0].finding))}${sqlComment(at)}`,
     'BEGIN;',
     statement,
     'COMMIT;',
@@ -44,7 +44,7 @@ export function block(entry: RepairInRound, statement: string, verb: string): st
 export const PSQL_SAFETY = '\\set ON_ERROR_STOP on';
 
 export function renderRepairSql(result: RunResult): string {
-  const repairs = allRepairs(result);
+  const repairs = answers(result).repairs;
   if (result.mode === 'plan') {
     const planned = repairs.filter((r) => r.record.status === 'planned');
     return [
@@ -59,7 +59,7 @@ export function renderRepairSql(result: RunResult): string {
   const applied = repairs.filter((r) => r.record.status === 'applied');
   const failed = repairs
     .filter((r) => r.record.status === 'failed')
-    .map((r) => `-- Round ${r.round}: the repair for ${sqlComment(findingTitle(r.record.action.finding))} failed and was rolled back; it is not repeated here.`);
+    .map((r) => `-- Round ${r.round}: the repair for ${sqlComment(findingTitle(r.record.action.findings[0].finding))} failed and was rolled back; it is not repeated here.`);
   return [
     header(result, [
       'smoke-fix repair.sql: the DDL this run executed and committed, in order,',
@@ -75,7 +75,7 @@ export function renderRollbackSql(result: RunResult): string {
   if (result.mode === 'plan') {
     return header(result, ['smoke-fix rollback.sql: PLAN MODE. NOTHING RAN, so there is nothing to roll back.']) + '\n';
   }
-  const applied = allRepairs(result).filter((r) => r.record.status === 'applied');
+  const applied = answers(result).repairs.filter((r) => r.record.status === 'applied');
   return [
     header(result, [
       'smoke-fix rollback.sql: undoes every repair this run committed, newest first,',

@@ -5,11 +5,12 @@
  */
 import t from 'tap';
 import { runCascade } from '../../src/cascade/cascade.js';
-import type { CascadeDeps, Locations } from '../../src/cascade/deps.js';
+import type { CascadeDeps } from '../../src/cascade/deps.js';
+import type { Locations } from '../../src/db/locate.js';
 import type { RunEvent } from '../../src/cascade/events.js';
 import type { EndpointConfig } from '../../src/config/types.js';
-import type { CatalogRelation } from '../../src/db/types.js';
-import type { Finding } from '../../src/diagnose/types.js';
+import type { CatalogRelation, RelationLocation } from '../../src/db/types.js';
+import type { CollectedFinding, FindingKey } from '../../src/diagnose/types.js';
 import type { ProbeResult } from '../../src/probe/types.js';
 import type { PlanItem, RepairAction } from '../../src/repair/types.js';
 import { LockLostError } from '../../src/errors.js';
@@ -55,21 +56,22 @@ function fakeDeps(world: World, events: RunEvent[] = []) {
     async locate(findings): Promise<Locations> {
       const rel = (schema: string, name: string): CatalogRelation => ({ oid: 1, schema, name, kind: 'table', rowEstimate: 1, isPartition: false });
       return {
-        relations: findings.flatMap((f) => {
+        relations: new Map(findings.flatMap(({ key, finding: f }): Array<[FindingKey, RelationLocation]> => {
           if (f.kind !== 'missing-relation') return [];
           const schema = world.tables.get(f.name);
-          return [{ name: f.name, inTarget: schema === 'public' ? rel('public', f.name) : null, inSources: schema === 'test_schema' ? [rel('test_schema', f.name)] : [], elsewhere: [] }];
-        }),
-        columns: [],
+          return [[key, { name: f.name, inTarget: schema === 'public' ? rel('public', f.name) : null, inSources: schema === 'test_schema' ? [rel('test_schema', f.name)] : [], elsewhere: [] }]];
+        })),
+        columns: new Map(),
+        objects: new Map(),
       };
     },
-    plan(findings: readonly Finding[], locations: Locations): PlanItem[] {
+    plan(findings: readonly CollectedFinding[], locations: Locations): PlanItem[] {
       return findings.map((finding) => {
-        const loc = locations.relations.find((l) => finding.kind === 'missing-relation' && l.name === finding.name)!;
-        if (loc.inTarget) return { type: 'refusal', refusal: { finding, reason: 'already-in-target', detail: 'already in public' } };
+        const loc = locations.relations.get(finding.key)!;
+        if (loc.inTarget) return { type: 'refusal', refusal: { findings: [finding], reason: 'already-in-target', detail: 'already in public' } };
         const src = loc.inSources[0];
-        if (!src) return { type: 'refusal', refusal: { finding, reason: 'not-found', detail: 'not found' } };
-        const action: RepairAction = { kind: 'move-relation', finding, relation: src, fromSchema: 'test_schema', toSchema: 'public', sql: `move ${src.name}`, rollbackSql: '' };
+        if (!src) return { type: 'refusal', refusal: { findings: [finding], reason: 'not-found', detail: 'not found' } };
+        const action: RepairAction = { kind: 'move-relation', findings: [finding], relation: src, fromSchema: 'test_schema', toSchema: 'public', sql: `move ${src.name}`, rollbackSql: '' };
         return { type: 'action', action };
       });
     },

@@ -6,11 +6,12 @@ import t from 'tap';
 import { guardedForwardSql, guardedReverseSql } from '../../src/migrations/guarded-sql.js';
 import type { MoveObjectAction } from '../../src/repair/types.js';
 import { createTestDatabase, stopSharedServerAtEnd, type TestDatabase } from '../helpers/database.js';
+import { collected } from '../helpers/collected.js';
 
 stopSharedServerAtEnd(t);
 
 const finding = { kind: 'missing-function', name: 'total', args: 'integer', routine: 'function', message: '', language: 'en' } as const;
-const base = { kind: 'move-object', finding, fromSchema: 'test_schema', toSchema: 'public' } as const;
+const base = { kind: 'move-object', findings: [collected(finding)], fromSchema: 'test_schema', toSchema: 'public' } as const;
 const fn: MoveObjectAction = {
   ...base,
   object: { kind: 'function', name: 'total', oid: 1, argTypes: 'integer' },
