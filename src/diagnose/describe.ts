@@ -18,8 +18,3 @@ export function describeFinding(f: Finding): string {
   const owner = [f.schema, f.table].filter(Boolean).join('.');
   return `column "${owner ? owner + '.' : ''}${f.column}"`;
 }
-
-/** The error as a title (repair.sql comments): `missing relation "x"`. */
-export function findingTitle(f: Finding): string {
-  return `missing ${describeFinding(f)}`;
-}

@@ -48,7 +48,8 @@ export function planRepairs(input: PlanInput): PlanItem[] {
       ? planRelation(collected, input)
       : is(collected, 'missing-column')
         ? planColumn(collected, input)
-        : planObject(collected as CollectedFinding<ObjectFinding>, input);
+        : // the two kinds left (is() cannot narrow a generic by exclusion)
+          planObject(collected as CollectedFinding<ObjectFinding>, input);
     if (!('action' in decision)) {
       items.push({ type: 'refusal', refusal: { findings: [collected], ...decision } });
       continue;

@@ -20,9 +20,8 @@ import { ReportWriteError } from '../errors.js';
 import type { RepairAction, RepairRecord } from '../repair/types.js';
 import { createMasker, type Masker } from '../util/secret-masker.js';
 import { claimFolder, syncDir, writeFileAtomic } from './files.js';
-import { findingTitle } from '../diagnose/describe.js';
 import { guardedReverseSql } from '../migrations/guarded-sql.js';
-import { block, header, PSQL_SAFETY, sqlComment, type SqlHeaderFields } from './sql.js';
+import { block, header, PSQL_SAFETY, repairFor, sqlComment, type SqlHeaderFields } from './sql.js';
 
 export type JournalHeader = Omit<SqlHeaderFields, 'outcome' | 'mode'>;
 
@@ -130,7 +129,7 @@ export class RunJournal {
       this.pending = { round, action };
       await writeFileAtomic(this.path('rollback.sql'), this.mask(this.rollbackText()));
       await this.append(
-        `-- Round ${round}: starting the repair for ${sqlComment(findingTitle(action.findings[0].finding))} at ${at.toISOString()}: ` +
+        `-- Round ${round}: starting the repair for ${repairFor(action)} at ${at.toISOString()}: ` +
           `${sqlComment(action.sql)} If no block for it follows, the run ended before recording its outcome: ` +
           'check with `smoke-fix scan` (rollback.sql already holds its undo, guarded to do nothing unless it committed).\n\n',
       );
@@ -154,7 +153,7 @@ export class RunJournal {
     this.pending = undefined;
     await this.guard(async () => {
       await writeFileAtomic(this.path('rollback.sql'), this.mask(this.rollbackText()));
-      await this.append(`-- Round ${round}: the repair for ${sqlComment(findingTitle(record.action.findings[0].finding))} failed and was rolled back.\n\n`);
+      await this.append(`-- Round ${round}: the repair for ${repairFor(record.action)} failed and was rolled back.\n\n`);
     });
   }
 
@@ -230,7 +229,7 @@ export class RunJournal {
     if (this.pending) {
       const { round, action } = this.pending;
       undo.unshift(
-        `-- Round ${round}: the repair for ${sqlComment(findingTitle(action.findings[0].finding))} was under way when this file was written.\n` +
+        `-- Round ${round}: the repair for ${repairFor(action)} was under way when this file was written.\n` +
           '-- Its undo runs only if that change committed:\n' +
           guardedReverseSql(action),
       );

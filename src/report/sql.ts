@@ -6,8 +6,9 @@
  * BEGIN/COMMIT, as the applier ran it, and `ON_ERROR_STOP` stops at the first error instead of
  * running the rest against a database in an unexpected state.
  */
-import { findingTitle } from '../diagnose/describe.js';
+import { describeFinding } from '../diagnose/describe.js';
 import { answers, type RepairInRound, type RunResult } from '../result.js';
+import type { RepairAction } from '../repair/types.js';
 
 /**
  * Text for a `--` comment. SQL and psql end such a comment only at a line break, so a name with a
@@ -16,6 +17,11 @@ import { answers, type RepairInRound, type RunResult } from '../result.js';
 export function sqlComment(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** What a repair is for, as its comment names it: `missing relation "x"` (escaped for a comment). */
+export function repairFor(action: RepairAction): string {
+  return sqlComment(`missing ${describeFinding(action.findings[0].finding)}`);
 }
 
 /** What a header names: a finished RunResult, or the journal's view of a run still in progress. */
@@ -34,7 +40,7 @@ export function block(entry: RepairInRound, statement: string, verb: string): st
   const { record, round } = entry;
   const at = record.startedAt ? `, ran ${record.startedAt}` : '';
   return [
-    `-- Round ${round}: ${verb} for ${sqlComment(findingTitle(record.action.findings[0].finding))}${sqlComment(at)}`,
+    `-- Round ${round}: ${verb} for ${repairFor(record.action)}${sqlComment(at)}`,
     'BEGIN;',
     statement,
     'COMMIT;',
@@ -59,7 +65,7 @@ export function renderRepairSql(result: RunResult): string {
   const applied = repairs.filter((r) => r.record.status === 'applied');
   const failed = repairs
     .filter((r) => r.record.status === 'failed')
-    .map((r) => `-- Round ${r.round}: the repair for ${sqlComment(findingTitle(r.record.action.findings[0].finding))} failed and was rolled back; it is not repeated here.`);
+    .map((r) => `-- Round ${r.round}: the repair for ${repairFor(r.record.action)} failed and was rolled back; it is not repeated here.`);
   return [
     header(result, [
       'smoke-fix repair.sql: the DDL this run executed and committed, in order,',
