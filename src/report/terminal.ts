@@ -41,10 +41,10 @@ export function renderSummary(result: RunResult, reportDir: string | undefined, 
     }
   }
   if (listed.length < finalProbes.length) out.push('', `${finalProbes.length - listed.length} passing endpoint(s) not listed (--quiet)`);
-  const { applied, planned, failed, refused } = answers(result).counts;
+  const { rounds, applied, planned, failed, refused } = answers(result).counts;
   out.push(
     '',
-    `rounds: ${result.rounds.length}  repairs: ${applied} applied${planned ? `, ${planned} planned` : ''}${failed ? `, ${failed} failed` : ''}  refused: ${refused}  time: ${(result.durationMs / 1000).toFixed(1)}s`,
+    `rounds: ${rounds}  repairs: ${applied} applied${planned ? `, ${planned} planned` : ''}${failed ? `, ${failed} failed` : ''}  refused: ${refused}  time: ${(result.durationMs / 1000).toFixed(1)}s`,
   );
   const ignored = (result.ignoredEvidence ?? []).reduce((n, i) => n + i.count, 0);
   if (ignored > 0) out.push(style.yellow(`ignored evidence: ${ignored} log record(s) tied to no request smoke-fix made (see report.md)`));
