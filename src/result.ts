@@ -4,7 +4,7 @@
  */
 import type { RepairMode } from './config/types.js';
 import type { ErrorCode } from './errors.js';
-import type { SourcedFinding } from './diagnose/types.js';
+import type { FindingKey, SourcedFinding } from './diagnose/types.js';
 import type { ProbeResult } from './probe/types.js';
 import type { Refusal, RepairRecord } from './repair/types.js';
 import type { HistoryOutcome } from './history/outcome.js';
@@ -23,6 +23,11 @@ export interface RoundResult {
   readonly findings: readonly SourcedFinding[];
   readonly repairs: readonly RepairRecord[];
   readonly refusals: readonly Refusal[];
+}
+
+/** What a run's outcome means for the exit status: 0 green, 3 the environment failed, 1 otherwise. */
+export function exitCodeOf(outcome: Outcome): RunResult['exitCode'] {
+  return outcome === 'green' ? 0 : outcome === 'environment-error' ? 3 : 1;
 }
 
 export type Outcome =
@@ -66,4 +71,122 @@ export interface RunResult {
   readonly leftInSources?: readonly LeftInSources[] | undefined;
   /** Log records with database errors that drove nothing: tied to no request smoke-fix made (why, how many, examples). */
   readonly ignoredEvidence?: readonly IgnoredEvidence[] | undefined;
+}
+
+// ---------------------------------------------------------------- the questions every output asks
+
+/** The one definition of each count a run reports: the terminal, report.md, report.json and junit.xml all read these. */
+export interface RunCounts {
+  readonly rounds: number;
+  /** Distinct endpoints probed in any round or the final pass. */
+  readonly endpoints: number;
+  /** Repair records by status (each record is one statement that ran, would run, or rolled back). */
+  readonly applied: number;
+  readonly planned: number;
+  readonly failed: number;
+  /** Distinct refusals (see `RunAnswers.refusals`): a finding refused again in a later round counts once. */
+  readonly refused: number;
+  /** Endpoints passing / probed in the confirming pass (0/0 when none ran). */
+  readonly finalPassing: number;
+  readonly finalTotal: number;
+}
+
+export interface RepairInRound {
+  readonly round: number;
+  readonly record: RepairRecord;
+}
+
+/** A refusal as the run reports it: once per finding and reason, with every round that refused it. */
+export interface DistinctRefusal {
+  readonly refusal: Refusal;
+  readonly rounds: readonly RoundResult[];
+}
+
+export interface LastProbe {
+  readonly probe: ProbeSummary;
+  /** The round that probed it, or undefined when it is the final pass. */
+  readonly round: RoundResult | undefined;
+}
+
+/** What every output asks of a result, answered once per result (linear: one index per question). */
+export interface RunAnswers {
+  readonly counts: RunCounts;
+  /** Every repair record of the run, in the order it happened. */
+  readonly repairs: readonly RepairInRound[];
+  /** Refusals repeat each round a finding comes back: each (finding, reason) once, first round first. */
+  readonly refusals: readonly DistinctRefusal[];
+  /** Endpoint names in first-seen order across the rounds and the final pass. */
+  readonly endpoints: readonly string[];
+  /** The attempt that counts for an endpoint: the final pass if it has one, else the last round's. */
+  lastProbe(endpoint: string): LastProbe | undefined;
+  /** Endpoints whose attempt that counts failed, in first-seen order. */
+  readonly failingAtEnd: readonly ProbeSummary[];
+  /** Findings of a round read for one endpoint (its body, or a log read right after it). */
+  findingsFor(round: RoundResult, endpoint: string): readonly SourcedFinding[];
+}
+
+/** Answered once per result and kept with it (a WeakMap, so nothing outlives the result). */
+const answered = new WeakMap<Pick<RunResult, 'rounds' | 'final'>, RunAnswers>();
+
+export function answers(result: Pick<RunResult, 'rounds' | 'final'>): RunAnswers {
+  let a = answered.get(result);
+  if (!a) {
+    a = answer(result);
+    answered.set(result, a);
+  }
+  return a;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function answer(result: Pick<RunResult, 'rounds' | 'final'>): RunAnswers {
+  const repairs = result.rounds.flatMap((round) => round.repairs.map((record) => ({ round: round.number, record })));
+  const distinct = new Map<`${FindingKey}|${string}`, { refusal: Refusal; rounds: RoundResult[] }>();
+  for (const round of result.rounds) {
+    for (const refusal of round.refusals) {
+      const id = `${refusal.findings[0].key}|${refusal.reason}` as const;
+      const seen = distinct.get(id);
+      if (seen) seen.rounds.push(round);
+      else distinct.set(id, { refusal, rounds: [round] });
+    }
+  }
+  // Later rounds overwrite earlier ones, and the final pass overwrites every round.
+  const last = new Map<string, LastProbe>();
+  for (const round of result.rounds) for (const probe of round.probes) last.set(probe.endpoint, { probe, round });
+  for (const probe of result.final) last.set(probe.endpoint, { probe, round: undefined });
+  const endpoints = [...last.keys()];
+  const failingAtEnd = [...last.values()].map((l) => l.probe).filter((p) => !p.ok);
+  // Built on first use: only report.md and junit.xml ask, and a scan per endpoint made them quadratic.
+  const byEndpoint = new WeakMap<RoundResult, Map<string, SourcedFinding[]>>();
+  const count = (status: RepairRecord['status']) => repairs.reduce((n, r) => n + (r.record.status === status ? 1 : 0), 0);
+  return {
+    counts: {
+      rounds: result.rounds.length,
+      endpoints: endpoints.length,
+      applied: count('applied'),
+      planned: count('planned'),
+      failed: count('failed'),
+      refused: distinct.size,
+      finalPassing: result.final.filter((p) => p.ok).length,
+      finalTotal: result.final.length,
+    },
+    repairs,
+    refusals: [...distinct.values()],
+    endpoints,
+    lastProbe: (endpoint) => last.get(endpoint),
+    failingAtEnd,
+    findingsFor(round, endpoint) {
+      let index = byEndpoint.get(round);
+      if (!index) {
+        index = new Map();
+        for (const f of round.findings) if (f.source.endpoint !== undefined) push(index, f.source.endpoint, f);
+        byEndpoint.set(round, index);
+      }
+      return index.get(endpoint) ?? [];
+    },
+  };
 }

@@ -3,21 +3,13 @@
  * real wiring (undici, pg, log files) lives in `commands/run.ts`.
  */
 import type { EndpointConfig, RepairMode } from '../config/types.js';
-import type { ColumnLocation, RelationLocation } from '../db/types.js';
-import type { ObjectLocation } from '../db/locate-objects.js';
-import type { Finding, MissingRelationFinding } from '../diagnose/types.js';
+import type { Locations } from '../db/locate.js';
+import type { CollectedFinding, Finding } from '../diagnose/types.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { ApplyOutcome, PlanItem, RepairAction } from '../repair/types.js';
 import type { EmitEvent } from './events.js';
 import type { LogEvidence } from '../evidence/log-evidence.js';
-
-export interface Locations {
-  readonly relations: readonly RelationLocation[];
-  readonly columns: readonly ColumnLocation[];
-  /** Routines and types named by `missing-function` / `missing-type` findings. */
-  readonly objects?: readonly ObjectLocation[] | undefined;
-}
-
+import type { ProvenFinding } from './findings.js';
 
 export interface CascadeDeps {
   /** Probe these endpoints once each (transport retries inside). May throw LoginFailedError. */
@@ -26,10 +18,10 @@ export interface CascadeDeps {
   readLogs(): Promise<{ readonly entries: readonly LogEvidence[]; readonly warnings: readonly string[] }>;
   /** Pure: text → findings. */
   diagnose(text: string, contentType?: string): Finding[];
-  /** One catalog look-up for all findings of a round. */
-  locate(findings: readonly Finding[]): Promise<Locations>;
-  /** Pure planner. */
-  plan(findings: readonly Finding[], locations: Locations): PlanItem[];
+  /** One catalog look-up for all findings of a round (db/locate.ts locateFindings). */
+  locate(findings: readonly CollectedFinding[]): Promise<Locations>;
+  /** Pure planner: each action and refusal carries the collected findings it answers. */
+  plan(findings: readonly CollectedFinding[], locations: Locations): PlanItem[];
   /** Run one action in its own transaction and verify it. */
   apply(action: RepairAction): Promise<ApplyOutcome>;
   emit: EmitEvent;
@@ -38,7 +30,7 @@ export interface CascadeDeps {
    * `repair.scope: history`: every object the expected schema proves misplaced, as findings with
    * the migration that created each. Asked once, in round 1, so the whole drift is repaired at once.
    */
-  provenFindings?(): Promise<ReadonlyArray<{ readonly finding: MissingRelationFinding; readonly migration: string }>>;
+  provenFindings?(): Promise<readonly ProvenFinding[]>;
 }
 
 export interface CascadeSettings {

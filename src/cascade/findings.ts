@@ -1,13 +1,14 @@
 /** Turning a round's failing bodies and new log records into de-duplicated, sourced findings. */
 import type { EndpointConfig } from '../config/types.js';
-import { findingKey, type Finding, type FindingSource, type SourcedFinding } from '../diagnose/types.js';
+import { findingKey, type CollectedFinding, type Finding, type FindingKey, type FindingSource, type MissingRelationFinding, type SourcedFinding } from '../diagnose/types.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { LogEvidence } from '../evidence/log-evidence.js';
 import { describeRequest } from '../probe/request-ledger.js';
 import type { IgnoreReason } from '../evidence/tie.js';
 
-export interface CollectedFinding {
-  readonly key: string;
+/** Being collected: sources are still added (the finished list is read-only for everyone else). */
+interface Collecting {
+  readonly key: FindingKey;
   readonly finding: Finding;
   readonly sources: FindingSource[];
 }
@@ -19,6 +20,8 @@ export interface CollectInput {
   readonly diagnose: (text: string, contentType?: string) => Finding[];
   /** Told about each log record that carried findings but is tied to no request of smoke-fix's. */
   readonly onIgnored?: (reason: IgnoreReason, entry: LogEvidence, findings: Finding[]) => void;
+  /** `repair.scope: history`: findings the expected schema proves (round 1), read after the round's own. */
+  readonly proven?: readonly ProvenFinding[] | undefined;
 }
 
 function pathOnly(p: string): string {
@@ -38,12 +41,19 @@ function withEndpoint(source: FindingSource, endpoint: string | undefined): Find
   return { ...source, endpoint };
 }
 
+/** `repair.scope: history`: a finding the expected schema proves, with the migration that created it. */
+export interface ProvenFinding {
+  readonly finding: MissingRelationFinding;
+  readonly migration: string;
+}
+
 /**
- * Findings in order of first appearance, bodies before logs, each with every place it was read.
- * Only failing endpoints' bodies are read: a 200 page that happens to mention an error is not drift.
+ * Findings in order of first appearance, bodies before logs, then proven ones, each with every
+ * place it was read. The one place a finding's key is computed. Only failing endpoints' bodies
+ * are read: a 200 page that happens to mention an error is not drift.
  */
 export function collectFindings(input: CollectInput): CollectedFinding[] {
-  const byKey = new Map<string, CollectedFinding>();
+  const byKey = new Map<FindingKey, Collecting>();
   // "finding key + source" pairs already recorded: a set, not a scan of the sources per finding.
   const seenSources = new Set<string>();
   const add = (finding: Finding, source: FindingSource) => {
@@ -77,6 +87,8 @@ export function collectFindings(input: CollectInput): CollectedFinding[] {
     if (entry.requestPath !== undefined && endpoint === undefined) continue;
     for (const f of input.diagnose(entry.text)) add(f, withEndpoint(entry.source, endpoint));
   }
+  // Proven findings join the round's own: one entry per name, the history listed as a source.
+  for (const p of input.proven ?? []) add(p.finding, { type: 'history', migration: p.migration });
   return [...byKey.values()];
 }
 

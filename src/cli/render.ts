@@ -1,16 +1,16 @@
 /**
- * Renders the cascade's events for a person: a live status line on a TTY, plain lines otherwise
- * (cron mail, CI logs). Progress goes to stderr so that stdout can carry `--json`.
+ * Renders the cascade's events for a person while the run goes: a live status line on a TTY, plain
+ * lines otherwise (cron mail, CI logs). Progress goes to stderr so that stdout can carry `--json`.
  */
-import { actionLabel } from '../cascade/cascade.js';
 import type { RunEvent } from '../cascade/events.js';
 import type { SourcedFinding } from '../diagnose/types.js';
-import type { RunResult } from '../result.js';
+import { describeAction } from '../repair/describe.js';
+import type { Verbosity } from '../report/terminal.js';
 import type { Style } from './style.js';
 import { reasonBeyondStatus } from '../probe/types.js';
-import { countRun } from '../counts.js';
 
-export type Verbosity = 'quiet' | 'normal' | 'verbose';
+// The end-of-run summary is a reporter beside report.md and junit.xml; the CLI prints it from here.
+export { renderSummary, type Verbosity } from '../report/terminal.js';
 
 export interface RenderOptions {
   readonly write: (text: string) => void;
@@ -91,7 +91,7 @@ export function createProgressRenderer(options: RenderOptions): (event: RunEvent
         const rec = event.record;
         if (rec.status === 'applied') repairs += 1;
         const mark = rec.status === 'applied' ? style.green('repaired') : rec.status === 'planned' ? style.yellow('would run') : style.red('failed');
-        line(`  ${mark}: ${actionLabel(rec.action)}`);
+        line(`  ${mark}: ${describeAction(rec.action)}`);
         if (verbosity === 'verbose' || rec.status === 'planned') line(style.dim(`    ${rec.action.sql}`));
         if (rec.error) line(style.red(`    ${rec.error}`));
         for (const w of rec.warnings) line(style.yellow(`    warning: ${w}`));
@@ -116,41 +116,4 @@ export function createProgressRenderer(options: RenderOptions): (event: RunEvent
 
 function sourceNote(f: SourcedFinding): string {
   return f.source.type === 'body' ? '' : f.source.type === 'log' ? ` (in ${f.source.file})` : ' (in the PostgreSQL log)';
-}
-
-function pad(s: string, n: number): string {
-  return s.length >= n ? s : s + ' '.repeat(n - s.length);
-}
-
-/** The summary table printed at the end of a run. */
-export function renderSummary(result: RunResult, reportDir: string | undefined, style: Style, verbosity: Verbosity = 'normal'): string {
-  const heading: Record<RunResult['outcome'], string> = {
-    green: style.green('GREEN'),
-    planned: style.yellow('PLANNED'),
-    stuck: style.red('STUCK'),
-    'max-rounds': style.red('MAX ROUNDS'),
-    'environment-error': style.red('ENVIRONMENT ERROR'),
-  };
-  const out: string[] = [`${style.bold('smoke-fix')} ${heading[result.outcome]}: ${result.reason}`];
-  const finalProbes = result.final.length > 0 ? result.final : (result.rounds.at(-1)?.probes ?? []);
-  // --quiet (cron mail): only what needs a person; the passing endpoints are a count.
-  const listed = verbosity === 'quiet' ? finalProbes.filter((p) => !p.ok) : finalProbes;
-  if (listed.length > 0) {
-    const w = Math.max(8, ...listed.map((p) => p.endpoint.length));
-    out.push('', `  ${pad('endpoint', w)}  status  expected`);
-    for (const p of listed) {
-      const mark = p.ok ? style.green('✓') : style.red('✗');
-      out.push(`${mark} ${pad(p.endpoint, w)}  ${pad(String(p.status ?? '---'), 6)}  ${p.expected.join('|')}`);
-    }
-  }
-  if (listed.length < finalProbes.length) out.push('', `${finalProbes.length - listed.length} passing endpoint(s) not listed (--quiet)`);
-  const { applied, planned, failed, refused } = countRun(result);
-  out.push(
-    '',
-    `rounds: ${result.rounds.length}  repairs: ${applied} applied${planned ? `, ${planned} planned` : ''}${failed ? `, ${failed} failed` : ''}  refused: ${refused}  time: ${(result.durationMs / 1000).toFixed(1)}s`,
-  );
-  const ignored = (result.ignoredEvidence ?? []).reduce((n, i) => n + i.count, 0);
-  if (ignored > 0) out.push(style.yellow(`ignored evidence: ${ignored} log record(s) tied to no request smoke-fix made (see report.md)`));
-  if (reportDir) out.push(`report: ${reportDir}`);
-  return out.join('\n') + '\n';
 }

@@ -13,13 +13,10 @@ import type { EmitEvent } from '../cascade/events.js';
 import { secretsOf } from '../config/secrets.js';
 import type { RepairMode, ResolvedConfig } from '../config/types.js';
 import { openDatabase, type Database } from '../db/connect.js';
-import { locateColumns, locateRelations } from '../db/locate.js';
-import { locateObjects } from '../db/locate-objects.js';
-import { withTargetRows } from '../db/column-rows.js';
+import { locateFindings } from '../db/locate.js';
 import { rethrowAsUnreachable } from '../db/connection-errors.js';
 import { acquireRunLock, type RunLock } from '../db/lock.js';
 import { diagnose } from '../diagnose/diagnose.js';
-import type { MissingColumnFinding, ObjectFinding } from '../diagnose/types.js';
 import { EnvironmentError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { LogFileWatcher } from '../logs/file-watcher.js';
@@ -34,7 +31,7 @@ import { applyAction } from '../repair/apply.js';
 import { planRepairs } from '../repair/plan.js';
 import { openJournalFor, recordApply, finishRecord } from '../report/journaled-run.js';
 import { writeReports } from '../report/write.js';
-import type { RunResult } from '../result.js';
+import { answers, exitCodeOf, type RunResult } from '../result.js';
 import { redactUrl } from '../util/redact.js';
 import { createMasker, type Masker } from '../util/secret-masker.js';
 import { loadHistory, type HistoryLoader, type LoadedHistory } from '../history/load.js';
@@ -67,7 +64,7 @@ export interface RunOutput {
   readonly migrations: readonly string[];
 }
 
-function toLogText(entry: LogEntry, tie: Tie, masker: Masker): LogEvidence {
+function toLogEvidence(entry: LogEntry, tie: Tie, masker: Masker): LogEvidence {
   return {
     source: entry.source === 'server-log' ? { type: 'server-log' } : { type: 'log', file: entry.file },
     // Masked as it is read: an excerpt cut later could otherwise keep half a secret.
@@ -95,7 +92,7 @@ async function startLogReaders(config: ResolvedConfig, db: Database, ledger: Req
     readFromMs = readToMs;
     const tied = (got: readonly LogEntry[]) => {
       const ties = tieEntries(got, ctx);
-      return got.map((e, i) => toLogText(e, ties[i]!, masker));
+      return got.map((e, i) => toLogEvidence(e, ties[i]!, masker));
     };
     const entries: LogEvidence[] = [];
     const warnings: string[] = [];
@@ -163,17 +160,11 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
       readLogs,
       diagnose: (text, contentType) => diagnose(text, { contentType }),
       async locate(findings) {
-        const names = [...new Set(findings.flatMap((f) => (f.kind === 'missing-relation' ? [f.name] : [])))];
-        const columnFindings = findings.filter((f): f is MissingColumnFinding => f.kind === 'missing-column');
-        const objectFindings = findings.filter((f): f is ObjectFinding => f.kind === 'missing-function' || f.kind === 'missing-type');
-        const [relations, columns, objects] = await Promise.all([
-          names.length > 0 ? locateRelations(pool, { names, targetSchema, sourceSchemas }) : [],
-          columnFindings.length > 0 ? locateColumns(pool, { findings: columnFindings, targetSchema, sourceSchemas }) : [],
-          objectFindings.length > 0 ? locateObjects(pool, objectFindings) : [],
-        ]).catch((error: unknown) => rethrowAsUnreachable(error, 'the catalog look-up'));
-        const resolved = await resolveColumnsByHistory(pool, loaded, { targetSchema, sourceSchemas }, columns);
-        const counted = await withTargetRows(pool, resolved, targetSchema).catch((error: unknown) => rethrowAsUnreachable(error, 'the row count'));
-        return { relations, columns: counted, objects };
+        const located = await locateFindings(pool, findings, { targetSchema, sourceSchemas }).catch((error: unknown) => rethrowAsUnreachable(error, 'the catalog look-up'));
+        // The history names the table of a column no error named (resolveColumnsByHistory keeps the order).
+        const keys = [...located.columns.keys()];
+        const resolved = await resolveColumnsByHistory(pool, loaded, { targetSchema, sourceSchemas }, [...located.columns.values()]);
+        return { ...located, columns: new Map(resolved.map((location, i) => [keys[i]!, location])) };
       },
       plan: (findings, locations) => planRepairs({ findings, ...locations, targetSchema, sourceSchemas, expected: loaded?.expected }),
       // The change is journaled right after its COMMIT (recordApply), before the slower check
@@ -214,7 +205,7 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
     // The environment failed before or around the cascade (database down, lock held): still a
     // result with a report, so cron mail and CI show what happened.
     if (!(error instanceof EnvironmentError)) throw error;
-    cascade = { rounds: [], final: [], outcome: 'environment-error', reason: error.message, errorCode: error.code, exitCode: 3, warnings: [] };
+    cascade = { rounds: [], final: [], outcome: 'environment-error', reason: error.message, errorCode: error.code, exitCode: exitCodeOf('environment-error'), warnings: [] };
   } finally {
     await logReaders?.close().catch(() => {});
     await lock?.release().catch(() => {});
@@ -247,7 +238,7 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
     ? await finishRecord(journal, result, masker)
     : await writeReports(result, { dir: settings.reportDir ?? config.report.dir, masker });
   let migrations: string[] = [];
-  const applied = result.rounds.flatMap((r) => r.repairs).filter((r) => r.status === 'applied');
+  const applied = answers(result).repairs.flatMap((r) => (r.record.status === 'applied' ? [r.record] : []));
   if (applied.length > 0 && Object.keys(config.repair.djangoMigrations).length > 0) {
     const out = await writeDjangoMigrations({ records: applied, apps: config.repair.djangoMigrations });
     migrations = out.written;
@@ -267,7 +258,7 @@ function journalFailed(cascade: CascadeResult, failure: Error, recorded: string)
   return {
     ...cascade,
     outcome: 'environment-error',
-    exitCode: 3,
+    exitCode: exitCodeOf('environment-error'),
     errorCode: 'REPORT_WRITE_FAILED',
     reason: `The run record could not be written after a change (${failure.message}); no change was made after that: ${recorded} ${cascade.reason}`,
   };

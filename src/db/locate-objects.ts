@@ -5,7 +5,7 @@
  * from (schema, name, `pg_get_function_identity_arguments`, the owning extension) comes back from
  * the catalog.
  */
-import { findingKey, type ObjectFinding } from '../diagnose/types.js';
+import type { ObjectFinding } from '../diagnose/types.js';
 import type { Queryable } from './types.js';
 
 /** The extension an object belongs to (`pg_depend.deptype = 'e'`): it moves only with it. */
@@ -45,8 +45,6 @@ export type CatalogObject = CatalogRoutine | CatalogType;
 
 /** Every object of the finding's name, in every schema (the planner sorts target/source/elsewhere). */
 export interface ObjectLocation {
-  /** `findingKey` of the finding it answers. */
-  readonly findingKey: string;
   readonly found: readonly CatalogObject[];
 }
 
@@ -92,7 +90,10 @@ function extensionOf(row: ExtensionColumns): OwningExtension | null {
   return row.ext_name !== null && row.ext_schema !== null ? { name: row.ext_name, schema: row.ext_schema, relocatable: row.ext_relocatable === true } : null;
 }
 
-/** One query for every routine finding and one for every type finding of the round (none when there are none). */
+/**
+ * One query for every routine finding and one for every type finding of the round (none when there
+ * are none). One location per finding, in the order of `findings`.
+ */
 export async function locateObjects(db: Queryable, findings: readonly ObjectFinding[]): Promise<ObjectLocation[]> {
   // A NUL byte cannot be in a catalog name, and PostgreSQL refuses it even as a parameter.
   const names = (kind: ObjectFinding['kind']) => [...new Set(findings.filter((f) => f.kind === kind && !f.name.includes('\u0000')).map((f) => f.name))];
@@ -126,7 +127,6 @@ export async function locateObjects(db: Queryable, findings: readonly ObjectFind
   const routinesByName = groupByName(catalogRoutines);
   const typesByName = groupByName(catalogTypes);
   return findings.map((f) => ({
-    findingKey: findingKey(f),
     found: (f.kind === 'missing-function' ? routinesByName.get(f.name) : typesByName.get(f.name)) ?? [],
   }));
 }

@@ -3,8 +3,10 @@
  * the whole round. The names come from HTTP bodies and logs, so they reach PostgreSQL only as the
  * `$1::text[]` parameter, compared to `pg_class.relname`; nothing here builds SQL from them.
  */
-import { findingKey, type MissingColumnFinding } from '../diagnose/types.js';
+import { is, type CollectedFinding, type FindingKey, type MissingColumnFinding } from '../diagnose/types.js';
+import { withTargetRows } from './column-rows.js';
 import { isConstantDefault } from './constant-default.js';
+import { locateObjects, type ObjectLocation } from './locate-objects.js';
 import {
   RELKIND,
   type CatalogRelation,
@@ -15,10 +17,47 @@ import {
   type RelationLocation,
 } from './types.js';
 
-export interface LocateRelationsInput {
-  readonly names: readonly string[];
+export interface LocateScope {
   readonly targetSchema: string;
   readonly sourceSchemas: readonly string[];
+}
+
+/** What the catalog says about each finding of a round, by the finding's key: how the planner pairs them. */
+export interface Locations {
+  readonly relations: ReadonlyMap<FindingKey, RelationLocation>;
+  readonly columns: ReadonlyMap<FindingKey, ColumnLocation>;
+  /** Routines and types named by `missing-function` / `missing-type` findings. */
+  readonly objects: ReadonlyMap<FindingKey, ObjectLocation>;
+}
+
+/**
+ * The one catalog look-up of a round: every finding split by kind, at most one query per kind (and
+ * one for the row counts of tables a column refusal may name), each answer filed under the key of
+ * the finding it answers.
+ */
+export async function locateFindings(db: Queryable, findings: readonly CollectedFinding[], scope: LocateScope): Promise<Locations> {
+  const relationFindings = findings.filter((c) => is(c, 'missing-relation'));
+  const columnFindings = findings.filter((c) => is(c, 'missing-column'));
+  const objectFindings = findings.filter((c) => is(c, 'missing-function', 'missing-type'));
+  const [relations, columns, objects] = await Promise.all([
+    relationFindings.length > 0 ? locateRelations(db, { names: relationFindings.map((c) => c.finding.name), ...scope }) : [],
+    columnFindings.length > 0
+      ? locateColumns(db, { findings: columnFindings.map((c) => c.finding), ...scope }).then((located) => withTargetRows(db, located, scope.targetSchema))
+      : [],
+    objectFindings.length > 0 ? locateObjects(db, objectFindings.map((c) => c.finding)) : [],
+  ]);
+  // Relations are asked by name (`x` and `public.x` are one question, answered for every name
+  // asked); columns and objects are answered one per finding, in order.
+  const byName = new Map(relations.map((l) => [l.name, l]));
+  return {
+    relations: new Map(relationFindings.map((c) => [c.key, byName.get(c.finding.name)!])),
+    columns: new Map(columnFindings.map((c, i) => [c.key, columns[i]!])),
+    objects: new Map(objectFindings.map((c, i) => [c.key, objects[i]!])),
+  };
+}
+
+export interface LocateRelationsInput extends LocateScope {
+  readonly names: readonly string[];
 }
 
 /**
@@ -120,10 +159,8 @@ function toCatalogRelation(row: RelationRow): CatalogRelation {
   };
 }
 
-export interface LocateColumnsInput {
+export interface LocateColumnsInput extends LocateScope {
   readonly findings: readonly MissingColumnFinding[];
-  readonly targetSchema: string;
-  readonly sourceSchemas: readonly string[];
 }
 
 /**
@@ -186,6 +223,7 @@ interface ColumnRow {
   source_objects: string[] | null;
 }
 
+/** One location per finding, in the order of `input.findings`. */
 export async function locateColumns(db: Queryable, input: LocateColumnsInput): Promise<ColumnLocation[]> {
   if (input.findings.length === 0) return [];
   const { rows } = await db.query<ColumnRow & Record<string, unknown>>(LOCATE_COLUMNS_SQL, [
@@ -206,7 +244,7 @@ function resolveColumn(input: {
   sourceSchemas: readonly string[];
 }): ColumnLocation {
   const { finding, rows, targetSchema } = input;
-  const base = { findingKey: findingKey(finding), column: finding.column };
+  const base = { column: finding.column };
   const copiesWithColumn = (table: string) =>
     rows
       .filter((r) => r.table_name === table && r.schema !== targetSchema && r.has_column)

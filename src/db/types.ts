@@ -99,8 +99,6 @@ export interface ColumnInfo {
 
 /** Where a missing column could come from. */
 export interface ColumnLocation {
-  /** `findingKey()` of the finding this answers (how the planner pairs them). */
-  readonly findingKey?: string | undefined;
   readonly column: string;
   /** Target-schema table the column is missing from (resolved from the finding or the catalog). */
   readonly table: string | null;

@@ -64,26 +64,42 @@ export type ObjectFinding = MissingFunctionFinding | MissingTypeFinding;
 
 export type Finding = MissingRelationFinding | MissingColumnFinding | MissingFunctionFinding | MissingTypeFinding;
 
-/** A finding together with where it was read. The cascade attaches the source. */
+/** A finding together with one place it was read (a round's findings, flattened per place). */
 export interface SourcedFinding {
   readonly finding: Finding;
   readonly source: FindingSource;
 }
 
-/** Plain text for people: `relation "public.x"`, `column "t.x"` (reports, reasons, progress). */
-export function describeFinding(f: Finding): string {
-  if (f.kind === 'missing-function') return `${f.routine} ${f.schema ? f.schema + '.' : ''}${f.name}(${f.args})`;
-  if (f.kind === 'missing-type') return `type "${f.schema ? f.schema + '.' : ''}${f.name}"`;
-  if (f.kind === 'missing-relation') return `relation "${f.schema ? f.schema + '.' : ''}${f.name}"`;
-  const owner = [f.schema, f.table].filter(Boolean).join('.');
-  return `column "${owner ? owner + '.' : ''}${f.column}"`;
+/**
+ * The identity of a finding: two findings with the same key are the same error, however many
+ * places it was read. Computed once, where findings are collected (cascade/findings.ts); everything
+ * downstream carries it instead of recomputing it.
+ */
+export type FindingKey = string & { readonly __brand: 'FindingKey' };
+
+/** `relation:public.x`, `column:.t.c`, `function:.f(integer)`, `type:.mood`. */
+export function findingKey(f: Finding): FindingKey {
+  if (f.kind === 'missing-function') return `function:${f.schema ?? ''}.${f.name}(${f.args})` as FindingKey;
+  if (f.kind === 'missing-type') return `type:${f.schema ?? ''}.${f.name}` as FindingKey;
+  return (f.kind === 'missing-relation' ? `relation:${f.schema ?? ''}.${f.name}` : `column:${f.schema ?? ''}.${f.table ?? ''}.${f.column}`) as FindingKey;
 }
 
-/** Stable key used to de-duplicate findings within a round. */
-export function findingKey(f: Finding): string {
-  if (f.kind === 'missing-function') return `function:${f.schema ?? ''}.${f.name}(${f.args})`;
-  if (f.kind === 'missing-type') return `type:${f.schema ?? ''}.${f.name}`;
-  return f.kind === 'missing-relation'
-    ? `relation:${f.schema ?? ''}.${f.name}`
-    : `column:${f.schema ?? ''}.${f.table ?? ''}.${f.column}`;
+/** One finding of a round with its identity and every place it was read: what locate, plan and the reports carry. */
+export interface CollectedFinding<F extends Finding = Finding> {
+  readonly key: FindingKey;
+  readonly finding: F;
+  readonly sources: readonly FindingSource[];
+}
+
+/** A collected finding of one of these kinds (`is(c, 'missing-relation')` narrows `c.finding`). */
+export function is<K extends Finding['kind']>(c: CollectedFinding, ...kinds: K[]): c is CollectedFinding<Extract<Finding, { kind: K }>> {
+  return (kinds as readonly string[]).includes(c.finding.kind);
+}
+
+/** What an action or a refusal answers: at least one finding, the first being the one it was planned for. */
+export type Answered = readonly [CollectedFinding, ...CollectedFinding[]];
+
+/** Every place the findings were read, in order. */
+export function sourcesOf(findings: readonly CollectedFinding[]): FindingSource[] {
+  return findings.flatMap((f) => f.sources);
 }

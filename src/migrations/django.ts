@@ -5,7 +5,7 @@
  * repair/guarded-sql.ts) so it is a no-op on the repaired database and safe on every other copy.
  * `RunSQL` has no model-state effect, so `makemigrations --check` stays clean.
  */
-import { objectLabel } from '../repair/object-label.js';
+import { actionObject, actionWords } from '../repair/describe.js';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RepairAction, RepairRecord } from '../repair/types.js';
@@ -28,17 +28,18 @@ function minuteUtc(d: Date): string {
   return d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
 }
 
-function describeAction(action: RepairAction): string {
-  if (action.kind === 'move-object') return `Move ${objectLabel(action)} into ${action.toSchema}`;
-  return action.kind === 'move-relation'
-    ? `Move ${action.fromSchema}.${action.relation.name} into ${action.toSchema}`
-    : `Add column ${action.column.name} (${action.column.type}) to ${action.schema}.${action.table}, as in ${action.copySchema}.${action.table}`;
+/** The operation's comment: `Move test_schema.x into public`, `Add column c (type) to public.t, as in test_schema.t`. */
+function operationComment(action: RepairAction): string {
+  const w = actionWords(action);
+  return action.kind !== 'add-column'
+    ? `Move ${w.object} into ${w.into}`
+    : `Add column ${w.object} (${action.column.type}) to ${w.into}, as in ${action.copySchema}.${action.table}`;
 }
 
 function operation(record: RepairRecord): string {
   const when = record.startedAt ? `, applied ${record.startedAt}` : '';
   return [
-    `        # ${pyComment(describeAction(record.action) + when)}`,
+    `        # ${pyComment(operationComment(record.action) + when)}`,
     `        migrations.RunSQL(`,
     `            sql=${pyTripleQuoted(guardedForwardSql(record.action))},`,
     `            reverse_sql=${pyTripleQuoted(guardedReverseSql(record.action))},`,
@@ -100,13 +101,6 @@ function tableOf(action: RepairAction): string {
   return action.kind === 'move-relation' ? action.relation.name : action.table;
 }
 
-function objectOf(action: RepairAction): string {
-  if (action.kind === 'move-object') return objectLabel(action);
-  return action.kind === 'move-relation'
-    ? `${action.fromSchema}.${action.relation.name}`
-    : `${action.schema}.${action.table}.${action.column.name}`;
-}
-
 /**
  * The app owning a table: Django names tables `<app_label>_<model>`, so the longest label that
  * prefixes the name wins (`user_profile_about_item` → `user_profile`, not `user`).
@@ -155,7 +149,7 @@ export async function writeDjangoMigrations(input: WriteDjangoMigrationsInput): 
     const app = owningApp(tableOf(record.action), labels);
     if (!app) {
       skipped.push({
-        object: objectOf(record.action),
+        object: actionObject(record.action),
         reason: `no app label in repair.djangoMigrations (${labels.join(', ') || 'none configured'}) prefixes table "${tableOf(record.action)}"`,
       });
       continue;
@@ -170,7 +164,7 @@ export async function writeDjangoMigrations(input: WriteDjangoMigrationsInput): 
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'error';
       for (const r of records) {
-        skipped.push({ object: objectOf(r.action), reason: `cannot read migrations folder ${folder} of app "${app}" (${code})` });
+        skipped.push({ object: actionObject(r.action), reason: `cannot read migrations folder ${folder} of app "${app}" (${code})` });
       }
       continue;
     }

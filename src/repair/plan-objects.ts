@@ -12,8 +12,7 @@
  * - with a history configured, the expected schema must model the kind: it models relations
  *   only, so these are refused with that reason, never guessed.
  */
-import type { MissingFunctionFinding, MissingTypeFinding, ObjectFinding } from '../diagnose/types.js';
-import { findingKey } from '../diagnose/types.js';
+import type { CollectedFinding, FindingKey, MissingFunctionFinding, MissingTypeFinding, ObjectFinding } from '../diagnose/types.js';
 import type { CatalogObject, CatalogRoutine, CatalogType, ObjectLocation } from '../db/locate-objects.js';
 import { isSystemSchema } from '../util/system-schema.js';
 import type { ExpectedSchema } from '../history/types.js';
@@ -21,15 +20,16 @@ import { moveObjectRollbackSql, moveObjectSql, recreateExtensionSql, type Movabl
 import type { MoveObjectAction, Refusal, RefusalReason } from './types.js';
 
 export interface PlanObjectInput {
-  readonly objects?: readonly ObjectLocation[] | undefined;
+  readonly objects: ReadonlyMap<FindingKey, ObjectLocation>;
   readonly targetSchema: string;
   readonly sourceSchemas: readonly string[];
   readonly expected?: ExpectedSchema | undefined;
 }
 
-export type ObjectDecision = { readonly action: MoveObjectAction; readonly key: string } | Omit<Refusal, 'finding'>;
+/** An action with the catalog object it changes (see plan.ts), or why there is none. */
+export type ObjectDecision = { readonly action: MoveObjectAction; readonly changes: string } | Omit<Refusal, 'findings'>;
 
-function refuse(reason: RefusalReason, detail: string, suggestedSql?: string): Omit<Refusal, 'finding'> {
+function refuse(reason: RefusalReason, detail: string, suggestedSql?: string): Omit<Refusal, 'findings'> {
   return suggestedSql === undefined ? { reason, detail } : { reason, detail, suggestedSql };
 }
 
@@ -68,21 +68,8 @@ function matches(call: readonly string[], routine: CatalogRoutine): { exact: boo
   return { exact, loose: exact || own.every((t, i) => t === call[i] || call[i] === 'unknown') };
 }
 
-// Indexed once per plan (the same array for every finding of a round): linear, not quadratic.
-const indexes = new WeakMap<readonly ObjectLocation[], ReadonlyMap<string, ObjectLocation>>();
-
-function locationsByKey(objects: readonly ObjectLocation[] | undefined): ReadonlyMap<string, ObjectLocation> {
-  if (objects === undefined) return new Map();
-  let index = indexes.get(objects);
-  if (!index) {
-    const built = new Map<string, ObjectLocation>();
-    for (const l of objects) if (!built.has(l.findingKey)) built.set(l.findingKey, l);
-    indexes.set(objects, (index = built));
-  }
-  return index;
-}
-
-export function planObject(finding: ObjectFinding, input: PlanObjectInput): ObjectDecision {
+export function planObject(collected: CollectedFinding<ObjectFinding>, input: PlanObjectInput): ObjectDecision {
+  const { finding } = collected;
   const target = input.targetSchema;
   if (isSystemSchema(target)) {
     return refuse('system-schema', `The target schema ${show(target)} is a system schema; smoke-fix never moves anything into one.`);
@@ -102,12 +89,14 @@ export function planObject(finding: ObjectFinding, input: PlanObjectInput): Obje
       `The migration history's expected schema models tables, views and sequences, not ${finding.kind === 'missing-function' ? 'functions' : 'types'}, so it cannot prove where ${what(finding)} belongs; nothing was moved. Check the migration that creates it and move it by hand if it belongs in ${show(target)}.`,
     );
   }
-  const found = locationsByKey(input.objects).get(findingKey(finding))?.found;
+  const found = input.objects.get(collected.key)?.found;
   if (found === undefined) return refuse('not-found', `${what(finding)} was not looked up in the catalog, so nothing was planned for it.`);
-  return finding.kind === 'missing-function' ? planRoutine(finding, found.filter((o): o is CatalogRoutine => o.type === 'routine'), input) : planType(finding, found.filter((o): o is CatalogType => o.type === 'type'), input);
+  return finding.kind === 'missing-function'
+    ? planRoutine(collected, finding, found.filter((o): o is CatalogRoutine => o.type === 'routine'), input)
+    : planType(collected, finding, found.filter((o): o is CatalogType => o.type === 'type'), input);
 }
 
-function planRoutine(finding: MissingFunctionFinding, found: readonly CatalogRoutine[], input: PlanObjectInput): ObjectDecision {
+function planRoutine(collected: CollectedFinding<ObjectFinding>, finding: MissingFunctionFinding, found: readonly CatalogRoutine[], input: PlanObjectInput): ObjectDecision {
   const target = input.targetSchema;
   const call = splitArgs(finding.args);
   const inTarget = found.filter((r) => r.schema === target && matches(call, r).exact);
@@ -128,10 +117,10 @@ function planRoutine(finding: MissingFunctionFinding, found: readonly CatalogRou
   }
   const routine = exact[0] ?? candidates[0];
   if (routine === undefined) return notFound(finding, found, inSources, input);
-  return planCandidate(finding, routine, input);
+  return planCandidate(collected, routine, input);
 }
 
-function planType(finding: MissingTypeFinding, found: readonly CatalogType[], input: PlanObjectInput): ObjectDecision {
+function planType(collected: CollectedFinding<ObjectFinding>, finding: MissingTypeFinding, found: readonly CatalogType[], input: PlanObjectInput): ObjectDecision {
   const target = input.targetSchema;
   const inTarget = found.find((t) => t.schema === target);
   if (inTarget) {
@@ -146,7 +135,7 @@ function planType(finding: MissingTypeFinding, found: readonly CatalogType[], in
   if (!type.extension && type.kind !== 'enum' && type.kind !== 'domain' && type.kind !== 'composite') {
     return refuse('unsupported-kind', `${describe(type)} is a ${type.kind} type; smoke-fix moves enums, domains and composite types (or the extension that owns a type) only.`);
   }
-  return planCandidate(finding, type, input);
+  return planCandidate(collected, type, input);
 }
 
 function notFound(finding: ObjectFinding, found: readonly CatalogObject[], inSources: readonly CatalogObject[], input: PlanObjectInput): ObjectDecision {
@@ -169,7 +158,7 @@ function notFound(finding: ObjectFinding, found: readonly CatalogObject[], inSou
   );
 }
 
-function planCandidate(finding: ObjectFinding, object: CatalogRoutine | CatalogType, input: PlanObjectInput): ObjectDecision {
+function planCandidate(collected: CollectedFinding<ObjectFinding>, object: CatalogRoutine | CatalogType, input: PlanObjectInput): ObjectDecision {
   const target = input.targetSchema;
   if (isSystemSchema(object.schema)) {
     return refuse('system-schema', `${describe(object)} is in a system schema; smoke-fix never moves anything out of a system schema.`);
@@ -190,26 +179,26 @@ function planCandidate(finding: ObjectFinding, object: CatalogRoutine | CatalogT
     const move = { kind: 'extension' as const, name: extension.name, fromSchema: extension.schema, toSchema: target };
     const action: MoveObjectAction = {
       kind: 'move-object',
-      finding,
+      findings: [collected],
       object: { kind: 'extension', name: extension.name, oid: 0 },
       fromSchema: extension.schema,
       toSchema: target,
       sql: moveObjectSql(move),
       rollbackSql: moveObjectRollbackSql(move),
     };
-    return { action, key: `extension:${extension.name}` };
+    return { action, changes: `extension:${extension.name}` };
   }
   const kind: MovableObjectKind =
     object.type === 'routine' ? (object.kind === 'window' ? 'function' : object.kind) : object.kind === 'domain' ? 'domain' : 'type';
   const move = { kind, name: object.name, fromSchema: object.schema, toSchema: target, ...(object.type === 'routine' ? { identityArgs: object.identityArgs } : {}) };
   const action: MoveObjectAction = {
     kind: 'move-object',
-    finding,
+    findings: [collected],
     object: { kind, name: object.name, oid: object.oid, ...(object.type === 'routine' ? { argTypes: object.argTypes } : {}) },
     fromSchema: object.schema,
     toSchema: target,
     sql: moveObjectSql(move),
     rollbackSql: moveObjectRollbackSql(move),
   };
-  return { action, key: `${object.type}:${object.oid}` };
+  return { action, changes: `${object.type}:${object.oid}` };
 }

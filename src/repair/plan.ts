@@ -11,86 +11,63 @@
  * - never DROP or TRUNCATE (no builder here can produce either, except the rollback of an added
  *   column, which is written for a person and never run).
  */
-import type { Finding, MissingColumnFinding, MissingRelationFinding } from '../diagnose/types.js';
-import { findingKey } from '../diagnose/types.js';
+import { is, type CollectedFinding, type MissingColumnFinding, type MissingRelationFinding, type ObjectFinding } from '../diagnose/types.js';
 import { qualified, quoteIdent } from '../db/quote.js';
 import { isConstantDefault } from '../db/constant-default.js';
 import { isSystemSchema } from '../util/system-schema.js';
-import type { CatalogRelation, ColumnInfo, ColumnLocation, RelationLocation } from '../db/types.js';
+import type { CatalogRelation, ColumnInfo } from '../db/types.js';
+import type { Locations } from '../db/locate.js';
 import { expectedColumn, migrationLabel, NOT_IN_HISTORY, replayColumnAdd } from '../history/justify.js';
 import type { ExpectedSchema } from '../history/types.js';
 import { isMovableKind, moveRollbackSql, moveSql } from '../db/set-schema.js';
 import { addColumnRollbackSql, addColumnSql } from './sql.js';
 import { unsafeColumnAdvice } from './unsafe-column.js';
 import { planObject } from './plan-objects.js';
-import type { ObjectLocation } from '../db/locate-objects.js';
 import type { AddColumnAction, MoveRelationAction, PlanItem, Refusal, RefusalReason, RepairAction } from './types.js';
 
-export interface PlanInput {
-  readonly findings: readonly Finding[];
-  readonly relations: readonly RelationLocation[];
-  readonly columns: readonly ColumnLocation[];
+export interface PlanInput extends Locations {
+  /** The round's findings, each with its key: a location is found under the key of its finding. */
+  readonly findings: readonly CollectedFinding[];
   readonly targetSchema: string;
   readonly sourceSchemas: readonly string[];
-  /** Routines and types of the round's `missing-function` / `missing-type` findings (locate-objects.ts). */
-  readonly objects?: readonly ObjectLocation[] | undefined;
   /** `history` configured: every move and column add must be justified by the expected schema. */
   readonly expected?: ExpectedSchema | undefined;
 }
 
-type Decision = { readonly action: RepairAction; readonly key: string } | Omit<Refusal, 'finding'>;
-
-/** Catalog answers indexed once per plan: a lookup per finding must not scan every answer. */
-interface PlanIndex {
-  readonly relationsByName: ReadonlyMap<string, RelationLocation>;
-  readonly columnsByKey: ReadonlyMap<string, ColumnLocation>;
-  readonly unkeyedColumns: readonly ColumnLocation[];
-}
-
-function indexLocations(input: PlanInput): PlanIndex {
-  const relationsByName = new Map<string, RelationLocation>();
-  for (const l of input.relations) if (!relationsByName.has(l.name)) relationsByName.set(l.name, l);
-  const columnsByKey = new Map<string, ColumnLocation>();
-  const unkeyedColumns: ColumnLocation[] = [];
-  for (const c of input.columns) {
-    if (c.findingKey === undefined) unkeyedColumns.push(c);
-    else if (!columnsByKey.has(c.findingKey)) columnsByKey.set(c.findingKey, c);
-  }
-  return { relationsByName, columnsByKey, unkeyedColumns };
-}
+/**
+ * An action with the catalog object it changes (`relation:<oid>`, `column:<schema>.<table>.<name>`):
+ * findings that resolve to the same object become one action answering all of them.
+ */
+type Decision = { readonly action: RepairAction; readonly changes: string } | Omit<Refusal, 'findings'>;
 
 export function planRepairs(input: PlanInput): PlanItem[] {
   const items: PlanItem[] = [];
-  const index = indexLocations(input);
   // One action per object: `x` and `public.x` (or a repeated column error) resolve to one move.
   const actionIndex = new Map<string, number>();
-  for (const finding of input.findings) {
-    const decision =
-      finding.kind === 'missing-relation'
-        ? planRelation(finding, input, index)
-        : finding.kind === 'missing-column'
-          ? planColumn(finding, input, index)
-          : planObject(finding, input);
+  for (const collected of input.findings) {
+    const decision = is(collected, 'missing-relation')
+      ? planRelation(collected, input)
+      : is(collected, 'missing-column')
+        ? planColumn(collected, input)
+        : // the two kinds left (is() cannot narrow a generic by exclusion)
+          planObject(collected as CollectedFinding<ObjectFinding>, input);
     if (!('action' in decision)) {
-      items.push({ type: 'refusal', refusal: { finding, ...decision } });
+      items.push({ type: 'refusal', refusal: { findings: [collected], ...decision } });
       continue;
     }
-    const seen = actionIndex.get(decision.key);
+    const seen = actionIndex.get(decision.changes);
     if (seen === undefined) {
-      actionIndex.set(decision.key, items.length);
+      actionIndex.set(decision.changes, items.length);
       items.push({ type: 'action', action: decision.action });
       continue;
     }
     const item = items[seen];
-    if (item?.type === 'action') {
-      const action = item.action;
-      items[seen] = { type: 'action', action: { ...action, findings: [...(action.findings ?? [action.finding]), finding] } };
-    }
+    if (item?.type === 'action') items[seen] = { type: 'action', action: { ...item.action, findings: [...item.action.findings, collected] } };
   }
   return items;
 }
 
-function refuse(reason: RefusalReason, detail: string, suggestedSql?: string): Omit<Refusal, 'finding'> {
+function refuse(reason: RefusalReason, detail: string, suggestedSql?: string): Omit<Refusal, 'findings'> {
   return suggestedSql === undefined ? { reason, detail } : { reason, detail, suggestedSql };
 }
 
@@ -104,7 +81,7 @@ function where(relation: CatalogRelation): string {
 }
 
 /** A finding that names a schema other than the target is about some other lookup: leave it. */
-function refuseOtherSchema(schema: string | undefined, target: string, what: string): Omit<Refusal, 'finding'> | null {
+function refuseOtherSchema(schema: string | undefined, target: string, what: string): Omit<Refusal, 'findings'> | null {
   if (schema === undefined || schema === target) return null;
   if (isSystemSchema(schema)) {
     return refuse('system-schema', `The error names ${what} in the system schema ${show(schema)}; smoke-fix never changes system schemas.`);
@@ -115,7 +92,8 @@ function refuseOtherSchema(schema: string | undefined, target: string, what: str
   );
 }
 
-function planRelation(finding: MissingRelationFinding, input: PlanInput, index: PlanIndex): Decision {
+function planRelation(collected: CollectedFinding<MissingRelationFinding>, input: PlanInput): Decision {
+  const { finding } = collected;
   const target = input.targetSchema;
   // The config refuses this too; the planner must never depend on that alone.
   if (isSystemSchema(target)) {
@@ -128,7 +106,7 @@ function planRelation(finding: MissingRelationFinding, input: PlanInput, index: 
     return refuse('not-in-history', `${show(finding.name)} was ${NOT_IN_HISTORY}, so nothing was moved; if the app needs it, the migration that creates it has not been applied.`);
   }
 
-  const location = index.relationsByName.get(finding.name);
+  const location = input.relations.get(collected.key);
   const inSources = location?.inSources ?? [];
   const elsewhere = location?.elsewhere ?? [];
 
@@ -189,7 +167,7 @@ function planRelation(finding: MissingRelationFinding, input: PlanInput, index: 
   };
   const action: MoveRelationAction = {
     kind: 'move-relation',
-    finding,
+    findings: [collected],
     relation,
     fromSchema: relation.schema,
     toSchema: target,
@@ -197,19 +175,17 @@ function planRelation(finding: MissingRelationFinding, input: PlanInput, index: 
     rollbackSql: moveRollbackSql(move),
     ...(relation.partitions?.length ? { partitions: relation.partitions } : {}),
   };
-  return { action, key: `relation:${relation.oid}` };
+  return { action, changes: `relation:${relation.oid}` };
 }
 
-function planColumn(finding: MissingColumnFinding, input: PlanInput, index: PlanIndex): Decision {
+function planColumn(collected: CollectedFinding<MissingColumnFinding>, input: PlanInput): Decision {
+  const { finding } = collected;
   const target = input.targetSchema;
   const column = show(finding.column);
   const otherSchema = refuseOtherSchema(finding.schema, target, `column ${column}`);
   if (otherSchema) return otherSchema;
 
-  const key = findingKey(finding);
-  const location =
-    index.columnsByKey.get(key) ??
-    index.unkeyedColumns.find((c) => c.column === finding.column && (finding.table === undefined || c.table === finding.table));
+  const location = input.columns.get(collected.key);
   if (!location) {
     return refuse('not-found', `Column ${column} was not looked up in the catalog, so nothing was planned for it.`);
   }
@@ -235,7 +211,7 @@ function planColumn(finding: MissingColumnFinding, input: PlanInput, index: Plan
   }
   // The migration that added the column is the authority on its definition: a stale copy may be
   // older, and Django's NOT NULL add leaves the copy without the default that made it safe.
-  if (model && model.addSql.length > 0) return planColumnFromMigration(finding, location.table, model, input);
+  if (model && model.addSql.length > 0) return planColumnFromMigration(collected, location.table, model, input);
   if (location.sourceCopies.length === 0) {
     return refuse('no-source-copy', `No copy of ${table} in ${input.sourceSchemas.map(show).join(', ')} has column ${column}; a migration that adds it may never have run.`);
   }
@@ -266,7 +242,7 @@ function planColumn(finding: MissingColumnFinding, input: PlanInput, index: Plan
   }
   const action: AddColumnAction = {
     kind: 'add-column',
-    finding,
+    findings: [collected],
     schema: target,
     table: location.table,
     copySchema: copy.schema,
@@ -274,12 +250,12 @@ function planColumn(finding: MissingColumnFinding, input: PlanInput, index: Plan
     sql,
     rollbackSql: addColumnRollbackSql({ schema: target, table: location.table, column: copy.column.name }),
   };
-  return { action, key: `column:${target}.${location.table}.${copy.column.name}` };
+  return { action, changes: `column:${target}.${location.table}.${copy.column.name}` };
 }
 
 /** No stale copy holds the column, but the migration that added it says how: replay that. */
 function planColumnFromMigration(
-  finding: MissingColumnFinding,
+  collected: CollectedFinding<MissingColumnFinding>,
   table: string,
   model: NonNullable<ReturnType<typeof expectedColumn>>,
   input: PlanInput,
@@ -296,7 +272,7 @@ function planColumnFromMigration(
   }
   const action: AddColumnAction = {
     kind: 'add-column',
-    finding,
+    findings: [collected],
     schema: target,
     table,
     copySchema: target,
@@ -305,7 +281,7 @@ function planColumnFromMigration(
     rollbackSql: addColumnRollbackSql({ schema: target, table, column: model.name }),
     fromMigration: { id: model.addedBy.id, appliedAt: model.addedBy.appliedAt, statements: model.addSql },
   };
-  return { action, key: `column:${target}.${table}.${model.name}` };
+  return { action, changes: `column:${target}.${table}.${model.name}` };
 }
 
 /** Why adding this column is not safe to do unattended, or null when it is. */

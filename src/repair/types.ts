@@ -1,4 +1,4 @@
-import type { Finding, FindingSource } from '../diagnose/types.js';
+import type { Answered } from '../diagnose/types.js';
 import type { CatalogRelation, ColumnInfo } from '../db/types.js';
 import type { ExpectationCheck } from '../history/verify.js';
 import type { MovableObjectKind } from './object-sql.js';
@@ -9,7 +9,8 @@ export type RepairAction = MoveRelationAction | AddColumnAction | MoveObjectActi
 /** A routine, type, domain or whole extension moved with `ALTER … SET SCHEMA` (plan-objects.ts). */
 export interface MoveObjectAction {
   readonly kind: 'move-object';
-  readonly finding: Finding;
+  /** Every finding this action answers, the one it was planned for first (see `Answered`). */
+  readonly findings: Answered;
   readonly object: {
     readonly kind: MovableObjectKind;
     /** Catalog name (the extension's name for an extension). */
@@ -23,12 +24,12 @@ export interface MoveObjectAction {
   readonly toSchema: string;
   readonly sql: string;
   readonly rollbackSql: string;
-  readonly findings?: readonly Finding[] | undefined;
 }
 
 export interface MoveRelationAction {
   readonly kind: 'move-relation';
-  readonly finding: Finding;
+  /** Every finding this action answers: two names for one relation are one move. */
+  readonly findings: Answered;
   readonly relation: CatalogRelation;
   readonly fromSchema: string;
   readonly toSchema: string;
@@ -37,13 +38,12 @@ export interface MoveRelationAction {
   readonly rollbackSql: string;
   /** Partitions (every level, same schema) moved in the same transaction as a partitioned table. */
   readonly partitions?: readonly CatalogRelation[] | undefined;
-  /** Every finding this action answers (`finding` first): two names for one relation, one move. */
-  readonly findings?: readonly Finding[] | undefined;
 }
 
 export interface AddColumnAction {
   readonly kind: 'add-column';
-  readonly finding: Finding;
+  /** Every finding this action answers (a column named two ways is one add). */
+  readonly findings: Answered;
   readonly schema: string;
   readonly table: string;
   /** Schema of the stale copy the definition was taken from. */
@@ -52,8 +52,6 @@ export interface AddColumnAction {
   readonly sql: string;
   /** `ALTER TABLE … DROP COLUMN …`: written to rollback.sql for a person; the tool never runs it. */
   readonly rollbackSql: string;
-  /** Every finding this action answers (`finding` first). */
-  readonly findings?: readonly Finding[] | undefined;
   /**
    * Set when the definition comes from the migration that added the column (no stale copy holds
    * it): which migration, and its statements as it ran them (quoted in the report).
@@ -83,7 +81,8 @@ export type RefusalReason =
 
 /** A finding the planner will not act on, and why. Refusals are reported, never guessed around. */
 export interface Refusal {
-  readonly finding: Finding;
+  /** The finding refused, with where it was read. */
+  readonly findings: Answered;
   readonly reason: RefusalReason;
   /** One sentence for the report: what was found and what a person should do. */
   readonly detail: string;
@@ -134,7 +133,7 @@ export interface StorageCheck {
   readonly counted: boolean;
 }
 
-/** What applying one action returned (the cascade adds the action and where its findings were read). */
+/** What applying one action returned (the cascade adds the action, which carries its findings and their sources). */
 export interface ApplyOutcome {
   readonly status: 'applied' | 'failed';
   readonly startedAt: string;
@@ -148,8 +147,6 @@ export interface RepairRecord {
   readonly action: RepairAction;
   /** planned: plan mode (nothing ran). applied: committed and verified. failed: rolled back. */
   readonly status: 'planned' | 'applied' | 'failed';
-  /** Where the finding behind this repair was read. */
-  readonly sources: readonly FindingSource[];
   readonly startedAt?: string | undefined;
   readonly durationMs?: number | undefined;
   readonly verification?: Verification | undefined;

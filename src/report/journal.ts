@@ -20,10 +20,9 @@ import { ReportWriteError } from '../errors.js';
 import type { RepairAction, RepairRecord } from '../repair/types.js';
 import { createMasker, type Masker } from '../util/secret-masker.js';
 import { claimFolder, syncDir, writeFileAtomic } from './files.js';
-import { findingTitle } from './describe.js';
 import { guardedReverseSql } from '../repair/guarded-sql.js';
 import { sqlComment } from '../db/quote.js';
-import { block, header, PSQL_SAFETY, type SqlHeaderFields } from './sql.js';
+import { block, header, PSQL_SAFETY, repairFor, type SqlHeaderFields } from './sql.js';
 
 export type JournalHeader = Omit<SqlHeaderFields, 'outcome' | 'mode'>;
 
@@ -131,7 +130,7 @@ export class RunJournal {
       this.pending = { round, action };
       await writeFileAtomic(this.path('rollback.sql'), this.mask(this.rollbackText()));
       await this.append(
-        `-- Round ${round}: starting the repair for ${sqlComment(findingTitle(action.finding))} at ${at.toISOString()}: ` +
+        `-- Round ${round}: starting the repair for ${repairFor(action)} at ${at.toISOString()}: ` +
           `${sqlComment(action.sql)} If no block for it follows, the run ended before recording its outcome: ` +
           'check with `smoke-fix scan` (rollback.sql already holds its undo, guarded to do nothing unless it committed).\n\n',
       );
@@ -155,7 +154,7 @@ export class RunJournal {
     this.pending = undefined;
     await this.guard(async () => {
       await writeFileAtomic(this.path('rollback.sql'), this.mask(this.rollbackText()));
-      await this.append(`-- Round ${round}: the repair for ${sqlComment(findingTitle(record.action.finding))} failed and was rolled back.\n\n`);
+      await this.append(`-- Round ${round}: the repair for ${repairFor(record.action)} failed and was rolled back.\n\n`);
     });
   }
 
@@ -231,7 +230,7 @@ export class RunJournal {
     if (this.pending) {
       const { round, action } = this.pending;
       undo.unshift(
-        `-- Round ${round}: the repair for ${sqlComment(findingTitle(action.finding))} was under way when this file was written.\n` +
+        `-- Round ${round}: the repair for ${repairFor(action)} was under way when this file was written.\n` +
           '-- Its undo runs only if that change committed:\n' +
           guardedReverseSql(action),
       );

@@ -5,9 +5,8 @@
  * in text and attributes; characters XML 1.0 cannot carry at all are stripped here first.
  */
 import { XMLBuilder } from 'fast-xml-parser';
-import { countRun } from '../counts.js';
-import type { ProbeSummary, RoundResult, RunResult } from '../result.js';
-import { endpointNames, findingsForEndpoint, lastProbe, statusText } from './describe.js';
+import { answers, type ProbeSummary, type RoundResult, type RunResult } from '../result.js';
+import { statusText } from './describe.js';
 import { reasonBeyondStatus } from '../probe/types.js';
 
 /**
@@ -40,7 +39,7 @@ function failureText(result: RunResult, probe: ProbeSummary, round: RoundResult 
   if (reason) lines.push(`Reason: ${reason}`);
   if (probe.failure) lines.push(`Transport: ${probe.failure.code} ${probe.failure.message}`);
   const explaining = explainingRound(result, round);
-  const findings = explaining ? findingsForEndpoint(explaining, probe.endpoint) : [];
+  const findings = explaining ? answers(result).findingsFor(explaining, probe.endpoint) : [];
   if (findings.length > 0) {
     lines.push(`Database errors read for this endpoint in round ${explaining!.number}:`);
     for (const f of findings) lines.push(`  ${f.finding.message}`);
@@ -50,7 +49,7 @@ function failureText(result: RunResult, probe: ProbeSummary, round: RoundResult 
 }
 
 function testcase(result: RunResult, name: string): Record<string, unknown> {
-  const last = lastProbe(result, name)!;
+  const last = answers(result).lastProbe(name)!;
   const { probe, round } = last;
   const node: Record<string, unknown> = {
     '@_name': attr(name),
@@ -70,7 +69,7 @@ function testcase(result: RunResult, name: string): Record<string, unknown> {
 
 /** What the run did, for the CI log: one line per repair and refusal. */
 function systemOut(result: RunResult): string {
-  const n = countRun(result);
+  const n = answers(result).counts;
   const lines = [
     `smoke-fix ${result.outcome} (${result.mode}): ${result.reason}`,
     `rounds: ${n.rounds}  repairs: ${n.applied} applied, ${n.planned} planned, ${n.failed} failed  refused: ${n.refused}`,
@@ -84,7 +83,7 @@ function systemOut(result: RunResult): string {
 }
 
 export function renderJunit(result: RunResult): string {
-  const cases = endpointNames(result).map((name) => testcase(result, name));
+  const cases = answers(result).endpoints.map((name) => testcase(result, name));
   if (result.outcome === 'environment-error') {
     // The run itself failed: CI must see a red error, even when no endpoint was probed.
     cases.push({
@@ -119,7 +118,7 @@ export function renderJunit(result: RunResult): string {
             { '@_name': 'database', '@_value': attr(result.database) },
             { '@_name': 'targetSchema', '@_value': attr(result.targetSchema) },
             { '@_name': 'sourceSchemas', '@_value': attr(result.sourceSchemas.join(',')) },
-            ...Object.entries(countRun(result)).map(([name, value]) => ({ '@_name': `count.${name}`, '@_value': value })),
+            ...Object.entries(answers(result).counts).map(([name, value]) => ({ '@_name': `count.${name}`, '@_value': value })),
           ],
         },
         testcase: cases,

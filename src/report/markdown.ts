@@ -3,25 +3,16 @@
  * final RunResult. Every string that came from the target (error messages, names, endpoint names,
  * reasons quoting them) goes through `mdText`/`mdCode`/`mdFence`.
  */
-import { objectLabel } from '../repair/object-label.js';
 import { expectationText, historyMarkdown, leftInSourcesItems, migrationQuote } from './markdown-history.js';
 import { ignoredEvidenceSection } from './ignored-evidence.js';
-import { findingKey, type Finding, type FindingSource } from '../diagnose/types.js';
-import type { ProbeSummary, RoundResult, RunResult } from '../result.js';
-import type { Refusal, RepairRecord, Verification } from '../repair/types.js';
-import {
-  allRepairs,
-  endpointNames,
-  findingsForEndpoint,
-  lastProbe,
-  sourcesOf,
-  sourceText,
-  statusText,
-  type RepairInRound,
-} from './describe.js';
+import { sourcesOf, type FindingSource } from '../diagnose/types.js';
+import { findingName } from '../diagnose/describe.js';
+import { answers, type ProbeSummary, type RepairInRound, type RoundResult, type RunResult } from '../result.js';
+import { actionWords } from '../repair/describe.js';
+import type { RepairRecord, Verification } from '../repair/types.js';
+import { sourceText, statusText } from './describe.js';
 import { mdCode, mdFence, mdTable, mdText } from './markdown-text.js';
 import { reasonBeyondStatus } from '../probe/types.js';
-import { countRun } from '../counts.js';
 import { NO_ERROR_SOURCE } from '../cascade/no-error-source.js';
 
 const OUTCOME_TITLE: Record<RunResult['outcome'], string> = {
@@ -72,37 +63,10 @@ function sourcesText(sources: readonly FindingSource[]): string {
   return sources.length === 0 ? 'not recorded' : sources.map((s) => mdText(sourceText(s))).join('; ');
 }
 
-/** Refusals are repeated each round a finding comes back: report each (finding, reason) once. */
-function distinctRefusals(result: RunResult): Array<{ refusal: Refusal; rounds: RoundResult[] }> {
-  const byKey = new Map<string, { refusal: Refusal; rounds: RoundResult[] }>();
-  for (const round of result.rounds) {
-    for (const refusal of round.refusals) {
-      const key = `${findingKey(refusal.finding)}|${refusal.reason}`;
-      const seen = byKey.get(key);
-      if (seen) seen.rounds.push(round);
-      else byKey.set(key, { refusal, rounds: [round] });
-    }
-  }
-  return [...byKey.values()];
-}
-
-function findingName(finding: Finding): string {
-  if (finding.kind === 'missing-function') return `${finding.name}(${finding.args})`;
-  return finding.kind !== 'missing-column'
-    ? finding.name
-    : [finding.table, finding.column].filter(Boolean).join('.');
-}
-
-function failingAtEnd(result: RunResult): ProbeSummary[] {
-  return endpointNames(result)
-    .map((name) => lastProbe(result, name)?.probe)
-    .filter((p): p is ProbeSummary => p !== undefined && !p.ok);
-}
-
 // ---------------------------------------------------------------- sections
 
 function summary(result: RunResult): string {
-  const n = countRun(result);
+  const n = answers(result).counts;
   const counts = [
     plural(n.rounds, 'round'),
     plural(n.endpoints, 'endpoint'),
@@ -138,7 +102,7 @@ function problem(result: RunResult): string {
     return `## The problem\n\nIn round 1 every endpoint (${first.probes.length}) answered its expected status.`;
   }
   const lines = failing.map((p) => {
-    const errors = findingsForEndpoint(first, p.endpoint).map((f) => mdCode(f.finding.message));
+    const errors = answers(result).findingsFor(first, p.endpoint).map((f) => mdCode(f.finding.message));
     const reason = reasonBeyondStatus(p);
     const why = reason ? `, ${mdText(reason)}` : '';
     return `- **${mdText(p.endpoint)}** ${request(p)} answered ${mdText(statusText(p))}${why}` +
@@ -187,21 +151,19 @@ function verificationText(v: Verification | undefined, targetSchema: string): st
   return parts.join('; ') + expectationText(v) + problems;
 }
 
+const VERBS = {
+  move: { applied: 'Moved', planned: 'Would move', failed: 'Failed to move' },
+  'add column': { applied: 'Added column', planned: 'Would add column', failed: 'Failed to add column' },
+} as const;
+
 function repairHeading(entry: RepairInRound, index: number): string {
   const { action, status } = entry.record;
-  if (action.kind === 'move-object') {
-    const verb = { applied: 'Moved', planned: 'Would move', failed: 'Failed to move' }[status];
-    return `### ${index + 1}. ${verb} ${mdCode(objectLabel(action))} into ${mdCode(action.toSchema)} (round ${entry.round})`;
-  }
-  const verb =
-    action.kind === 'move-relation'
-      ? { applied: 'Moved', planned: 'Would move', failed: 'Failed to move' }[status]
-      : { applied: 'Added column', planned: 'Would add column', failed: 'Failed to add column' }[status];
+  const words = actionWords(action);
   const what =
-    action.kind === 'move-relation'
-      ? `${mdCode(`${action.fromSchema}.${action.relation.name}`)} into ${mdCode(action.toSchema)}`
-      : `${mdCode(action.column.name)} to ${mdCode(`${action.schema}.${action.table}`)} ${action.fromMigration ? `(as migration ${mdCode(action.fromMigration.id)} added it)` : `(from the copy in ${mdCode(action.copySchema)})`}`;
-  return `### ${index + 1}. ${verb} ${what} (round ${entry.round})`;
+    action.kind !== 'add-column'
+      ? `${mdCode(words.object)} into ${mdCode(words.into)}`
+      : `${mdCode(words.object)} to ${mdCode(words.into)} ${action.fromMigration ? `(as migration ${mdCode(action.fromMigration.id)} added it)` : `(from the copy in ${mdCode(action.copySchema)})`}`;
+  return `### ${index + 1}. ${VERBS[words.verb][status]} ${what} (round ${entry.round})`;
 }
 
 function repairSection(entry: RepairInRound, index: number, result: RunResult): string {
@@ -209,7 +171,7 @@ function repairSection(entry: RepairInRound, index: number, result: RunResult): 
   const { action } = record;
   const out = [repairHeading(entry, index)];
   out.push(
-    `**Evidence.** ${mdCode(action.finding.message)}, read in ${sourcesText(record.sources)}.`,
+    `**Evidence.** ${mdCode(action.findings[0].finding.message)}, read in ${sourcesText(sourcesOf(action.findings))}.`,
   );
   if (action.kind === 'add-column') {
     const c = action.column;
@@ -244,7 +206,7 @@ function targetSchemaOf(action: RepairRecord['action'], result: RunResult): stri
 }
 
 function repairs(result: RunResult): string {
-  const all = allRepairs(result);
+  const all = answers(result).repairs;
   const title = result.mode === 'plan' ? '## Planned repairs' : '## Repairs';
   if (all.length === 0) {
     const why = result.rounds.length === 0 ? 'no round ran' : 'no finding could be repaired safely';
@@ -254,13 +216,13 @@ function repairs(result: RunResult): string {
 }
 
 function refusals(result: RunResult): string {
-  const list = distinctRefusals(result);
+  const list = answers(result).refusals;
   if (list.length === 0) return '';
   const items = list.map(({ refusal, rounds }) => {
-    const first = rounds[0]!;
+    const { finding } = refusal.findings[0];
     const out = [
-      `### ${mdCode(findingName(refusal.finding))}: ${mdText(refusal.reason)} (round${rounds.length > 1 ? 's' : ''} ${rounds.map((r) => r.number).join(', ')})`,
-      `**Evidence.** ${mdCode(refusal.finding.message)}, read in ${sourcesText(sourcesOf(first, refusal.finding))}.`,
+      `### ${mdCode(findingName(finding))}: ${mdText(refusal.reason)} (round${rounds.length > 1 ? 's' : ''} ${rounds.map((r) => r.number).join(', ')})`,
+      `**Evidence.** ${mdCode(finding.message)}, read in ${sourcesText(sourcesOf(refusal.findings))}.`,
       `**Why nothing was done.** ${mdText(refusal.detail)}`,
     ];
     if (refusal.suggestedSql) {
@@ -271,9 +233,9 @@ function refusals(result: RunResult): string {
   return ['## Refused (reported, not guessed)', ...items].join('\n\n');
 }
 
-function probeRow(p: ProbeSummary, round: RoundResult | undefined): string[] {
+function probeRow(result: RunResult, p: ProbeSummary, round: RoundResult | undefined): string[] {
   const cell = { inTable: true };
-  const errors = round ? findingsForEndpoint(round, p.endpoint).map((f) => mdCode(f.finding.message, cell)) : [];
+  const errors = round ? answers(result).findingsFor(round, p.endpoint).map((f) => mdCode(f.finding.message, cell)) : [];
   const reason = p.ok ? undefined : reasonBeyondStatus(p);
   const why = reason ? mdText(reason) : '';
   return [
@@ -290,11 +252,11 @@ function probeRow(p: ProbeSummary, round: RoundResult | undefined): string[] {
  */
 const PASSING_ROWS_SHOWN = 20;
 
-function probeTable(headers: readonly string[], probes: readonly ProbeSummary[], round: RoundResult | undefined): string {
+function probeTable(result: RunResult, headers: readonly string[], probes: readonly ProbeSummary[], round: RoundResult | undefined): string {
   const passing = probes.reduce((n, p) => n + (p.ok ? 1 : 0), 0);
   const summarise = passing > PASSING_ROWS_SHOWN;
   const shown = summarise ? probes.filter((p) => !p.ok) : probes;
-  const table = shown.length > 0 ? mdTable(headers, shown.map((p) => probeRow(p, round))) : '';
+  const table = shown.length > 0 ? mdTable(headers, shown.map((p) => probeRow(result, p, round))) : '';
   const note = summarise ? `${plural(passing, 'other endpoint')} answered as expected (listed in report.json and junit.xml).` : '';
   return [table, note].filter(Boolean).join('\n\n');
 }
@@ -303,7 +265,7 @@ function rounds(result: RunResult): string {
   if (result.rounds.length === 0) return '';
   const parts = result.rounds.map((round) => {
     const heading = `### Round ${round.number}: ${when(round.startedAt)} (${duration(round.durationMs)})`;
-    const table = probeTable(['Endpoint', 'Request', 'Result', 'Database error'], round.probes, round);
+    const table = probeTable(result, ['Endpoint', 'Request', 'Result', 'Database error'], round.probes, round);
     const did = [
       round.repairs.length > 0 ? `${plural(round.repairs.length, 'repair')} (${round.repairs.map((r) => r.status).join(', ')})` : '',
       round.refusals.length > 0 ? plural(round.refusals.length, 'refusal') : '',
@@ -318,26 +280,28 @@ function finalPass(result: RunResult): string {
     return '## Final pass\n\nNo confirming pass ran' + (result.mode === 'plan' ? ' (plan mode changes nothing).' : '.');
   }
   const ok = result.final.filter((p) => p.ok).length;
-  const table = probeTable(['Endpoint', 'Request', 'Result', 'Reason'], result.final, undefined);
+  const table = probeTable(result, ['Endpoint', 'Request', 'Result', 'Reason'], result.final, undefined);
   return `## Final pass\n\n${ok} of ${result.final.length} endpoints answered their expected status.\n\n${table}`;
 }
 
 function whatIsLeft(result: RunResult): string {
   const items: string[] = [];
-  for (const p of failingAtEnd(result)) {
+  const { failingAtEnd, refusals, repairs } = answers(result);
+  for (const p of failingAtEnd) {
     items.push(`Endpoint **${mdText(p.endpoint)}** ${request(p)} still answers ${mdText(statusText(p))}.`);
   }
-  for (const { refusal } of distinctRefusals(result)) {
-    items.push(`${mdCode(findingName(refusal.finding))} was refused (${mdText(refusal.reason)}): ${mdText(refusal.detail)}`);
+  for (const { refusal } of refusals) {
+    items.push(`${mdCode(findingName(refusal.findings[0].finding))} was refused (${mdText(refusal.reason)}): ${mdText(refusal.detail)}`);
   }
-  for (const { record } of allRepairs(result)) {
+  for (const { record } of repairs) {
+    const name = mdCode(findingName(record.action.findings[0].finding));
     if (record.status === 'failed') {
-      items.push(`The repair of ${mdCode(findingName(record.action.finding))} failed: ${mdCode(record.error ?? 'unknown error')}.`);
+      items.push(`The repair of ${name} failed: ${mdCode(record.error ?? 'unknown error')}.`);
     }
     if (record.status === 'applied' && record.verification && !record.verification.ok) {
-      items.push(`The repair of ${mdCode(findingName(record.action.finding))} ran but did not verify.`);
+      items.push(`The repair of ${name} ran but did not verify.`);
     }
-    for (const w of record.warnings) items.push(`${mdCode(findingName(record.action.finding))}: ${warningText(w)}`);
+    for (const w of record.warnings) items.push(`${name}: ${warningText(w)}`);
   }
   for (const w of result.warnings) items.push(mdText(w));
   items.push(...leftInSourcesItems(result));
@@ -361,7 +325,8 @@ function shellWord(word: string): string {
 function whatNext(result: RunResult): string {
   const config = shellWord(result.configFile);
   const steps: string[] = [];
-  const refused = distinctRefusals(result);
+  const { refusals: refused, repairs } = answers(result);
+  const refusedNames = () => refused.map(({ refusal }) => mdCode(findingName(refusal.findings[0].finding))).join(', ');
   switch (result.outcome) {
     case 'planned':
       steps.push(
@@ -372,10 +337,10 @@ function whatNext(result: RunResult): string {
     case 'max-rounds':
       if (refused.length > 0) {
         steps.push(
-          `Handle the refusals by hand: ${refused.map(({ refusal }) => mdCode(findingName(refusal.finding))).join(', ')}. Each says above what was found and what to check.`,
+          `Handle the refusals by hand: ${refusedNames()}. Each says above what was found and what to check.`,
         );
       }
-      if (allRepairs(result).some((r) => r.record.status === 'failed')) {
+      if (repairs.some((r) => r.record.status === 'failed')) {
         steps.push('Find out why the failed repair failed (a lock held by the app? see the error above), then run again.');
       }
       if (result.errorCode === NO_ERROR_SOURCE) {
@@ -390,11 +355,11 @@ function whatNext(result: RunResult): string {
       steps.push(`Fix the environment problem (${mdText(result.reason)}), then run ${mdCode(`smoke-fix run ${config}`)} again.`);
       break;
     case 'green':
-      if (allRepairs(result).some((r) => r.record.status === 'applied')) {
+      if (repairs.some((r) => r.record.status === 'applied')) {
         steps.push('Keep `repair.sql` and `rollback.sql` from this folder with the incident; `rollback.sql` undoes the repairs in reverse order.');
       }
       if (refused.length > 0) {
-        steps.push(`Look at the refused names even though every endpoint passes: ${refused.map(({ refusal }) => mdCode(findingName(refusal.finding))).join(', ')}.`);
+        steps.push(`Look at the refused names even though every endpoint passes: ${refusedNames()}.`);
       }
       break;
   }

@@ -7,8 +7,14 @@
  * running the rest against a database in an unexpected state.
  */
 import { sqlComment } from '../db/quote.js';
-import type { RunResult } from '../result.js';
-import { allRepairs, findingTitle, type RepairInRound } from './describe.js';
+import { describeFinding } from '../diagnose/describe.js';
+import { answers, type RepairInRound, type RunResult } from '../result.js';
+import type { RepairAction } from '../repair/types.js';
+
+/** What a repair is for, as its comment names it: `missing relation "x"` (escaped for a comment). */
+export function repairFor(action: RepairAction): string {
+  return sqlComment(`missing ${describeFinding(action.findings[0].finding)}`);
+}
 
 /** What a header names: a finished RunResult, or the journal's view of a run still in progress. */
 export type SqlHeaderFields = Pick<RunResult, 'startedAt' | 'mode' | 'database' | 'targetSchema' | 'sourceSchemas'> & { readonly outcome: string };
@@ -26,7 +32,7 @@ export function block(entry: RepairInRound, statement: string, verb: string): st
   const { record, round } = entry;
   const at = record.startedAt ? `, ran ${record.startedAt}` : '';
   return [
-    `-- Round ${round}: ${verb} for ${sqlComment(findingTitle(record.action.finding))}${sqlComment(at)}`,
+    `-- Round ${round}: ${verb} for ${repairFor(record.action)}${sqlComment(at)}`,
     'BEGIN;',
     statement,
     'COMMIT;',
@@ -36,7 +42,7 @@ export function block(entry: RepairInRound, statement: string, verb: string): st
 export const PSQL_SAFETY = '\\set ON_ERROR_STOP on';
 
 export function renderRepairSql(result: RunResult): string {
-  const repairs = allRepairs(result);
+  const repairs = answers(result).repairs;
   if (result.mode === 'plan') {
     const planned = repairs.filter((r) => r.record.status === 'planned');
     return [
@@ -51,7 +57,7 @@ export function renderRepairSql(result: RunResult): string {
   const applied = repairs.filter((r) => r.record.status === 'applied');
   const failed = repairs
     .filter((r) => r.record.status === 'failed')
-    .map((r) => `-- Round ${r.round}: the repair for ${sqlComment(findingTitle(r.record.action.finding))} failed and was rolled back; it is not repeated here.`);
+    .map((r) => `-- Round ${r.round}: the repair for ${repairFor(r.record.action)} failed and was rolled back; it is not repeated here.`);
   return [
     header(result, [
       'smoke-fix repair.sql: the DDL this run executed and committed, in order,',
@@ -67,7 +73,7 @@ export function renderRollbackSql(result: RunResult): string {
   if (result.mode === 'plan') {
     return header(result, ['smoke-fix rollback.sql: PLAN MODE. NOTHING RAN, so there is nothing to roll back.']) + '\n';
   }
-  const applied = allRepairs(result).filter((r) => r.record.status === 'applied');
+  const applied = answers(result).repairs.filter((r) => r.record.status === 'applied');
   return [
     header(result, [
       'smoke-fix rollback.sql: undoes every repair this run committed, newest first,',

@@ -18,6 +18,7 @@ import { RunJournal } from '../../src/report/journal.js';
 import { storageOf } from '../../src/repair/storage.js';
 import type { MoveRelationAction, RepairRecord } from '../../src/repair/types.js';
 import { createTestDatabase, withClient } from '../helpers/database.js';
+import { collected } from '../helpers/collected.js';
 import { createTeardowns, printTable, verdict, type Target } from './measure.js';
 
 const SIZES = [10, 100, 1000] as const;
@@ -27,14 +28,14 @@ function record(i: number): RepairRecord {
   const name = `table_${i}`;
   const action: MoveRelationAction = {
     kind: 'move-relation',
-    finding: { kind: 'missing-relation', name, message: `relation "${name}" does not exist`, language: 'en' },
+    findings: [collected({ kind: 'missing-relation', name, message: `relation "${name}" does not exist`, language: 'en' })],
     relation: { oid: 16_000 + i, schema: 'test_schema', name, kind: 'table', rowEstimate: 100, isPartition: false },
     fromSchema: 'test_schema',
     toSchema: 'public',
     sql: `ALTER TABLE "test_schema"."${name}" SET SCHEMA "public";`,
     rollbackSql: `ALTER TABLE "public"."${name}" SET SCHEMA "test_schema";`,
   };
-  return { action, status: 'applied', sources: [], startedAt: new Date().toISOString(), warnings: [] };
+  return { action, status: 'applied', startedAt: new Date().toISOString(), warnings: [] };
 }
 
 async function journalMsPerChange(changes: number, parent: string): Promise<number> {

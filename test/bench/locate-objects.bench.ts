@@ -14,6 +14,7 @@ import type { ObjectFinding } from '../../src/diagnose/types.js';
 import { planRepairs } from '../../src/repair/plan.js';
 import { counting } from '../db/counting-queryable.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
+import { collected } from '../helpers/collected.js';
 import { createTeardowns, median, printTable, timeRuns, verdict, type Target } from './measure.js';
 
 const RUNS = 15;
@@ -43,6 +44,8 @@ const FINDINGS: ObjectFinding[] = [
   ...Array.from({ length: 500 }, (_, i): ObjectFinding => ({ kind: 'missing-type', name: `mood_${i}`, message: '', language: 'en' })),
 ];
 
+const COLLECTED = FINDINGS.map((f) => collected(f));
+
 const teardowns = createTeardowns();
 let exitCode = 1;
 try {
@@ -54,7 +57,8 @@ try {
   const spy = counting(database.pool);
 
   const objects = await locateObjects(spy, FINDINGS);
-  const plan = planRepairs({ findings: FINDINGS, relations: [], columns: [], objects, ...schemas });
+  const input = { findings: COLLECTED, relations: new Map(), columns: new Map(), objects: new Map(COLLECTED.map((c, i) => [c.key, objects[i]!])), ...schemas };
+  const plan = planRepairs(input);
   const moves = plan.filter((i) => i.type === 'action').length;
   const ambiguous = plan.filter((i) => i.type === 'refusal' && i.refusal.reason === 'ambiguous').length;
   if (moves !== 1300 || ambiguous !== 200) throw new Error(`plan: ${moves} moves, ${ambiguous} ambiguous; expected 1300 and 200`);
@@ -63,7 +67,7 @@ try {
   const locateTimes = await timeRuns({ runs: RUNS, warmup: 2, fn: () => locateObjects(spy, FINDINGS) });
   const queriesPerCall = spy.sent.length / (RUNS + 2);
   const oneTimes = await timeRuns({ runs: RUNS, warmup: 2, fn: () => locateObjects(database.pool, [FINDINGS[0]!, FINDINGS[1400]!]) });
-  const planTimes = await timeRuns({ runs: RUNS, warmup: 2, fn: () => planRepairs({ findings: FINDINGS, relations: [], columns: [], objects, ...schemas }) });
+  const planTimes = await timeRuns({ runs: RUNS, warmup: 2, fn: () => planRepairs(input) });
 
   console.log(`catalog: 2,200 functions, 500 enums; ${FINDINGS.length} findings; median of ${RUNS} runs\n`);
   printTable([

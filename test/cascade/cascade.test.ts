@@ -5,10 +5,12 @@
  */
 import t from 'tap';
 import { runCascade } from '../../src/cascade/cascade.js';
-import type { CascadeDeps, Locations } from '../../src/cascade/deps.js';
+import type { CascadeDeps } from '../../src/cascade/deps.js';
+import type { Locations } from '../../src/db/locate.js';
 import type { RunEvent } from '../../src/cascade/events.js';
 import type { EndpointConfig } from '../../src/config/types.js';
-import type { CatalogRelation } from '../../src/db/types.js';
+import type { CatalogRelation, RelationLocation } from '../../src/db/types.js';
+import type { FindingKey } from '../../src/diagnose/types.js';
 import type { ProbeResult } from '../../src/probe/types.js';
 import { planRepairs } from '../../src/repair/plan.js';
 import { moveSql } from '../../src/db/set-schema.js';
@@ -57,12 +59,13 @@ function fakeDeps(world: World, events: RunEvent[] = []) {
       const oids = [...world.tables.keys()];
       const rel = (schema: string, name: string): CatalogRelation => ({ oid: 1 + oids.indexOf(name), schema, name, kind: 'table', rowEstimate: 1, isPartition: false });
       return {
-        relations: findings.flatMap((f) => {
+        relations: new Map(findings.flatMap(({ key, finding: f }): Array<[FindingKey, RelationLocation]> => {
           if (f.kind !== 'missing-relation') return [];
           const schema = world.tables.get(f.name);
-          return [{ name: f.name, inTarget: schema === 'public' ? rel('public', f.name) : null, inSources: schema === 'test_schema' ? [rel('test_schema', f.name)] : [], elsewhere: [] }];
-        }),
-        columns: [],
+          return [[key, { name: f.name, inTarget: schema === 'public' ? rel('public', f.name) : null, inSources: schema === 'test_schema' ? [rel('test_schema', f.name)] : [], elsewhere: [] }]];
+        })),
+        columns: new Map(),
+        objects: new Map(),
       };
     },
     // The real planner: only the world's I/O (probe, logs, catalog, apply) is faked.

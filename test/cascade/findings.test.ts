@@ -3,6 +3,7 @@ import t from 'tap';
 import { collectFindings } from '../../src/cascade/findings.js';
 import { diagnose } from '../../src/diagnose/diagnose.js';
 import type { EndpointConfig } from '../../src/config/types.js';
+import type { ProbeResult } from '../../src/probe/types.js';
 
 const endpoints: EndpointConfig[] = [{ name: 'profile', path: '/@alice/', method: 'GET', expect: [200], headers: {} }];
 
@@ -25,4 +26,25 @@ t.test('log records are attributed by path; records about other requests are ign
       ['stream_config', [{ type: 'server-log' }]],
     ],
   );
+});
+
+t.test('a finding read in a body and proven by the history is one finding with one key and both sources', async (t) => {
+  const found = collectFindings({
+    failing: [{ endpoint: 'profile', body: 'relation "shop_item" does not exist', contentType: 'text/plain' } as unknown as ProbeResult],
+    endpoints,
+    diagnose: (text) => diagnose(text),
+    logs: [],
+    proven: [
+      { finding: { kind: 'missing-relation', name: 'shop_item', message: 'shop_item is expected in public', language: 'history' }, migration: 'shop.0001_initial' },
+      { finding: { kind: 'missing-relation', name: 'shop_tag', message: 'shop_tag is expected in public', language: 'history' }, migration: 'shop.0002_tags' },
+    ],
+  });
+  t.same(
+    found.map((f) => [f.key, f.sources]),
+    [
+      ['relation:.shop_item', [{ type: 'body', endpoint: 'profile' }, { type: 'history', migration: 'shop.0001_initial' }]],
+      ['relation:.shop_tag', [{ type: 'history', migration: 'shop.0002_tags' }]],
+    ],
+  );
+  t.equal(found[0]!.finding.message, 'relation "shop_item" does not exist', 'the finding as first read (the body) is the one kept');
 });

@@ -1,7 +1,8 @@
 import t from 'tap';
 import { openDatabase } from '../../src/db/connect.js';
-import { locateColumns, locateRelations } from '../../src/db/locate.js';
-import type { MissingColumnFinding } from '../../src/diagnose/types.js';
+import { LOCATE_COLUMNS_SQL, LOCATE_RELATIONS_SQL, locateColumns, locateFindings, locateRelations } from '../../src/db/locate.js';
+import type { MissingColumnFinding, MissingRelationFinding } from '../../src/diagnose/types.js';
+import { collected } from '../helpers/collected.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
 import { counting } from './counting-queryable.js';
 
@@ -122,7 +123,6 @@ t.test('locateColumns: one query finds the source copies of each missing column'
   const [leftAt, role, joinedAt, alias, archived, present, nothing, notInTarget] = found;
 
   t.match(leftAt, {
-    findingKey: 'column:.teams_membership.left_at',
     table: 'teams_membership',
     presentInTarget: false,
     targetTableExists: true,
@@ -135,4 +135,24 @@ t.test('locateColumns: one query finds the source copies of each missing column'
   t.match(present, { presentInTarget: true });
   t.match(nothing, { presentInTarget: false, targetTableExists: true, sourceCopies: [] });
   t.match(notInTarget, { table: 'user_profile_about_item', targetTableExists: false });
+});
+
+t.test('locateFindings: one query per kind of the round, each answer under the key of the finding it answers', async (t) => {
+  const { db, database } = await drifted(t);
+  await db.exec(`CREATE TABLE public.teams_membership (id int); CREATE TABLE test_schema.teams_membership (id int, left_at timestamptz);`);
+  const spy = counting(database.pool);
+  const relation = (name: string, schema?: string): MissingRelationFinding => ({ kind: 'missing-relation', name, schema, message: '', language: 'en' });
+  const bare = collected(relation('twice'));
+  const qualified = collected(relation('twice', 'public'));
+  const leftAt = collected(col('left_at', 'teams_membership'));
+  const located = await locateFindings(spy, [bare, leftAt, qualified], schemas);
+  t.same(
+    [LOCATE_RELATIONS_SQL, LOCATE_COLUMNS_SQL].map((sql) => spy.sent.filter((q) => q === sql).length),
+    [1, 1],
+    'one catalog query for both relation findings, one for the column (then the row count of its table)',
+  );
+  t.equal(located.relations.get(bare.key), located.relations.get(qualified.key), 'two names of one relation: one answer, filed under both keys');
+  t.match(located.relations.get(bare.key), { name: 'twice', inSources: [{ schema: 'old_schema' }, { schema: 'test_schema' }] });
+  t.match(located.columns.get(leftAt.key), { column: 'left_at', table: 'teams_membership', sourceCopies: [{ schema: 'test_schema' }] });
+  t.same([located.relations.size, located.columns.size, located.objects.size], [2, 1, 0]);
 });

@@ -14,10 +14,9 @@ import pg from 'pg';
 import t from 'tap';
 import { collectFindings } from '../../src/cascade/findings.js';
 import type { LogEvidence } from '../../src/evidence/log-evidence.js';
-import { locateRelations, locateColumns } from '../../src/db/locate.js';
+import { locateFindings } from '../../src/db/locate.js';
 import { quoteIdent } from '../../src/db/quote.js';
 import { diagnose } from '../../src/diagnose/diagnose.js';
-import type { Finding, MissingColumnFinding } from '../../src/diagnose/types.js';
 import { tieEntries } from '../../src/evidence/tie.js';
 import { groupAppLogLines } from '../../src/logs/app-log-records.js';
 import { jsonlogRecords } from '../../src/logs/server-log-format.js';
@@ -166,12 +165,8 @@ t.test(`${RUNS} generated cases: no DDL outside allowed moves, no move from evid
 
       const failing = c.bodies.map((body, i) => ({ endpoint: `e${i}`, body, contentType: 'text/html' }) as unknown as ProbeResult);
       const collected = collectFindings({ failing, logs, endpoints: [], diagnose: (text, contentType) => diagnose(text, { contentType }) });
-      const findings: Finding[] = collected.map((x) => x.finding);
-      const names = [...new Set(findings.flatMap((f) => (f.kind === 'missing-relation' ? [f.name] : [])))];
-      const columnFindings = findings.filter((f): f is MissingColumnFinding => f.kind === 'missing-column');
-      const relations = await locateRelations(pool, { names, ...options });
-      const columns = columnFindings.length > 0 ? await locateColumns(pool, { findings: columnFindings, ...options }) : [];
-      for (const item of planRepairs({ findings, relations, columns, ...options })) {
+      const located = await locateFindings(pool, collected, options);
+      for (const item of planRepairs({ findings: collected, ...located, ...options })) {
         if (item.type === 'action') await applyAction(pool, item.action, { lockTimeoutMs: 2000, statementTimeoutMs: 10000 });
       }
 

@@ -1,11 +1,13 @@
 /** Repair on proof: the planner with an expected schema (pure, hand-built catalog answers). */
 import t from 'tap';
-import type { MissingColumnFinding, MissingRelationFinding } from '../../src/diagnose/types.js';
+import type { Finding, MissingColumnFinding, MissingRelationFinding } from '../../src/diagnose/types.js';
 import type { CatalogRelation, ColumnLocation, RelationLocation } from '../../src/db/types.js';
 import { replayColumnAdd } from '../../src/history/justify.js';
 import { planRepairs } from '../../src/repair/plan.js';
 import type { PlanItem } from '../../src/repair/types.js';
+import type { ExpectedSchema } from '../../src/history/types.js';
 import { column, SHOP, SHOP_ITEM } from './expected-fixture.js';
+import { collected, locationsFor } from '../helpers/collected.js';
 
 const schemas = { targetSchema: 'public', sourceSchemas: ['test_schema'] };
 const missing = (name: string): MissingRelationFinding => ({ kind: 'missing-relation', name, message: `relation "${name}" does not exist`, language: 'en' });
@@ -15,6 +17,11 @@ const missingColumn = (table: string, col: string): MissingColumnFinding => ({
 const rel = (schema: string, name: string, oid: number): CatalogRelation => ({ oid, schema, name, kind: 'table', rowEstimate: 3, isPartition: false });
 const inSource = (name: string, oid: number): RelationLocation => ({ name, inTarget: null, inSources: [rel('test_schema', name, oid)], elsewhere: [] });
 
+function plan(findings: Finding[], answers: { relations?: RelationLocation[]; columns?: ColumnLocation[] }, expected?: ExpectedSchema): PlanItem[] {
+  const all = findings.map((f) => collected(f));
+  return planRepairs({ findings: all, ...locationsFor(all, answers), ...schemas, expected });
+}
+
 function simplify(items: PlanItem[]) {
   return items.map((i) => (i.type === 'action' ? { sql: i.action.sql } : { reason: i.refusal.reason, detail: i.refusal.detail, suggestedSql: i.refusal.suggestedSql }));
 }
@@ -22,7 +29,7 @@ function simplify(items: PlanItem[]) {
 t.test('with history, only what a migration created is moved; a decoy named by an error is refused', async (t) => {
   const findings = [missing('shop_item'), missing('decoy')];
   const relations = [inSource('shop_item', 1), inSource('decoy', 2)];
-  t.same(simplify(planRepairs({ findings, relations, columns: [], ...schemas, expected: SHOP })), [
+  t.same(simplify(plan(findings, { relations }, SHOP)), [
     { sql: 'ALTER TABLE "test_schema"."shop_item" SET SCHEMA "public";' },
     {
       reason: 'not-in-history',
@@ -31,7 +38,7 @@ t.test('with history, only what a migration created is moved; a decoy named by a
     },
   ]);
   t.same(
-    simplify(planRepairs({ findings, relations, columns: [], ...schemas })).map((x) => x.sql),
+    simplify(plan(findings, { relations })).map((x) => x.sql),
     ['ALTER TABLE "test_schema"."shop_item" SET SCHEMA "public";', 'ALTER TABLE "test_schema"."decoy" SET SCHEMA "public";'],
     'without history the decoy would be moved (what the refusal prevents)',
   );
@@ -39,7 +46,7 @@ t.test('with history, only what a migration created is moved; a decoy named by a
 
 t.test('a missing column no stale copy holds is replayed from its migration: ADD … DEFAULT … NOT NULL + DROP DEFAULT', async (t) => {
   const location: ColumnLocation = { column: 'flag', table: 'shop_item', candidates: [], presentInTarget: false, targetTableExists: true, sourceCopies: [] };
-  const items = planRepairs({ findings: [missingColumn('shop_item', 'flag')], relations: [], columns: [location], ...schemas, expected: SHOP });
+  const items = plan([missingColumn('shop_item', 'flag')], { columns: [location] }, SHOP);
   t.same(simplify(items), [
     { sql: 'ALTER TABLE "public"."shop_item" ADD COLUMN "flag" boolean DEFAULT false NOT NULL;\nALTER TABLE "public"."shop_item" ALTER COLUMN "flag" DROP DEFAULT;' },
   ]);
@@ -51,7 +58,7 @@ t.test('a missing column no stale copy holds is replayed from its migration: ADD
   });
 
   const other: ColumnLocation = { column: 'injected', table: 'shop_item', candidates: [], presentInTarget: false, targetTableExists: true, sourceCopies: [] };
-  t.same(simplify(planRepairs({ findings: [missingColumn('shop_item', 'injected')], relations: [], columns: [other], ...schemas, expected: SHOP })), [
+  t.same(simplify(plan([missingColumn('shop_item', 'injected')], { columns: [other] }, SHOP)), [
     { reason: 'not-in-history', detail: 'Column "injected" of "shop_item" was not created by any applied migration of this project, so nothing was added.', suggestedSql: undefined },
   ]);
 });

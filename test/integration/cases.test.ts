@@ -95,8 +95,8 @@ for (const name of cases) {
     for (const want of expected.refusals) {
       const found = refusals.find((r) =>
         want.column
-          ? r.finding.kind === 'missing-column' && r.finding.column === want.column
-          : r.finding.kind === 'missing-relation' && r.finding.name === want.name,
+          ? r.findings[0].finding.kind === 'missing-column' && r.findings[0].finding.column === want.column
+          : r.findings[0].finding.kind === 'missing-relation' && r.findings[0].finding.name === want.name,
       );
       t.equal(found?.reason, want.reason, `refusal of ${want.name ?? want.column}`);
     }

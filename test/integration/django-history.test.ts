@@ -124,7 +124,7 @@ t.test('catalog migrated under a role search_path: scan names it all, scope hist
     t.same(await checksum(db, 'public', table), before[table], `${table}: same rows, same content`);
   }
   t.same(await schemasOf(db, 'catalog_decoy'), ['test_schema'], 'the decoy stays');
-  const refused = result.rounds.flatMap((r) => r.refusals).filter((r) => r.finding.kind === 'missing-relation' && r.finding.name === 'catalog_decoy');
+  const refused = result.rounds.flatMap((r) => r.refusals).filter((r) => r.findings[0].finding.kind === 'missing-relation' && r.findings[0].finding.name === 'catalog_decoy');
   t.same(refused.map((r) => r.reason), ['not-in-history'], 'the log line naming the decoy is refused');
   const [fk] = await db.query<{ target: string }>(`SELECT confrelid::regclass::text AS target FROM pg_constraint WHERE conname = 'catalog_watch_section_fk'`);
   t.equal(fk?.target, 'catalog_section', 'the FK from public resolved by the move');

@@ -145,7 +145,7 @@ t.test('a decoy named by a response body is refused not-in-history and stays put
   const routes = [...ROUTES, { path: '/decoy/', queries: ['SELECT secret FROM decoy'] }];
   const { db, config, dir } = await setUp(t, routes, 'errors');
   const { result } = await runWithConfig({ config, reportDir: dir, loadHistory: inject });
-  const refusals = result.rounds.flatMap((r) => r.refusals).filter((r) => r.finding.kind === 'missing-relation' && r.finding.name === 'decoy');
+  const refusals = result.rounds.flatMap((r) => r.refusals).filter((r) => r.findings[0].finding.kind === 'missing-relation' && r.findings[0].finding.name === 'decoy');
   t.ok(refusals.length > 0, 'the body names the decoy');
   t.same([...new Set(refusals.map((r) => r.reason))], ['not-in-history']);
   t.same(await schemaOfRelation(db, 'decoy'), ['test_schema'], 'the decoy stays in test_schema');

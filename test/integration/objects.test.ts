@@ -111,10 +111,10 @@ t.test('a non-relocatable extension and an ambiguous function are refused; nothi
   t.equal(result.outcome, 'stuck', result.reason);
   t.same(result.rounds.flatMap((r) => r.repairs), [], 'nothing was run');
   const refusals = result.rounds[0]!.refusals;
-  const xml = refusals.find((r) => r.finding.kind === 'missing-function' && r.finding.name === 'xml_valid');
+  const xml = refusals.find((r) => r.findings[0].finding.kind === 'missing-function' && r.findings[0].finding.name === 'xml_valid');
   t.equal(xml?.reason, 'not-relocatable');
   t.equal(xml?.suggestedSql, '-- "xml2" is not relocatable. DROP EXTENSION fails while objects use it (CASCADE would drop them): review first.\nDROP EXTENSION "xml2";\nCREATE EXTENSION "xml2" SCHEMA "public";');
-  const pick = refusals.find((r) => r.finding.kind === 'missing-function' && r.finding.name === 'pick');
+  const pick = refusals.find((r) => r.findings[0].finding.kind === 'missing-function' && r.findings[0].finding.name === 'pick');
   t.equal(pick?.reason, 'ambiguous');
   t.match(pick?.detail, /pick\(unknown\).*test_schema\.pick\(integer\) or function test_schema\.pick\(bigint\)/);
   t.same(await objectSnapshot(db), before, 'every object where it was');

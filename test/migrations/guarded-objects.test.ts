@@ -7,11 +7,12 @@ import { guardedForwardSql, guardedReverseSql } from '../../src/repair/guarded-s
 import { moveObjectRollbackSql, moveObjectSql } from '../../src/repair/object-sql.js';
 import type { MoveObjectAction } from '../../src/repair/types.js';
 import { createTestDatabase, stopSharedServerAtEnd, type TestDatabase } from '../helpers/database.js';
+import { collected } from '../helpers/collected.js';
 
 stopSharedServerAtEnd(t);
 
 const finding = { kind: 'missing-function', name: 'total', args: 'integer', routine: 'function', message: '', language: 'en' } as const;
-const base = { kind: 'move-object', finding, fromSchema: 'test_schema', toSchema: 'public' } as const;
+const base = { kind: 'move-object', findings: [collected(finding)], fromSchema: 'test_schema', toSchema: 'public' } as const;
 const fn: MoveObjectAction = {
   ...base,
   object: { kind: 'function', name: 'total', oid: 1, argTypes: 'integer' },

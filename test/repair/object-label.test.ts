@@ -1,10 +1,11 @@
 import t from 'tap';
 import { objectLabel } from '../../src/repair/object-label.js';
 import type { MoveObjectAction } from '../../src/repair/types.js';
+import { collected } from '../helpers/collected.js';
 
 const action = (object: MoveObjectAction['object']): MoveObjectAction => ({
   kind: 'move-object',
-  finding: { kind: 'missing-type', name: object.name, message: '', language: 'en' },
+  findings: [collected({ kind: 'missing-type', name: object.name, message: '', language: 'en' })],
   object,
   fromSchema: 'test_schema',
   toSchema: 'public',

@@ -1,10 +1,10 @@
 /** Test glue: the real locate → plan path for a list of findings, as the cascade will run it. */
 import type pg from 'pg';
-import { withTargetRows } from '../../src/db/column-rows.js';
-import { locateColumns, locateRelations } from '../../src/db/locate.js';
+import { locateFindings } from '../../src/db/locate.js';
 import type { Finding, MissingColumnFinding, MissingRelationFinding } from '../../src/diagnose/types.js';
 import { planRepairs } from '../../src/repair/plan.js';
 import type { PlanItem, Refusal, RepairAction } from '../../src/repair/types.js';
+import { collected } from '../helpers/collected.js';
 
 export interface Scope {
   readonly targetSchema: string;
@@ -22,12 +22,8 @@ export function missingColumn(column: string, table?: string): MissingColumnFind
 }
 
 export async function planFor(pool: pg.Pool, findings: readonly Finding[], scope: Scope = schemas): Promise<PlanItem[]> {
-  const relationFindings = findings.filter((f): f is MissingRelationFinding => f.kind === 'missing-relation');
-  const columnFindings = findings.filter((f): f is MissingColumnFinding => f.kind === 'missing-column');
-  const relations = await locateRelations(pool, { names: relationFindings.map((f) => f.name), ...scope });
-  const located = await locateColumns(pool, { findings: columnFindings, ...scope });
-  const columns = await withTargetRows(pool, located, scope.targetSchema);
-  return planRepairs({ findings, relations, columns, ...scope });
+  const all = findings.map((f) => collected(f));
+  return planRepairs({ findings: all, ...(await locateFindings(pool, all, scope)), ...scope });
 }
 
 /** The one action planned for a finding (fails loudly when the planner refused instead). */

@@ -1,10 +1,11 @@
 /** The planner's rules for routines, types and extensions, on hand-built catalog answers. */
 import t from 'tap';
-import { findingKey, type MissingFunctionFinding, type MissingTypeFinding, type ObjectFinding } from '../../src/diagnose/types.js';
+import type { MissingFunctionFinding, MissingTypeFinding, ObjectFinding } from '../../src/diagnose/types.js';
 import type { CatalogRoutine, CatalogType, CatalogObject, OwningExtension } from '../../src/db/locate-objects.js';
 import { planRepairs } from '../../src/repair/plan.js';
 import type { ExpectedSchema } from '../../src/history/types.js';
 import type { PlanItem } from '../../src/repair/types.js';
+import { collected, locationsFor } from '../helpers/collected.js';
 
 const schemas = { targetSchema: 'public', sourceSchemas: ['test_schema', 'old'] };
 let nextOid = 20000;
@@ -22,14 +23,8 @@ function type(schema: string, name: string, kind: CatalogType['kind'] = 'enum', 
   return { type: 'type', oid: nextOid++, schema, name, kind, extension };
 }
 function plan(pairs: Array<[ObjectFinding, CatalogObject[]]>, extra: { expected?: ExpectedSchema } = {}): PlanItem[] {
-  return planRepairs({
-    findings: pairs.map(([f]) => f),
-    relations: [],
-    columns: [],
-    objects: pairs.map(([f, found]) => ({ findingKey: findingKey(f), found })),
-    ...schemas,
-    ...extra,
-  });
+  const findings = pairs.map(([f]) => collected(f));
+  return planRepairs({ findings, ...locationsFor(findings, { objects: pairs.map(([, found]) => found) }), ...schemas, ...extra });
 }
 function only(items: PlanItem[]) {
   if (items.length !== 1) throw new Error(`expected one item, got ${JSON.stringify(items)}`);

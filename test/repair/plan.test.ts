@@ -1,9 +1,10 @@
 /** The planner's rules, on hand-built catalog answers (it is pure: no database needed here). */
 import t from 'tap';
-import type { MissingColumnFinding, MissingRelationFinding } from '../../src/diagnose/types.js';
+import type { Finding, MissingColumnFinding, MissingRelationFinding } from '../../src/diagnose/types.js';
 import type { CatalogRelation, ColumnInfo, ColumnLocation, RelationLocation } from '../../src/db/types.js';
 import { planRepairs } from '../../src/repair/plan.js';
 import type { PlanItem } from '../../src/repair/types.js';
+import { collected, locationsFor } from '../helpers/collected.js';
 
 const schemas = { targetSchema: 'public', sourceSchemas: ['test_schema', 'old'] };
 
@@ -20,10 +21,10 @@ function located(name: string, where: Partial<Omit<RelationLocation, 'name'>>): 
   return { name, inTarget: null, inSources: [], elsewhere: [], ...where };
 }
 
-function plan(findings: PlanInputFindings, relations: RelationLocation[], columns: ColumnLocation[] = []): PlanItem[] {
-  return planRepairs({ findings, relations, columns, ...schemas });
+function plan(findings: Finding[], relations: RelationLocation[], columns: ColumnLocation[] = [], scope = schemas): PlanItem[] {
+  const all = findings.map((f) => collected(f));
+  return planRepairs({ findings: all, ...locationsFor(all, { relations, columns }), ...scope });
 }
-type PlanInputFindings = Parameters<typeof planRepairs>[0]['findings'];
 
 function refusalOf(items: PlanItem[]) {
   const item = items[0];
@@ -112,7 +113,7 @@ t.test('two findings for one relation make one action that answers both', async 
   const items = plan([missing('t'), missing('t', 'public')], [where]);
   t.equal(items.length, 1);
   const action = actionOf(items);
-  t.same(action.findings?.map((f) => f.message), ['relation "t" does not exist', 'relation "public.t" does not exist']);
+  t.same(action.findings.map((f) => f.finding.message), ['relation "t" does not exist', 'relation "public.t" does not exist']);
 });
 
 // ---- columns
@@ -180,12 +181,6 @@ t.test('the planner never emits DROP or TRUNCATE in SQL it would run', async (t)
 });
 
 t.test('nothing is ever moved into a system schema, whatever the settings say', async (t) => {
-  const items = planRepairs({
-    findings: [missing('zz')],
-    relations: [located('zz', { inSources: [rel('test_schema', 'zz')] })],
-    columns: [],
-    targetSchema: 'pg_catalog',
-    sourceSchemas: ['test_schema'],
-  });
+  const items = plan([missing('zz')], [located('zz', { inSources: [rel('test_schema', 'zz')] })], [], { targetSchema: 'pg_catalog', sourceSchemas: ['test_schema'] });
   t.match(refusalOf(items), { reason: 'system-schema', detail: /target schema "pg_catalog" is a system schema/ });
 });

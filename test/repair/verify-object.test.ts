@@ -4,11 +4,12 @@ import t from 'tap';
 import { moveObjectSql } from '../../src/repair/object-sql.js';
 import type { MoveObjectAction } from '../../src/repair/types.js';
 import { verifyObjectMove } from '../../src/repair/verify-object.js';
+import { collected } from '../helpers/collected.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
 
 stopSharedServerAtEnd(t);
 
-const finding = { kind: 'missing-type', name: 'mood', message: '', language: 'en' } as const;
+const findings = [collected({ kind: 'missing-type', name: 'mood', message: '', language: 'en' } as const)] as const;
 
 t.test('a moved type and function resolve; an impostor of the same name does not', async (t) => {
   const db = await createTestDatabase(t);
@@ -20,7 +21,7 @@ t.test('a moved type and function resolve; an impostor of the same name does not
   const [total] = await db.query<{ oid: number }>(`SELECT 'test_schema.total(integer)'::regprocedure::oid::int AS oid`);
   const [shadow] = await db.query<{ oid: number }>(`SELECT 'test_schema.shadow'::regtype::oid::int AS oid`);
   const action = (object: MoveObjectAction['object']): MoveObjectAction => ({
-    kind: 'move-object', finding, object, fromSchema: 'test_schema', toSchema: 'public',
+    kind: 'move-object', findings, object, fromSchema: 'test_schema', toSchema: 'public',
     sql: moveObjectSql({ kind: object.kind, name: object.name, identityArgs: object.argTypes, fromSchema: 'test_schema', toSchema: 'public' }), rollbackSql: '',
   });
   const pool = new pg.Pool({ connectionString: db.url, max: 1 });
@@ -45,7 +46,7 @@ t.test('an extension resolves when pg_extension says it is in the target', async
   const pool = new pg.Pool({ connectionString: db.url, max: 1 });
   t.teardown(() => pool.end());
   const move: MoveObjectAction = {
-    kind: 'move-object', finding, object: { kind: 'extension', name: 'uuid-ossp', oid: 0 }, fromSchema: 'test_schema', toSchema: 'public',
+    kind: 'move-object', findings, object: { kind: 'extension', name: 'uuid-ossp', oid: 0 }, fromSchema: 'test_schema', toSchema: 'public',
     sql: moveObjectSql({ kind: 'extension', name: 'uuid-ossp', fromSchema: 'test_schema', toSchema: 'public' }), rollbackSql: '',
   };
   t.equal(await verifyObjectMove(pool, move, []), false);

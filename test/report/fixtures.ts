@@ -7,7 +7,8 @@
  * - `planRun`: plan mode, one planned move, nothing ran.
  * The SQL comes from the planner's own builders (src/repair/sql.ts), so `drift.ts` can run it for real.
  */
-import type { SourcedFinding, MissingRelationFinding, MissingColumnFinding } from '../../src/diagnose/types.js';
+import type { FindingSource, SourcedFinding, MissingRelationFinding, MissingColumnFinding } from '../../src/diagnose/types.js';
+import { collected } from '../helpers/collected.js';
 import type { CatalogRelation, ColumnInfo } from '../../src/db/types.js';
 import { addColumnRollbackSql, addColumnSql } from '../../src/repair/sql.js';
 import { moveRollbackSql, moveSql } from '../../src/db/set-schema.js';
@@ -74,10 +75,10 @@ function relation(schema: string, name: string, rowEstimate: number, oid: number
   return { oid, schema, name, kind: 'table', rowEstimate, isPartition: false };
 }
 
-export function moveAction(name: string, rows: number, oid: number): MoveRelationAction {
+export function moveAction(name: string, rows: number, oid: number, sources: FindingSource[] = []): MoveRelationAction {
   return {
     kind: 'move-relation',
-    finding: relationFinding(name),
+    findings: [collected(relationFinding(name), sources)],
     relation: relation('test_schema', name, rows, oid),
     fromSchema: 'test_schema',
     toSchema: 'public',
@@ -94,10 +95,10 @@ export const LEFT_AT: ColumnInfo = {
   defaultIsConstant: false,
 };
 
-export function addColumnAction(): AddColumnAction {
+export function addColumnAction(sources: FindingSource[] = []): AddColumnAction {
   return {
     kind: 'add-column',
-    finding: columnFinding('teams_membership', 'left_at'),
+    findings: [collected(columnFinding('teams_membership', 'left_at'), sources)],
     schema: 'public',
     table: 'teams_membership',
     copySchema: 'test_schema',
@@ -123,12 +124,11 @@ function verified(rows: number, indexes: number, constraints: number): Verificat
 
 function applied(
   action: MoveRelationAction | AddColumnAction,
-  options: { at: string; sources: SourcedFinding['source'][]; verification: Verification; warnings?: string[] },
+  options: { at: string; verification: Verification; warnings?: string[] },
 ): RepairRecord {
   return {
     action,
     status: 'applied',
-    sources: options.sources,
     startedAt: options.at,
     durationMs: 23,
     verification: options.verification,
@@ -166,20 +166,22 @@ const round1: RoundResult = {
     { finding: relationFinding('reports_snapshot'), source: { type: 'log', file: LOG_FILE } },
   ],
   repairs: [
-    applied(moveAction('user_profile_about_item', 3, 16501), {
-      at: '2026-11-23T22:10:06.004Z',
-      sources: [
+    applied(
+      moveAction('user_profile_about_item', 3, 16501, [
         { type: 'body', endpoint: PROFILE.name },
         { type: 'body', endpoint: ABOUT.name },
         { type: 'body', endpoint: SETTINGS.name },
         { type: 'log', file: LOG_FILE, endpoint: PROFILE.name },
-      ],
+      ]),
+      {
+      at: '2026-11-23T22:10:06.004Z',
       verification: verified(3, 2, 2),
-    }),
+      },
+    ),
   ],
   refusals: [
     {
-      finding: relationFinding('reports_snapshot'),
+      findings: [collected(relationFinding('reports_snapshot'), [{ type: 'log', file: LOG_FILE }])],
       reason: 'ambiguous',
       detail: 'reports_snapshot exists in test_schema and in archive_schema; move the right one by hand.',
     },
@@ -201,15 +203,13 @@ const round2: RoundResult = {
     fromBody(columnFinding('teams_membership', 'left_at'), SETTINGS),
   ],
   repairs: [
-    applied(moveAction('user_profile_stream_config', 2, 16522), {
+    applied(moveAction('user_profile_stream_config', 2, 16522, [{ type: 'body', endpoint: PROFILE.name }]), {
       at: '2026-11-23T22:10:06.390Z',
-      sources: [{ type: 'body', endpoint: PROFILE.name }],
       verification: verified(2, 1, 2),
       warnings: ['view test_schema.stream_config_summary still reads the moved table; move or recreate it'],
     }),
-    applied(addColumnAction(), {
+    applied(addColumnAction([{ type: 'body', endpoint: SETTINGS.name }]), {
       at: '2026-11-23T22:10:06.431Z',
-      sources: [{ type: 'body', endpoint: SETTINGS.name }],
       verification: { ok: true, resolvesInTarget: true, rowsBefore: 5, rowsAfter: 5, problems: [] },
     }),
   ],
@@ -228,9 +228,8 @@ const round3: RoundResult = {
   ],
   findings: [fromBody(relationFinding('user_profile_badge'), PROFILE)],
   repairs: [
-    applied(moveAction('user_profile_badge', 0, 16544), {
+    applied(moveAction('user_profile_badge', 0, 16544, [{ type: 'body', endpoint: PROFILE.name }]), {
       at: '2026-11-23T22:10:06.790Z',
-      sources: [{ type: 'body', endpoint: PROFILE.name }],
       verification: verified(0, 1, 1),
     }),
   ],
@@ -268,17 +267,17 @@ const hostileFinding = relationFinding(HOSTILE_NAME);
 const archivedAt = columnFinding('teams_membership', 'archived_at');
 const stuckRefusals: Refusal[] = [
   {
-    finding: relationFinding('billing_invoice'),
+    findings: [collected(relationFinding('billing_invoice'), [{ type: 'body', endpoint: BILLING.name }])],
     reason: 'ambiguous',
     detail: 'billing_invoice exists in test_schema and in legacy_schema; move the right one by hand.',
   },
   {
-    finding: hostileFinding,
+    findings: [collected(hostileFinding, [{ type: 'body', endpoint: SEARCH.name }])],
     reason: 'not-found',
     detail: `No relation named "${HOSTILE_NAME}" in public or test_schema.`,
   },
   {
-    finding: archivedAt,
+    findings: [collected(archivedAt, [{ type: 'body', endpoint: TEAMS.name }])],
     reason: 'unsafe-column',
     detail: 'test_schema.teams_membership.archived_at is NOT NULL without a default; adding it to a full table would fail.',
     suggestedSql:
@@ -304,9 +303,8 @@ function stuckRound(number: number, at: string, withFailedRepair: boolean): Roun
     repairs: withFailedRepair
       ? [
           {
-            action: moveAction('billing_payment', 12, 17001),
+            action: moveAction('billing_payment', 12, 17001, [{ type: 'log', file: LOG_FILE, endpoint: BILLING.name }]),
             status: 'failed',
-            sources: [{ type: 'log', file: LOG_FILE, endpoint: BILLING.name }],
             startedAt: at,
             durationMs: 5003,
             error: 'canceling statement due to lock timeout',
@@ -346,9 +344,8 @@ export const planRun: RunResult = {
       startedAt: '2026-11-23T21:58:41.100Z',
       repairs: [
         {
-          action: moveAction('user_profile_about_item', 3, 16501),
+          action: moveAction('user_profile_about_item', 3, 16501, [{ type: 'body', endpoint: PROFILE.name }]),
           status: 'planned',
-          sources: [{ type: 'body', endpoint: PROFILE.name }],
           warnings: [],
         },
       ],

@@ -1,5 +1,8 @@
 import t from 'tap';
 import { renderMarkdown } from '../../src/report/markdown.js';
+import { renderJson } from '../../src/report/json.js';
+import { renderSummary } from '../../src/report/terminal.js';
+import { createStyle } from '../../src/cli/style.js';
 import { mdCode, mdFence, mdText } from '../../src/report/markdown-text.js';
 import type { RunResult } from '../../src/result.js';
 import { environmentErrorRun, greenRun, HOSTILE_NAME, moveAction, planRun, stuckRun } from './fixtures.js';
@@ -146,4 +149,18 @@ t.test('escaping helpers', async (t) => {
   t.equal(mdFence('SELECT 1;', 'sql'), '```sql\nSELECT 1;\n```');
   t.equal(mdFence('x ```` y', 'sql'), '`````sql\nx ```` y\n`````');
   t.equal(HOSTILE_NAME.includes('\n'), true, 'the fixture really carries a line break');
+});
+
+t.test('one counting rule for refusals: the terminal, report.md and report.json agree when a reason changes', async (t) => {
+  // Round 2 refuses billing_invoice for another reason than round 1: two refusals to act on, everywhere.
+  const [round1, round2] = stuckRun.rounds;
+  const changed = round2!.refusals.map((r, i) => (i === 0 ? { ...r, reason: 'not-found' as const, detail: 'billing_invoice is gone.' } : r));
+  const run: RunResult = { ...stuckRun, rounds: [round1!, { ...round2!, refusals: changed }] };
+  const md = renderMarkdown(run);
+  t.match(md, '### `billing_invoice`: ambiguous (round 1)');
+  t.match(md, '### `billing_invoice`: not-found (round 2)');
+  t.equal(md.match(/^### `.*`: [a-z-]+ \(rounds? /gm)?.length, 4, 'four refusal sections');
+  t.match(md, ', 4 refused,', 'report.md counts four');
+  t.match(renderSummary(run, undefined, createStyle(false)), / refused: 4 /, 'the terminal counts four');
+  t.equal(JSON.parse(renderJson(run)).counts.refused, 4, 'report.json counts four');
 });

@@ -2,6 +2,7 @@ import t from 'tap';
 import type { RunResult } from '../../src/result.js';
 import { renderRepairSql, renderRollbackSql } from '../../src/report/sql.js';
 import { greenRun, moveAction, planRun, relationFinding, stuckRun } from './fixtures.js';
+import { collected } from '../helpers/collected.js';
 
 /** The statements of a script: every line that is not a comment, blank, or a transaction wrapper. */
 function statements(sql: string): string[] {
@@ -45,10 +46,10 @@ t.test('plan mode: the planned SQL under a header saying nothing ran', async (t)
 
 t.test('a hostile finding name cannot break out of its comment', async (t) => {
   const name = 'x\n\\! touch /tmp/pwned\nDROP TABLE users;\r-- ok';
-  const action = { ...moveAction('user_profile_badge', 0, 1), finding: relationFinding(name) };
+  const action = { ...moveAction('user_profile_badge', 0, 1), findings: [collected(relationFinding(name))] as const };
   const hostile: RunResult = {
     ...greenRun,
-    rounds: [{ ...greenRun.rounds[0]!, repairs: [{ action, status: 'applied', sources: [], warnings: [] }] }],
+    rounds: [{ ...greenRun.rounds[0]!, repairs: [{ action, status: 'applied', warnings: [] }] }],
   };
   for (const sql of [renderRepairSql(hostile), renderRollbackSql(hostile)]) {
     t.same(statements(sql).filter((l) => !l.startsWith('ALTER TABLE')), [], 'no line but the ALTER runs');

@@ -1,0 +1,20 @@
+/**
+ * How people read a finding: the one place its words are chosen (terminal, reasons, report.md,
+ * repair.sql). Raw text: each format escapes it its own way.
+ */
+import type { Finding } from './types.js';
+
+/** The name alone, as report.md sets it in code: `x`, `teams_membership.left_at`, `f(integer)`. */
+export function findingName(f: Finding): string {
+  if (f.kind === 'missing-function') return `${f.name}(${f.args})`;
+  return f.kind !== 'missing-column' ? f.name : [f.table, f.column].filter(Boolean).join('.');
+}
+
+/** What the finding names, with its kind and schema: `relation "public.x"`, `column "t.x"`, `function f(integer)`. */
+export function describeFinding(f: Finding): string {
+  if (f.kind === 'missing-function') return `${f.routine} ${f.schema ? f.schema + '.' : ''}${f.name}(${f.args})`;
+  if (f.kind === 'missing-type') return `type "${f.schema ? f.schema + '.' : ''}${f.name}"`;
+  if (f.kind === 'missing-relation') return `relation "${f.schema ? f.schema + '.' : ''}${f.name}"`;
+  const owner = [f.schema, f.table].filter(Boolean).join('.');
+  return `column "${owner ? owner + '.' : ''}${f.column}"`;
+}

@@ -1,0 +1,53 @@
+/**
+ * The terminal's end-of-run summary: a reporter of the finished RunResult, like report.md and
+ * junit.xml, and counting with the same answers (result.ts). Colour comes from the caller.
+ */
+import { answers, type RunResult } from '../result.js';
+
+/** How much the terminal says: --quiet (cron mail) lists only what needs a person. */
+export type Verbosity = 'quiet' | 'normal' | 'verbose';
+
+/** The colours the summary uses (cli/style.ts provides them, or plain text). */
+export interface Paint {
+  readonly green: (s: string) => string;
+  readonly red: (s: string) => string;
+  readonly yellow: (s: string) => string;
+  readonly bold: (s: string) => string;
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+/** The summary table printed at the end of a run. */
+export function renderSummary(result: RunResult, reportDir: string | undefined, style: Paint, verbosity: Verbosity = 'normal'): string {
+  const heading: Record<RunResult['outcome'], string> = {
+    green: style.green('GREEN'),
+    planned: style.yellow('PLANNED'),
+    stuck: style.red('STUCK'),
+    'max-rounds': style.red('MAX ROUNDS'),
+    'environment-error': style.red('ENVIRONMENT ERROR'),
+  };
+  const out: string[] = [`${style.bold('smoke-fix')} ${heading[result.outcome]}: ${result.reason}`];
+  const finalProbes = result.final.length > 0 ? result.final : (result.rounds.at(-1)?.probes ?? []);
+  // --quiet (cron mail): only what needs a person; the passing endpoints are a count.
+  const listed = verbosity === 'quiet' ? finalProbes.filter((p) => !p.ok) : finalProbes;
+  if (listed.length > 0) {
+    const w = Math.max(8, ...listed.map((p) => p.endpoint.length));
+    out.push('', `  ${pad('endpoint', w)}  status  expected`);
+    for (const p of listed) {
+      const mark = p.ok ? style.green('✓') : style.red('✗');
+      out.push(`${mark} ${pad(p.endpoint, w)}  ${pad(String(p.status ?? '---'), 6)}  ${p.expected.join('|')}`);
+    }
+  }
+  if (listed.length < finalProbes.length) out.push('', `${finalProbes.length - listed.length} passing endpoint(s) not listed (--quiet)`);
+  const { rounds, applied, planned, failed, refused } = answers(result).counts;
+  out.push(
+    '',
+    `rounds: ${rounds}  repairs: ${applied} applied${planned ? `, ${planned} planned` : ''}${failed ? `, ${failed} failed` : ''}  refused: ${refused}  time: ${(result.durationMs / 1000).toFixed(1)}s`,
+  );
+  const ignored = (result.ignoredEvidence ?? []).reduce((n, i) => n + i.count, 0);
+  if (ignored > 0) out.push(style.yellow(`ignored evidence: ${ignored} log record(s) tied to no request smoke-fix made (see report.md)`));
+  if (reportDir) out.push(`report: ${reportDir}`);
+  return out.join('\n') + '\n';
+}
