@@ -16,7 +16,7 @@ import { validateCommand } from '../commands/validate.js';
 import { loadConfig } from '../config/load.js';
 import { secretsOf } from '../config/secrets.js';
 import { ReportWriteError, SmokeFixError, UsageError } from '../errors.js';
-import { createLogger } from '../log.js';
+import { createLogger } from '../util/logger.js';
 import { VERSION } from '../version.js';
 import { HELP } from './help.js';
 import { createProgressRenderer, progressShows, renderSummary, type Verbosity } from './render.js';

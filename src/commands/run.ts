@@ -20,7 +20,7 @@ import { acquireRunLock, type RunLock } from '../db/lock.js';
 import { diagnose } from '../diagnose/diagnose.js';
 import type { MissingColumnFinding, ObjectFinding } from '../diagnose/types.js';
 import { SmokeFixError } from '../errors.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../util/logger.js';
 import { LogFileWatcher } from '../logs/file-watcher.js';
 import { ServerLogReader } from '../logs/server-log.js';
 import type { LogEntry } from '../logs/types.js';
