@@ -24,6 +24,11 @@ const CUT_MARKS = new Set(['…'.charCodeAt(0)]);
 export interface Masker {
   /** `text` with every spelling of every secret replaced by `***`. */
   mask(text: string): string;
+  /**
+   * `mask(chunks.join(''))`, yielded in pieces: a report of 10,000 endpoints is written as it is
+   * rendered, never held whole. A spelling split across chunks is still masked.
+   */
+  maskChunks(chunks: Iterable<string>): Iterable<string>;
   /** Every string inside `value` (objects, arrays) masked; depth-limited against cycles. */
   maskDeep<T>(value: T): T;
   /** Learns more secrets (cookie values received during the run); the index is rebuilt lazily. */
@@ -136,6 +141,8 @@ interface Automaton {
   readonly out: Int32Array;
   /** Per state: how many chars to mask when a text is cut here (`cutLength`), 0 if none. */
   readonly cut: Int32Array;
+  /** Length of the longest spelling: no match reaches further back than this. */
+  readonly longest: number;
 }
 
 /** Deepest node on the failure chain that is a cut-able prefix: how many chars before a cut to mask. */
@@ -168,14 +175,17 @@ function compile(root: Node): Automaton {
     out[state] = node.out;
     cut[state] = cutLength(node);
   }
-  return { classOf, classes, next, out, cut };
+  let longest = 0;
+  for (const node of order) longest = Math.max(longest, node.depth);
+  return { classOf, classes, next, out, cut, longest };
 }
 
-function maskWith(automaton: Automaton, text: string): string {
+/** Intervals to mask, as merged [start, end) pairs in order. `textEnds`: the text's end is a cut. */
+function intervals(automaton: Automaton, text: string, textEnds: boolean): { starts: number[]; ends: number[] } {
   const { classOf, classes, next, out, cut } = automaton;
-  // Intervals to mask, as [start, end) pairs, merged as they come (they arrive ordered by end).
   const starts: number[] = [];
   const ends: number[] = [];
+  // Merged as they come (they arrive ordered by end).
   const cover = (start: number, end: number) => {
     const last = ends.length - 1;
     if (last >= 0 && start <= ends[last]!) {
@@ -192,16 +202,49 @@ function maskWith(automaton: Automaton, text: string): string {
     const longest = out[state]!;
     if (longest > 0) cover(i + 1 - longest, i + 1);
     const k = cut[state]!;
-    if (k > 0 && (i + 1 === text.length || CUT_MARKS.has(text.charCodeAt(i + 1)))) cover(i + 1 - k, i + 1);
+    if (k > 0 && (i + 1 === text.length ? textEnds : CUT_MARKS.has(text.charCodeAt(i + 1)))) cover(i + 1 - k, i + 1);
   }
-  if (starts.length === 0) return text;
+  return { starts, ends };
+}
+
+/** `text` up to `to`, each interval that ends by then replaced by the mask. */
+function replaced(text: string, { starts, ends }: { starts: number[]; ends: number[] }, to: number): string {
   let masked = '';
   let at = 0;
-  for (let j = 0; j < starts.length; j++) {
+  for (let j = 0; j < starts.length && ends[j]! <= to; j++) {
     masked += text.slice(at, starts[j]) + MASK;
     at = ends[j]!;
   }
-  return masked + text.slice(at);
+  return masked + text.slice(at, to);
+}
+
+function maskWith(automaton: Automaton, text: string): string {
+  const found = intervals(automaton, text, true);
+  return found.starts.length === 0 ? text : replaced(text, found, text.length);
+}
+
+/** Text is masked in pieces of at least this many chars when it arrives in chunks. */
+const PIECE_CHARS = 1 << 16;
+
+/**
+ * `maskWith` over the concatenation of `chunks`, yielded piece by piece (same output). Each piece
+ * stops `longest` chars before the text seen so far ends, or earlier, at the start of a masked
+ * interval that reaches that point: whatever may still match with text to come is scanned again.
+ */
+function* maskChunksWith(automaton: Automaton, chunks: Iterable<string>): Generator<string> {
+  let pending = '';
+  for (const chunk of chunks) {
+    pending += chunk;
+    if (pending.length < PIECE_CHARS) continue;
+    const found = intervals(automaton, pending, false);
+    let cut = pending.length - automaton.longest;
+    // Merged intervals neither overlap nor touch: at most one reaches the cut point.
+    for (let j = found.starts.length - 1; j >= 0 && found.ends[j]! >= cut; j--) if (found.starts[j]! <= cut) cut = found.starts[j]!;
+    if (cut <= 0) continue;
+    yield replaced(pending, found, cut);
+    pending = pending.slice(cut);
+  }
+  yield maskWith(automaton, pending);
 }
 
 export function createMasker(secrets: Iterable<string> = []): Masker {
@@ -225,6 +268,11 @@ export function createMasker(secrets: Iterable<string> = []): Masker {
       if (spellings.size === 0 || text.length < MIN_SECRET_CHARS) return text;
       automaton ??= compile(build(spellings));
       return maskWith(automaton, text);
+    },
+    maskChunks(chunks) {
+      if (spellings.size === 0) return chunks;
+      automaton ??= compile(build(spellings));
+      return maskChunksWith(automaton, chunks);
     },
     maskDeep<T>(value: T): T {
       return spellings.size === 0 ? value : deep(value, 0);

@@ -16,6 +16,20 @@ t.test('report.json is the RunResult with a schema version and the shared counts
   t.same(counts, countRun(greenRun), 'the counts every output shows (src/counts.ts)');
 });
 
+t.test('report.json at scale is the same text JSON.stringify writes, though rendered in pieces', async (t) => {
+  // 250 probes per round and in the final pass: long lists are rendered a batch at a time.
+  const many = <T>(list: readonly T[]) => Array.from({ length: 250 }, (_, i) => list[i % list.length]!);
+  const big: RunResult = {
+    ...stuckRun,
+    rounds: stuckRun.rounds.map((r) => ({ ...r, probes: many(r.probes) })),
+    final: many(greenRun.final),
+    warnings: [...stuckRun.warnings, ...many(['a warning'])],
+  };
+  const text = renderJson(big);
+  t.equal(text, JSON.stringify({ $schemaVersion: 1, ...big, counts: countRun(big) }, null, 2) + '\n');
+  t.equal(JSON.parse(text).final.length, 250);
+});
+
 t.test('writes every file into a new folder named from the start time and outcome', async (t) => {
   const parent = join(await tempDir(t), 'reports', 'nested');
   const written = await writeReports(greenRun, { dir: parent });
