@@ -5,24 +5,19 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runDemo } from '../commands/demo.js';
-import { runWithConfig, type RunOutput } from '../commands/run.js';
-import { scanCommand } from '../commands/scan.js';
-import { fleetReport } from '../commands/fleet-report.js';
-import { isFleet, runFleet, type FleetOutput } from '../commands/fleet-run.js';
-import { shardFromArgs } from '../fleet/shard.js';
-import { fleetProgressLine, fleetSummaryText } from './fleet-render.js';
-import { validateCommand } from '../commands/validate.js';
-import { loadConfig } from '../config/load.js';
-import { secretsOf } from '../config/secrets.js';
+import type { RunOutput } from '../commands/run.js';
+import type { FleetOutput } from '../commands/fleet-run.js';
 import { ReportWriteError, SmokeFixError, UsageError } from '../errors.js';
-import { createLogger } from '../log.js';
 import { VERSION } from '../version.js';
 import { HELP } from './help.js';
-import { createProgressRenderer, progressShows, renderSummary, type Verbosity } from './render.js';
+import type { Verbosity } from './render.js';
 import { colorWanted, createStyle } from './style.js';
 import { terminalSafe, terminalSafeDeep } from '../util/terminal-safe.js';
 import { createMasker, type Masker } from '../util/secret-masker.js';
+
+// Each command imports what it uses when it runs (the `import()`s below): `--version`, `--help` and
+// `validate` then start without pino, undici, pg or the report writers, and `run` without the
+// demo's app or the fleet's merger.
 
 /** The run's masker once the config is read: error messages on the way out go through it too. */
 let masker: Masker = createMasker();
@@ -80,6 +75,26 @@ function stopOnSignals(): AbortSignal {
   return controller.signal;
 }
 
+/** Progress on stderr and the summary on stdout, for the commands that run the loop (run, demo). */
+async function loopOutput(flags: Flags, level: Verbosity) {
+  const { createProgressRenderer, progressShows, renderSummary } = await import('./render.js');
+  const style = createStyle(colorWanted(process.stderr, process.env));
+  const live = Boolean(process.stderr.isTTY) && !process.env.CI;
+  const progress = createProgressRenderer({ write: (s) => process.stderr.write(s), live, style, verbosity: level });
+  // Events arrive masked (run.ts); names and excerpts from the target are made terminal-safe here.
+  // Only events the renderer prints are filtered: under --quiet (cron) that skips a pass over every probe.
+  const render: typeof progress = (event) => (progressShows(level, event) ? progress(terminalSafeDeep(event)) : undefined);
+  const finish = (out: RunOutput) => {
+    if (flags.json) process.stdout.write(JSON.stringify({ ...out.result, reportDir: out.reportDir, migrations: out.migrations }, null, 2) + '\n');
+    else process.stdout.write(renderSummary(terminalSafeDeep(out.result), out.reportDir, createStyle(colorWanted(process.stdout, process.env)), level));
+    for (const m of out.migrations) process.stderr.write(`migration written: ${terminalSafe(m)}\n`);
+    // A record that could not be written after a change must not pass unnoticed in a cron log.
+    if (out.result.errorCode === 'REPORT_WRITE_FAILED') process.stderr.write(`smoke-fix: ${terminalSafe(out.result.reason)}\n`);
+    return out.result.exitCode;
+  };
+  return { render, finish };
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const { command, positionals, flags } = parse(argv);
   if (flags.version) {
@@ -97,42 +112,43 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
 
-  const style = createStyle(colorWanted(process.stderr, process.env));
-  const live = Boolean(process.stderr.isTTY) && !process.env.CI;
   const level = verbosity(flags);
-  const progress = createProgressRenderer({ write: (s) => process.stderr.write(s), live, style, verbosity: level });
-  // Events arrive masked (run.ts); names and excerpts from the target are made terminal-safe here.
-  // Only events the renderer prints are filtered: under --quiet (cron) that skips a pass over every probe.
-  const render: typeof progress = (event) => (progressShows(level, event) ? progress(terminalSafeDeep(event)) : undefined);
-  const finish = (out: RunOutput) => {
-    if (flags.json) process.stdout.write(JSON.stringify({ ...out.result, reportDir: out.reportDir, migrations: out.migrations }, null, 2) + '\n');
-    else process.stdout.write(renderSummary(terminalSafeDeep(out.result), out.reportDir, createStyle(colorWanted(process.stdout, process.env)), level));
-    for (const m of out.migrations) process.stderr.write(`migration written: ${terminalSafe(m)}\n`);
-    // A record that could not be written after a change must not pass unnoticed in a cron log.
-    if (out.result.errorCode === 'REPORT_WRITE_FAILED') process.stderr.write(`smoke-fix: ${terminalSafe(out.result.reason)}\n`);
-    return out.result.exitCode;
-  };
-
-  const finishFleet = (out: FleetOutput) => {
+  const finishFleet = async (out: FleetOutput) => {
+    const { fleetSummaryText } = await import('./fleet-render.js');
     if (flags.json) process.stdout.write(JSON.stringify({ ...out.result, summaryDir: out.dir }, null, 2) + '\n');
     else process.stdout.write(fleetSummaryText(out.result, out.dir));
     return out.result.exitCode;
   };
 
   switch (command) {
-    case 'fleet-report':
+    case 'fleet-report': {
+      const { fleetReport } = await import('../commands/fleet-report.js');
       return finishFleet(await fleetReport({ dirs: positionals, reportDir: flags['report-dir'] }));
-    case 'validate':
+    }
+    case 'validate': {
+      const { validateCommand } = await import('../commands/validate.js');
       return validateCommand({ file: configArg(command, positionals), json: Boolean(flags.json) });
+    }
     case 'scan': {
+      const [{ loadConfig }, { isFleet }, { scanCommand }] = await Promise.all([import('../config/load.js'), import('../commands/fleet-run.js'), import('../commands/scan.js')]);
       const scanned = await loadConfig(configArg(command, positionals)).catch(() => undefined);
       if (scanned && isFleet(scanned)) throw new UsageError("'smoke-fix scan' reads one database; this config names a fleet (targets/targetsFrom): scan a config of one target.");
       return scanCommand({ file: configArg(command, positionals), json: Boolean(flags.json) });
     }
-    case 'demo':
-      return finish(await runDemo({ reportDir: flags['report-dir'], emit: render, logFile: flags['log-file'], signal: stopOnSignals() }));
+    case 'demo': {
+      const [{ runDemo }, output] = await Promise.all([import('../commands/demo.js'), loopOutput(flags, level)]);
+      return output.finish(await runDemo({ reportDir: flags['report-dir'], emit: output.render, logFile: flags['log-file'], signal: stopOnSignals() }));
+    }
     case 'run': {
       if (flags.plan && flags.apply) throw new UsageError('--plan and --apply contradict each other; pick one.');
+      const [{ loadConfig }, { secretsOf }, { isFleet, runFleet }, { shardFromArgs }, { runWithConfig }, { createLogger }] = await Promise.all([
+        import('../config/load.js'),
+        import('../config/secrets.js'),
+        import('../commands/fleet-run.js'),
+        import('../fleet/shard.js'),
+        import('../commands/run.js'),
+        import('../util/logger.js'),
+      ]);
       const config = await loadConfig(configArg(command, positionals));
       masker = createMasker(secretsOf(config));
       const reportDir = flags['report-dir'] ?? config.report.dir;
@@ -149,6 +165,7 @@ async function main(argv: readonly string[]): Promise<number> {
       const mode = flags.plan ? 'plan' : flags.apply ? 'apply' : undefined;
       const shard = shardFromArgs(flags, process.env);
       if (isFleet(config)) {
+        const { fleetProgressLine } = await import('./fleet-render.js');
         const out = await runFleet({
           config, mode, reportDir, shard, logger, signal: stopOnSignals(),
           onTarget: (t) => level !== 'quiet' && process.stderr.write(terminalSafe(masker.mask(fleetProgressLine(t)), { keepNewlines: true })),
@@ -156,7 +173,8 @@ async function main(argv: readonly string[]): Promise<number> {
         return finishFleet(out);
       }
       if (shard) throw new UsageError('--shard/--shards split the targets of a fleet; this config names one target (add `targets` or `targetsFrom`).');
-      return finish(await runWithConfig({ config, mode, reportDir, emit: render, logger, signal: stopOnSignals(), masker }));
+      const output = await loopOutput(flags, level);
+      return output.finish(await runWithConfig({ config, mode, reportDir, emit: output.render, logger, signal: stopOnSignals(), masker }));
     }
   }
   return 2;

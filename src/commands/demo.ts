@@ -11,7 +11,7 @@ import { secretsOf } from '../config/secrets.js';
 import { demoConfigEnv, startDemoApp } from '../demo/demo-app.js';
 import { DEMO_SETUP_SQL } from '../demo/fixture.js';
 import { startEmbeddedPostgres } from '../embedded/postgres.js';
-import { createLogger } from '../log.js';
+import { createLogger } from '../util/logger.js';
 import { runWithConfig, type RunOutput } from './run.js';
 
 /** config/demo.yaml in the installed package (dist/src/commands → package root). */

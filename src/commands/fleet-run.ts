@@ -10,7 +10,7 @@ import { runWithConfig } from './run.js';
 import { secretsOf } from '../config/secrets.js';
 import type { RepairMode, ResolvedConfig } from '../config/types.js';
 import { asSmokeFixError } from '../errors.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../util/logger.js';
 import { maskSecrets, redactUrl } from '../util/redact.js';
 import { VERSION } from '../version.js';
 import { notRunTestsuite, testsuiteOf, worstExitCode, type FleetResult, type FleetTargetResult, type TargetOutcome } from '../fleet/result.js';

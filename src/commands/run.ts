@@ -18,7 +18,7 @@ import { rethrowAsUnreachable } from '../db/connection-errors.js';
 import { acquireRunLock, type RunLock } from '../db/lock.js';
 import { diagnose } from '../diagnose/diagnose.js';
 import { EnvironmentError } from '../errors.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../util/logger.js';
 import { LogFileWatcher } from '../logs/file-watcher.js';
 import { ServerLogReader } from '../logs/server-log.js';
 import type { LogEntry } from '../logs/types.js';
@@ -275,8 +275,11 @@ function logEvent(log: Logger | undefined, event: Parameters<EmitEvent>[0]): voi
   if (!log) return;
   switch (event.type) {
     case 'probe': {
+      // A passing probe is a debug line (--verbose): at 10,000 endpoints one info line each made
+      // the log the run's largest cost. A failing one stays at info: it is what a cron log is for.
       const r = event.result;
-      log.info({ round: event.round, endpoint: r.endpoint, status: r.status, ok: r.ok, reason: r.reason, ms: r.durationMs }, 'probe');
+      const level = r.ok ? 'debug' : 'info';
+      if (log.isLevelEnabled(level)) log[level]({ round: event.round, endpoint: r.endpoint, status: r.status, ok: r.ok, reason: r.reason, ms: r.durationMs }, 'probe');
       break;
     }
     case 'repair':

@@ -13,8 +13,32 @@ export function secretsOf(config: ResolvedConfig): string[] {
   return [...found].filter((s) => s !== '');
 }
 
+/** Whether a value of `spec` can hold a secret; remembered per spec (the walk visits every endpoint). */
+const holdsSecrets = new WeakMap<Spec, boolean>();
+function canHoldSecret(spec: Spec): boolean {
+  let known = holdsSecrets.get(spec);
+  if (known === undefined) holdsSecrets.set(spec, (known = secretIn(spec)));
+  return known;
+}
+function secretIn(spec: Spec): boolean {
+  switch (spec.kind) {
+    case 'string':
+      return spec.secret !== undefined;
+    case 'object':
+      return Object.values(spec.fields).some((f) => canHoldSecret(f.spec));
+    case 'map':
+      return spec.secretKeys !== undefined || canHoldSecret(spec.values);
+    case 'list':
+      return canHoldSecret(spec.items);
+    case 'tagged':
+      return true;
+    default:
+      return false;
+  }
+}
+
 function collect(spec: Spec, value: unknown, found: Set<string>): void {
-  if (value === undefined || value === null) return;
+  if (value === undefined || value === null || !canHoldSecret(spec)) return;
   switch (spec.kind) {
     case 'string':
       if (typeof value !== 'string') return;

@@ -253,11 +253,23 @@ interface FillOptions {
   readonly misspelt?: ReadonlySet<string>;
 }
 
+/** `Object.entries(spec.fields)`, made once per spec: fillFields runs once per endpoint. */
+const fieldLists = new WeakMap<ObjectSpec, readonly (readonly [string, Field])[]>();
+function fieldsOf(spec: ObjectSpec): readonly (readonly [string, Field])[] {
+  let list = fieldLists.get(spec);
+  if (!list) fieldLists.set(spec, (list = Object.entries(spec.fields)));
+  return list;
+}
+
+/** A default the config gets its own copy of (a list or mapping); text and numbers are shared. */
+const copyOf = (value: Value): Value => (typeof value === 'object' && value !== null ? structuredClone(value) : value);
+
 /** Validates present fields, applies defaults to absent ones, reports missing required ones. */
 function fillFields(spec: ObjectSpec, options: FillOptions, ctx: Ctx): Record<string, Value> {
   const { path, at, seen = new Map<string, Pair>(), preset = {}, misspelt = new Set<string>() } = options;
   const out: Record<string, Value> = { ...preset };
-  for (const [name, field] of Object.entries(spec.fields)) {
+  const fields = fieldsOf(spec);
+  for (const [name, field] of fields) {
     if (name in preset) continue;
     const pair = seen.get(name);
     const node = pair?.value as Node | null | undefined;
@@ -269,7 +281,7 @@ function fillFields(spec: ObjectSpec, options: FillOptions, ctx: Ctx): Record<st
     if (field.required) {
       if (!misspelt.has(name)) ctx.problems.atNode((pair?.key as Node | undefined) ?? at, [...path, name], missingMessage(name, field, pair !== undefined));
     } else if (field.default !== undefined) {
-      out[name] = resolveDefaultPaths(field.spec, structuredClone(field.default), ctx);
+      out[name] = resolveDefaultPaths(field.spec, copyOf(field.default), ctx);
     } else if (field.spec.kind === 'object' && !field.optional && !Object.values(field.spec.fields).some((f) => f.required)) {
       // An absent section is an empty one: its own defaults apply. (Not an optional one, like
       // `history`, nor one with required keys, like `targetsFrom` or `repair.djangoMigrationsApp`:
@@ -277,7 +289,7 @@ function fillFields(spec: ObjectSpec, options: FillOptions, ctx: Ctx): Record<st
       out[name] = fillFields(field.spec, { path: [...path, name], at }, ctx);
     }
   }
-  for (const [name, field] of Object.entries(spec.fields)) {
+  for (const [name, field] of fields) {
     if (out[name] === undefined && field.defaultFrom !== undefined) out[name] = out[field.defaultFrom];
   }
   return out;

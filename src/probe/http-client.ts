@@ -4,6 +4,7 @@
  * bounded body reads. Cookies are only sent when the caller passes a jar: undici keeps none.
  */
 import { readFileSync } from 'node:fs';
+import { finished } from 'node:stream/promises';
 import { rootCertificates } from 'node:tls';
 import { Pool } from 'undici';
 import type { HttpConfig } from '../config/types.js';
@@ -115,7 +116,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
       const discard = request.discardBody?.(res.statusCode) === true;
       // Drained as it came (still encoded): the connection stays reusable and nothing is kept.
-      if (discard) for await (const _chunk of res.body) void _chunk;
+      // `finished` rejects as an async iteration would (an error, a body cut short), without a
+      // promise per chunk: 10,000 pages of 1 MiB are 160,000 chunks.
+      if (discard) await finished(res.body.resume());
       const { bytes, truncated } = discard
         ? { bytes: EMPTY, truncated: false }
         : await readCapped(decodedBody(res.body, firstHeader(res.headers['content-encoding'])), http.maxBodyBytes);

@@ -24,6 +24,17 @@ export async function syncDir(dir: string): Promise<void> {
   }
 }
 
+/** Writes `pieces` one after the other into a file that must not exist yet ('wx'). */
+export async function writeNewFile(path: string, pieces: Iterable<string>): Promise<void> {
+  const handle = await open(path, 'wx');
+  try {
+    // writeFile on a handle writes from the current position and finishes partial writes.
+    for (const piece of pieces) await handle.writeFile(piece);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Write, fsync, rename over `path`, fsync the folder: the file is always whole. */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.tmp`);

@@ -3,12 +3,12 @@
  * outcome (`2026-11-23T22-10-05Z-green`). A folder that exists is never reused: the name gets a
  * suffix, and the folder is claimed with a non-recursive mkdir so two runs cannot share one.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RunResult } from '../result.js';
 import { createMasker, type Masker } from '../util/secret-masker.js';
-import { claimFolder, writeFileAtomic } from './files.js';
-import { renderJson } from './json.js';
+import { claimFolder, writeFileAtomic, writeNewFile } from './files.js';
+import { renderJsonChunks } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { renderRepairSql, renderRollbackSql } from './sql.js';
@@ -69,25 +69,26 @@ export async function writeReports(result: RunResult, options: WriteReportsOptio
   const applied = safe.rounds.reduce((n, r) => n + r.repairs.filter((x) => x.status === 'applied').length, 0);
   const keepJournal = journal !== undefined && applied < journal.recorded;
   // Rendered, masked and written one at a time: at 10,000 endpoints each text is megabytes, and
-  // holding all five (and their masked copies) at once set the run's peak memory.
-  const render: Record<ReportKind, () => string> = {
-    markdown: () => renderMarkdown(safe),
-    json: () => renderJson(safe),
-    junit: () => renderJunit(safe),
-    repairSql: () => renderRepairSql(safe),
-    rollbackSql: () => renderRollbackSql(safe),
+  // holding all five (and their masked copies) at once set the run's peak memory. report.json,
+  // the largest by far, is written piece by piece as it is rendered.
+  const render: Record<ReportKind, () => Iterable<string>> = {
+    markdown: () => [renderMarkdown(safe)],
+    json: () => renderJsonChunks(safe),
+    junit: () => [renderJunit(safe)],
+    repairSql: () => [renderRepairSql(safe)],
+    rollbackSql: () => [renderRollbackSql(safe)],
   };
   const files = {} as Record<ReportKind, string>;
   for (const kind of Object.keys(REPORT_FILE_NAMES) as ReportKind[]) {
     const path = join(dir, REPORT_FILE_NAMES[kind]);
     files[kind] = path;
     if (journal && (kind === 'repairSql' || kind === 'rollbackSql')) {
-      if (!keepJournal) await writeFileAtomic(path, masker.mask(render[kind]()));
+      if (!keepJournal) await writeFileAtomic(path, [...masker.maskChunks(render[kind]())].join(''));
       continue;
     }
-    // 'wx': the folder is new, so an existing file here would mean a bug; never overwrite it.
+    // The folder is new, so an existing file here would mean a bug; never overwrite it.
     // Masked again on the way out: the renderers add text of their own (headers, comments).
-    await writeFile(path, masker.mask(render[kind]()), { flag: 'wx' });
+    await writeNewFile(path, masker.maskChunks(render[kind]()));
   }
   return { dir, files };
 }

@@ -21,6 +21,8 @@ export function mapStringsDeep<T>(value: T, fn: (text: string) => string, clean?
     let items: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
+      // Numbers, booleans, null: nothing to map, and no call (a result holds ~10 per probe).
+      if (typeof item !== 'string' && (typeof item !== 'object' || item === null)) continue;
       const mapped = mapStringsDeep(item, fn, clean, depth + 1);
       if (mapped !== item) (items ??= value.slice())[i] = mapped;
     }
@@ -30,6 +32,7 @@ export function mapStringsDeep<T>(value: T, fn: (text: string) => string, clean?
     let fields: Record<string, unknown> | undefined;
     for (const key of Object.keys(record)) {
       const item = record[key];
+      if (typeof item !== 'string' && (typeof item !== 'object' || item === null)) continue;
       const mapped = mapStringsDeep(item, fn, clean, depth + 1);
       if (mapped !== item) (fields ??= { ...record })[key] = mapped;
     }

@@ -24,6 +24,11 @@ const CUT_MARKS = new Set(['…'.charCodeAt(0)]);
 export interface Masker {
   /** `text` with every spelling of every secret replaced by `***`. */
   mask(text: string): string;
+  /**
+   * `mask(chunks.join(''))`, yielded in pieces: a report of 10,000 endpoints is written as it is
+   * rendered, never held whole. A spelling split across chunks is still masked.
+   */
+  maskChunks(chunks: Iterable<string>): Iterable<string>;
   /** Every string inside `value` (objects, arrays) masked; depth-limited against cycles. */
   maskDeep<T>(value: T): T;
   /** Learns more secrets (cookie values received during the run); the index is rebuilt lazily. */
@@ -121,10 +126,23 @@ function build(spellings: Iterable<string>): Node {
   return root;
 }
 
-function step(root: Node, node: Node, c: number): Node {
-  let n: Node | null = node;
-  while (n && !n.next.has(c)) n = n.fail;
-  return n ? n.next.get(c)! : root;
+/**
+ * The automaton as flat tables, so that a character costs two array look-ups instead of a walk of
+ * Map look-ups down the failure chain: reports of 10,000 endpoints are tens of MB of text.
+ * States are numbered breadth first (root 0); code units no spelling holds share class 0.
+ */
+interface Automaton {
+  /** Code unit → class (0: in no spelling). */
+  readonly classOf: Uint16Array;
+  readonly classes: number;
+  /** `state * classes + class` → next state, failure links already followed. */
+  readonly next: Int32Array;
+  /** Per state: longest spelling that ends here, 0 if none. */
+  readonly out: Int32Array;
+  /** Per state: how many chars to mask when a text is cut here (`cutLength`), 0 if none. */
+  readonly cut: Int32Array;
+  /** Length of the longest spelling: no match reaches further back than this. */
+  readonly longest: number;
 }
 
 /** Deepest node on the failure chain that is a cut-able prefix: how many chars before a cut to mask. */
@@ -133,10 +151,41 @@ function cutLength(node: Node): number {
   return 0;
 }
 
-function maskWith(root: Node, text: string): string {
-  // Intervals to mask, as [start, end) pairs, merged as they come (they arrive ordered by end).
+function compile(root: Node): Automaton {
+  const classOf = new Uint16Array(0x10000);
+  let classes = 1;
+  const order: Node[] = [root];
+  const id = new Map<Node, number>([[root, 0]]);
+  for (let q = 0; q < order.length; q++) {
+    for (const [c, child] of order[q]!.next) {
+      if (classOf[c] === 0) classOf[c] = classes++;
+      id.set(child, order.length);
+      order.push(child);
+    }
+  }
+  const next = new Int32Array(order.length * classes);
+  const out = new Int32Array(order.length);
+  const cut = new Int32Array(order.length);
+  // Breadth first: a failure link points to a shallower state, whose row is already complete.
+  for (let state = 0; state < order.length; state++) {
+    const node = order[state]!;
+    const row = state * classes;
+    if (node.fail) next.copyWithin(row, id.get(node.fail)! * classes, id.get(node.fail)! * classes + classes);
+    for (const [c, child] of node.next) next[row + classOf[c]!] = id.get(child)!;
+    out[state] = node.out;
+    cut[state] = cutLength(node);
+  }
+  let longest = 0;
+  for (const node of order) longest = Math.max(longest, node.depth);
+  return { classOf, classes, next, out, cut, longest };
+}
+
+/** Intervals to mask, as merged [start, end) pairs in order. `textEnds`: the text's end is a cut. */
+function intervals(automaton: Automaton, text: string, textEnds: boolean): { starts: number[]; ends: number[] } {
+  const { classOf, classes, next, out, cut } = automaton;
   const starts: number[] = [];
   const ends: number[] = [];
+  // Merged as they come (they arrive ordered by end).
   const cover = (start: number, end: number) => {
     const last = ends.length - 1;
     if (last >= 0 && start <= ends[last]!) {
@@ -147,28 +196,60 @@ function maskWith(root: Node, text: string): string {
       ends.push(end);
     }
   };
-  let node = root;
+  let state = 0;
   for (let i = 0; i < text.length; i++) {
-    node = step(root, node, text.charCodeAt(i));
-    if (node.out > 0) cover(i + 1 - node.out, i + 1);
-    if (node.depth >= MIN_SECRET_CHARS && (i + 1 === text.length || CUT_MARKS.has(text.charCodeAt(i + 1)))) {
-      const k = cutLength(node);
-      if (k > 0) cover(i + 1 - k, i + 1);
-    }
+    state = next[state * classes + classOf[text.charCodeAt(i)]!]!;
+    const longest = out[state]!;
+    if (longest > 0) cover(i + 1 - longest, i + 1);
+    const k = cut[state]!;
+    if (k > 0 && (i + 1 === text.length ? textEnds : CUT_MARKS.has(text.charCodeAt(i + 1)))) cover(i + 1 - k, i + 1);
   }
-  if (starts.length === 0) return text;
-  let out = '';
+  return { starts, ends };
+}
+
+/** `text` up to `to`, each interval that ends by then replaced by the mask. */
+function replaced(text: string, { starts, ends }: { starts: number[]; ends: number[] }, to: number): string {
+  let masked = '';
   let at = 0;
-  for (let j = 0; j < starts.length; j++) {
-    out += text.slice(at, starts[j]) + MASK;
+  for (let j = 0; j < starts.length && ends[j]! <= to; j++) {
+    masked += text.slice(at, starts[j]) + MASK;
     at = ends[j]!;
   }
-  return out + text.slice(at);
+  return masked + text.slice(at, to);
+}
+
+function maskWith(automaton: Automaton, text: string): string {
+  const found = intervals(automaton, text, true);
+  return found.starts.length === 0 ? text : replaced(text, found, text.length);
+}
+
+/** Text is masked in pieces of at least this many chars when it arrives in chunks. */
+const PIECE_CHARS = 1 << 16;
+
+/**
+ * `maskWith` over the concatenation of `chunks`, yielded piece by piece (same output). Each piece
+ * stops `longest` chars before the text seen so far ends, or earlier, at the start of a masked
+ * interval that reaches that point: whatever may still match with text to come is scanned again.
+ */
+function* maskChunksWith(automaton: Automaton, chunks: Iterable<string>): Generator<string> {
+  let pending = '';
+  for (const chunk of chunks) {
+    pending += chunk;
+    if (pending.length < PIECE_CHARS) continue;
+    const found = intervals(automaton, pending, false);
+    let cut = pending.length - automaton.longest;
+    // Merged intervals neither overlap nor touch: at most one reaches the cut point.
+    for (let j = found.starts.length - 1; j >= 0 && found.ends[j]! >= cut; j--) if (found.starts[j]! <= cut) cut = found.starts[j]!;
+    if (cut <= 0) continue;
+    yield replaced(pending, found, cut);
+    pending = pending.slice(cut);
+  }
+  yield maskWith(automaton, pending);
 }
 
 export function createMasker(secrets: Iterable<string> = []): Masker {
   const spellings = new Set<string>();
-  let root: Node | null = null;
+  let automaton: Automaton | null = null;
   // Objects found free of secrets, for the spellings known when they were checked.
   let clean = new WeakSet<object>();
   const masker: Masker = {
@@ -177,7 +258,7 @@ export function createMasker(secrets: Iterable<string> = []): Masker {
         for (const sp of spellingsOf(s)) {
           if (!spellings.has(sp)) {
             spellings.add(sp);
-            root = null;
+            automaton = null;
             clean = new WeakSet();
           }
         }
@@ -185,8 +266,13 @@ export function createMasker(secrets: Iterable<string> = []): Masker {
     },
     mask(text) {
       if (spellings.size === 0 || text.length < MIN_SECRET_CHARS) return text;
-      root ??= build(spellings);
-      return maskWith(root, text);
+      automaton ??= compile(build(spellings));
+      return maskWith(automaton, text);
+    },
+    maskChunks(chunks) {
+      if (spellings.size === 0) return chunks;
+      automaton ??= compile(build(spellings));
+      return maskChunksWith(automaton, chunks);
     },
     maskDeep<T>(value: T): T {
       return spellings.size === 0 ? value : deep(value, 0);

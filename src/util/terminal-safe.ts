@@ -17,9 +17,12 @@ export function terminalSafe(text: string, options: { keepNewlines?: boolean } =
   return text.replace(options.keepNewlines ? UNSAFE : UNSAFE_WITH_NEWLINE, visible);
 }
 
+/** Printable text needs no replace (one regex test, no new string): nearly every name and date. */
+const SAFE_LINE = /^[\u0020-\u007e\u00a0-\u200d\u2010-\u2029\u202f-\u2065\u206a-\uffff]*$/;
+
 /** Every string inside `value` made terminal-safe (one line each); unchanged objects are shared. */
 export function terminalSafeDeep<T>(value: T): T {
   return mapStringsDeep(value, oneLine);
 }
 
-const oneLine = (text: string) => terminalSafe(text);
+const oneLine = (text: string) => (SAFE_LINE.test(text) ? text : terminalSafe(text));

@@ -27,7 +27,7 @@ import { dirname, join, normalize, relative, sep } from 'node:path';
 import t from 'tap';
 
 const LAYERS: readonly (readonly string[])[] = [
-  ['util', 'errors', 'version', 'log'],
+  ['util', 'errors', 'version'],
   ['config'],
   ['diagnose'],
   ['db', 'embedded'],

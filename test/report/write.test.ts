@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import t from 'tap';
-import { renderJson } from '../../src/report/json.js';
+import { renderJson, reportDocument } from '../../src/report/json.js';
 import { runFolderName, writeReports } from '../../src/report/write.js';
 import { answers, type RunResult } from '../../src/result.js';
 import { greenRun, stuckRun } from './fixtures.js';
@@ -32,6 +32,20 @@ t.test('report.json is the RunResult with a schema version and the shared counts
   t.same(rest.rounds[0].repairs[0].action.finding, repair!.action.findings[0].finding, 'an action names its finding');
   t.same(rest.rounds[0].repairs[0].sources, repair!.action.findings[0].sources, 'a repair lists where its finding was read');
   t.same(counts, answers(greenRun).counts, 'the counts every output shows (src/result.ts)');
+});
+
+t.test('report.json at scale is the same text JSON.stringify writes, though rendered in pieces', async (t) => {
+  // 250 probes per round and in the final pass: long lists are rendered a batch at a time.
+  const many = <T>(list: readonly T[]) => Array.from({ length: 250 }, (_, i) => list[i % list.length]!);
+  const big: RunResult = {
+    ...stuckRun,
+    rounds: stuckRun.rounds.map((r) => ({ ...r, probes: many(r.probes) })),
+    final: many(greenRun.final),
+    warnings: [...stuckRun.warnings, ...many(['a warning'])],
+  };
+  const text = renderJson(big);
+  t.equal(text, JSON.stringify(reportDocument(big), null, 2) + '\n');
+  t.equal(JSON.parse(text).final.length, 250);
 });
 
 t.test('writes every file into a new folder named from the start time and outcome', async (t) => {

@@ -64,3 +64,33 @@ t.test('maskDeep reaches strings in objects, arrays and errors; keeps dates', as
   t.equal(out.when, when);
   t.equal(out.n, 1);
 });
+
+t.test('text masked in chunks comes out as the whole text masked, wherever the chunks split it', async (t) => {
+  const secrets = ['token-1234', '1234-more', 'abcdefghij', SECRET];
+  const m = createMasker(secrets);
+  // Deterministic pseudo-random pieces: filler, spellings, cut prefixes before `…`, adjacent ones.
+  let seed = 7;
+  const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+  const pieces = [...secrets.flatMap(spellingsOf), 'abcdefg…', 'abcd', ' ', '\n', 'x'.repeat(50), 'token-1234-more'];
+  for (let round = 0; round < 12; round++) {
+    let text = '';
+    while (text.length < 300_000) text += random(3) === 0 ? pieces[random(pieces.length)] : 'lorem ipsum '.repeat(random(40));
+    text += round % 2 === 0 ? 'abcdef' : '';
+    const chunks: string[] = [];
+    for (let at = 0; at < text.length; ) {
+      const size = random(4) === 0 ? 1 + random(20) : 1 + random(70_000);
+      chunks.push(text.slice(at, at + size));
+      at += size;
+    }
+    const pieced = [...m.maskChunks(chunks)];
+    t.ok(pieced.length > 1, `round ${round}: written in ${pieced.length} pieces`);
+    t.equal(pieced.join(''), m.mask(text), `round ${round}: the same text as masking it whole`);
+  }
+  // The longest spelling ending just before the point where a piece would stop: held back whole.
+  const longest = secrets.flatMap(spellingsOf).sort((a, b) => b.length - a.length)[0]!;
+  for (const after of [1, 2, longest.length >> 1, longest.length - 1]) {
+    const text = 'y'.repeat(70_000 - after - longest.length) + longest + 'z'.repeat(after);
+    t.equal([...m.maskChunks([text, ' tail'])].join(''), m.mask(text + ' tail'), `a spelling ${after} chars before the end of a chunk`);
+  }
+  t.same([...createMasker([]).maskChunks(['a', 'b'])], ['a', 'b'], 'no secrets: the chunks as they are');
+});

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pino, { type Logger } from 'pino';
-import { createMasker, type Masker } from './util/secret-masker.js';
+import { createMasker, type Masker } from './secret-masker.js';
 
 export type { Logger } from 'pino';
 
