@@ -3,7 +3,7 @@
  * layer, and from another folder of its own layer as long as no two folders import each other
  * (directly or round a longer loop). Nothing imports upwards.
  *
- *   util, errors, version, log   dependency-free helpers, the error family, smoke-fix's own logger
+ *   util, errors, version        dependency-free helpers (smoke-fix's own logger among them), the error family
  *   config                       the key table, loading and checking a config file
  *   diagnose                     text → findings (pure; knows no database)
  *   db, embedded                 the catalog: connect, locate, scan, lock; an embedded PostgreSQL
