@@ -31,7 +31,8 @@ function sharedServer(): Promise<EmbeddedDatabase> {
   return shared;
 }
 
-function urlWithDatabase(url: string, database: string): string {
+/** The same server and credentials, another database. */
+export function urlWithDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = '/' + encodeURIComponent(database);
   return u.toString();
