@@ -8,8 +8,7 @@
 // the same TAP (and the `# { total: … }` counts) on its own.
 import { spawn } from 'node:child_process';
 
-/** How long a file may run: tap's own timeout inside the file, then a kill from outside. */
-const TIMEOUT_S = 120;
+/** After a file's own tap timeout, how long before it is killed from outside. */
 const KILL_GRACE_MS = 15_000;
 
 function indent(text) {
@@ -20,11 +19,11 @@ function indent(text) {
 }
 
 /** One file to completion: its TAP, its stderr, and whether it passed (exit 0). */
-function runFile(file, env) {
+function runFile(file, env, timeoutS) {
   return new Promise((resolve) => {
     const startedAt = Date.now();
     const child = spawn(process.execPath, ['--enable-source-maps', file], {
-      env: { ...env, TAP_TIMEOUT: String(TIMEOUT_S) },
+      env: { ...env, TAP_TIMEOUT: String(timeoutS) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -32,7 +31,7 @@ function runFile(file, env) {
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
     // tap ends a file that runs over its timeout; a file stuck outside the event loop is killed.
-    const killer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_S * 1000 + KILL_GRACE_MS);
+    const killer = setTimeout(() => child.kill('SIGKILL'), timeoutS * 1000 + KILL_GRACE_MS);
     child.on('close', (code, signal) => {
       clearTimeout(killer);
       resolve({ file, stdout, stderr, code, signal, ms: Date.now() - startedAt });
@@ -41,16 +40,16 @@ function runFile(file, env) {
 }
 
 /**
- * Runs `files` with at most `jobs` at a time; `onDone` hears of each file as it ends.
- * Resolves to the combined TAP text, files in the order given.
+ * Runs `files` with at most `jobs` at a time, each ended by tap after `timeoutS` seconds; `onDone`
+ * hears of each file as it ends. Resolves to the combined TAP text, files in the order given.
  */
-export async function runFiles(files, { jobs, env, onDone }) {
+export async function runFiles(files, { jobs, timeoutS, env, onDone }) {
   const results = new Array(files.length);
   let next = 0;
   async function worker() {
     while (next < files.length) {
       const i = next++;
-      results[i] = await runFile(files[i], env);
+      results[i] = await runFile(files[i], env, timeoutS);
       onDone?.(results[i]);
     }
   }

@@ -26,6 +26,9 @@ const files = [...named].sort((a, b) => (lastTimes[b] ?? 0) - (lastTimes[a] ?? 0
 // Most files wait, not compute: on PostgreSQL, HTTP servers, Python and the CLI they spawn. So more
 // files than cores run at once; SMOKE_FIX_TEST_JOBS overrides.
 const jobs = Number(process.env.SMOKE_FIX_TEST_JOBS) || Math.max(4, cpus().length * 3);
+// package.json's tap.timeout, per file (`npx tap` reads it too): it catches a hung file, and is set
+// for a file's wall time with several files sharing the cores.
+const timeoutS = JSON.parse(readFileSync('package.json', 'utf8')).tap.timeout;
 const startedAt = Date.now();
 
 // One PostgreSQL for the whole run: each test file still gets databases of its own
@@ -62,6 +65,7 @@ function failures(text) {
 let done = 0;
 const { tap: text, results } = await runFiles(files, {
   jobs,
+  timeoutS,
   env,
   onDone: (r) => console.log(`${r.code === 0 ? 'ok    ' : 'not ok'} ${String(++done).padStart(3)}/${files.length} ${(r.ms / 1000).toFixed(1).padStart(5)} s  ${r.file}`),
 });
