@@ -32,7 +32,7 @@ export async function buildFromTemplate(databaseUrl: string, key: string, build:
         await admin.query(`CREATE DATABASE ${quoteIdent(building)}`);
         try {
           await build(urlWithDatabase(databaseUrl, building));
-          await admin.query(`ALTER DATABASE ${quoteIdent(building)} RENAME TO ${quoteIdent(template)}`);
+          await whenUnused(() => admin.query(`ALTER DATABASE ${quoteIdent(building)} RENAME TO ${quoteIdent(template)}`));
         } catch (e) {
           await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(building)} WITH (FORCE)`).catch(() => {});
           throw e;
@@ -41,11 +41,25 @@ export async function buildFromTemplate(databaseUrl: string, key: string, build:
       // Same name, so the test's own teardown drops the copy. FORCE: only a backend still winding
       // down can be connected here, the test itself is waiting for this.
       await admin.query(`DROP DATABASE ${quoteIdent(target)} WITH (FORCE)`);
-      await admin.query(`CREATE DATABASE ${quoteIdent(target)} TEMPLATE ${quoteIdent(template)}`);
+      await whenUnused(() => admin.query(`CREATE DATABASE ${quoteIdent(target)} TEMPLATE ${quoteIdent(template)}`));
     } finally {
       await admin.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [template]);
     }
   });
+}
+
+/**
+ * `fn`, again while it fails with 55006 (object_in_use): PostgreSQL waits 5 s for the backends of
+ * a build's closed connections to exit, which a loaded machine can outlast.
+ */
+async function whenUnused<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if ((e as { code?: string }).code !== '55006' || attempt >= 4) throw e;
+    }
+  }
 }
 
 /** Nothing in it but what CREATE DATABASE puts there, and nobody else connected. */
