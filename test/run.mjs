@@ -2,8 +2,8 @@
 // Runs every compiled tap test and ends with the line CI reads: `N passed, N failed`.
 // Files run as plain node processes, several at a time (test/run-files.mjs says why not tap's
 // runner); the combined TAP is parsed here, and every failure is printed with its diagnostics.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runFiles } from './run-files.mjs';
 
@@ -33,13 +33,22 @@ const startedAt = Date.now();
 
 // One PostgreSQL for the whole run: each test file still gets databases of its own
 // (test/helpers/database.ts), but starting a server per file cost about 90 s of a suite run.
-// A server named by SMOKE_FIX_TEST_DATABASE_URL is used as it is.
+// A server named by SMOKE_FIX_TEST_DATABASE_URL is used as it is. The servers tests start of their
+// own (to stop one, or with settings) are copies of one cluster made here: initdb once, not each.
+const clusterDir = mkdtempSync(join(tmpdir(), 'smoke-fix-cluster-'));
+chmodSync(clusterDir, 0o755); // initdb runs as the postgres OS user and must get in
+const cluster = join(clusterDir, 'data');
+const { initialiseCluster, startEmbeddedPostgres } = await import('../dist/src/embedded/postgres.js');
+await initialiseCluster(cluster);
 let server;
 if (!process.env.SMOKE_FIX_TEST_DATABASE_URL) {
-  const { startEmbeddedPostgres } = await import('../dist/src/embedded/postgres.js');
-  server = await startEmbeddedPostgres({ settings: { max_connections: '300' } });
+  server = await startEmbeddedPostgres({ settings: { max_connections: '300' }, copyOf: cluster });
 }
-const env = { ...process.env, SMOKE_FIX_TEST_DATABASE_URL: process.env.SMOKE_FIX_TEST_DATABASE_URL ?? server.url };
+const env = {
+  ...process.env,
+  SMOKE_FIX_TEST_DATABASE_URL: process.env.SMOKE_FIX_TEST_DATABASE_URL ?? server.url,
+  SMOKE_FIX_TEST_CLUSTER: cluster,
+};
 
 /** Each `not ok` line with the indented YAML block that follows it, as TAP nests them. */
 function failures(text) {
@@ -70,6 +79,7 @@ const { tap: text, results } = await runFiles(files, {
   onDone: (r) => console.log(`${r.code === 0 ? 'ok    ' : 'not ok'} ${String(++done).padStart(3)}/${files.length} ${(r.ms / 1000).toFixed(1).padStart(5)} s  ${r.file}`),
 });
 await server?.stop();
+rmSync(clusterDir, { recursive: true, force: true });
 
 let passed = 0;
 let failed = 0;
