@@ -10,6 +10,8 @@ import { spawn } from 'node:child_process';
 
 /** After a file's own tap timeout, how long before it is killed from outside. */
 const KILL_GRACE_MS = 15_000;
+/** After a file's process exits, how long its output may take to arrive. */
+const STDIO_GRACE_MS = 5_000;
 
 function indent(text) {
   return text
@@ -32,10 +34,18 @@ function runFile(file, env, timeoutS) {
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
     // tap ends a file that runs over its timeout; a file stuck outside the event loop is killed.
     const killer = setTimeout(() => child.kill('SIGKILL'), timeoutS * 1000 + KILL_GRACE_MS);
-    child.on('close', (code, signal) => {
+    let grace;
+    let ended = false;
+    const end = (code, signal) => {
+      if (ended) return;
+      ended = true;
       clearTimeout(killer);
+      clearTimeout(grace);
       resolve({ file, stdout, stderr, code, signal, ms: Date.now() - startedAt });
-    });
+    };
+    child.on('close', end);
+    // A process the file left running may hold its stdout open: then 'close' never comes.
+    child.on('exit', (code, signal) => (grace = setTimeout(() => end(code, signal), STDIO_GRACE_MS)));
   });
 }
 

@@ -38,6 +38,7 @@ const startedAt = Date.now();
 const clusterDir = mkdtempSync(join(tmpdir(), 'smoke-fix-cluster-'));
 chmodSync(clusterDir, 0o755); // initdb runs as the postgres OS user and must get in
 const cluster = join(clusterDir, 'data');
+process.on('exit', () => rmSync(clusterDir, { recursive: true, force: true }));
 const { initialiseCluster, startEmbeddedPostgres } = await import('../dist/src/embedded/postgres.js');
 await initialiseCluster(cluster);
 let server;
@@ -79,7 +80,6 @@ const { tap: text, results } = await runFiles(files, {
   onDone: (r) => console.log(`${r.code === 0 ? 'ok    ' : 'not ok'} ${String(++done).padStart(3)}/${files.length} ${(r.ms / 1000).toFixed(1).padStart(5)} s  ${r.file}`),
 });
 await server?.stop();
-rmSync(clusterDir, { recursive: true, force: true });
 
 let passed = 0;
 let failed = 0;
