@@ -1,35 +1,55 @@
 #!/usr/bin/env node
 // Runs every compiled tap test and ends with the line CI reads: `N passed, N failed`.
-// tap's reporter shows progress; under CI its (ink) reporter prints nothing at all, so the raw
-// TAP stream is also captured, and every failure is printed from it with its diagnostics.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Files run as plain node processes, several at a time (test/run-files.mjs says why not tap's
+// runner); the combined TAP is parsed here, and every failure is printed with its diagnostics.
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runFiles } from './run-files.mjs';
 
-const dir = mkdtempSync(join(tmpdir(), 'smoke-fix-tap-'));
-const tapOut = join(dir, 'tap.txt');
-// tap skips git-ignored paths when it globs, and dist/ is ignored: name the files ourselves.
-const files =
+const named =
   process.argv.length > 2
     ? process.argv.slice(2)
     : readdirSync('dist/test', { recursive: true, encoding: 'utf8' })
         .filter((f) => f.endsWith('.test.js'))
         .map((f) => join('dist/test', f))
         .sort();
-const args = ['tap', '--output-file', tapOut, ...files];
+// The slowest files of the last run start first, so that no long file starts last and runs alone.
+const TIMES_FILE = join('.tap', 'test-times.json');
+let lastTimes = {};
+try {
+  lastTimes = JSON.parse(readFileSync(TIMES_FILE, 'utf8'));
+} catch {
+  // first run here: alphabetical
+}
+const files = [...named].sort((a, b) => (lastTimes[b] ?? 0) - (lastTimes[a] ?? 0));
+// Most files wait, not compute: on PostgreSQL, HTTP servers, Python and the CLI they spawn. So more
+// files than cores run at once; SMOKE_FIX_TEST_JOBS overrides.
+const jobs = Number(process.env.SMOKE_FIX_TEST_JOBS) || Math.max(4, cpus().length * 3);
+// package.json's tap.timeout, per file (`npx tap` reads it too): it catches a hung file, and is set
+// for a file's wall time with several files sharing the cores.
+const timeoutS = JSON.parse(readFileSync('package.json', 'utf8')).tap.timeout;
 const startedAt = Date.now();
 
 // One PostgreSQL for the whole run: each test file still gets databases of its own
 // (test/helpers/database.ts), but starting a server per file cost about 90 s of a suite run.
-// A server named by SMOKE_FIX_TEST_DATABASE_URL is used as it is.
+// A server named by SMOKE_FIX_TEST_DATABASE_URL is used as it is. The servers tests start of their
+// own (to stop one, or with settings) are copies of one cluster made here: initdb once, not each.
+const clusterDir = mkdtempSync(join(tmpdir(), 'smoke-fix-cluster-'));
+chmodSync(clusterDir, 0o755); // initdb runs as the postgres OS user and must get in
+const cluster = join(clusterDir, 'data');
+process.on('exit', () => rmSync(clusterDir, { recursive: true, force: true }));
+const { initialiseCluster, startEmbeddedPostgres } = await import('../dist/src/embedded/postgres.js');
+await initialiseCluster(cluster);
 let server;
 if (!process.env.SMOKE_FIX_TEST_DATABASE_URL) {
-  const { startEmbeddedPostgres } = await import('../dist/src/embedded/postgres.js');
-  server = await startEmbeddedPostgres({ settings: { max_connections: '300' } });
+  server = await startEmbeddedPostgres({ settings: { max_connections: '300' }, copyOf: cluster });
 }
-const env = { ...process.env, SMOKE_FIX_TEST_DATABASE_URL: process.env.SMOKE_FIX_TEST_DATABASE_URL ?? server.url };
-const child = spawn('npx', args, { stdio: 'inherit', env });
+const env = {
+  ...process.env,
+  SMOKE_FIX_TEST_DATABASE_URL: process.env.SMOKE_FIX_TEST_DATABASE_URL ?? server.url,
+  SMOKE_FIX_TEST_CLUSTER: cluster,
+};
 
 /** Each `not ok` line with the indented YAML block that follows it, as TAP nests them. */
 function failures(text) {
@@ -52,46 +72,47 @@ function failures(text) {
   return out;
 }
 
-child.on('exit', async (code) => {
-  await server?.stop();
-  let passed = 0;
-  let failed = 0;
-  let skipped = 0;
-  let text = '';
-  try {
-    text = readFileSync(tapOut, 'utf8');
-    // tap's closing summary comment, e.g. `# { total: 12, pass: 10, fail: 1, skip: 1 }`.
-    for (const m of text.matchAll(/^\s*# \{ total: \d+(?<rest>(?:, \w+: \d+)*) \}/gm)) {
-      for (const [, key, n] of (m.groups?.rest ?? '').matchAll(/, (\w+): (\d+)/g)) {
-        if (key === 'pass') passed += Number(n);
-        else if (key === 'fail') failed += Number(n);
-        else if (key === 'skip') skipped += Number(n);
-      }
-    }
-  } catch {
-    // no output file: tap did not run
-  }
-  rmSync(dir, { recursive: true, force: true });
-  if (code !== 0 && failed === 0) failed = 1;
-  if (failed > 0) {
-    const found = failures(text);
-    console.log(`\nFailures (${found.length} TAP points, innermost last):\n`);
-    for (const f of found) console.log(f + '\n');
-  }
-  // Figures a test measured (`t.comment('figures: …')`, e.g. the fuzzing counts) are shown too.
-  for (const m of text.matchAll(/^\s*# (figures: .*)$/gm)) console.log(m[1]);
-  // The slowest files, from the top-level TAP lines (`ok 12 - dist/test/x.test.js # time=…ms`):
-  // where to look first when the suite gets slow.
-  const fileTimes = [...text.matchAll(/^(?:not )?ok \d+ - (\S+\.test\.js) # time=([\d.]+)ms/gm)]
-    .map((m) => [m[1], Number(m[2])])
-    .sort((a, b) => b[1] - a[1]);
-  if (fileTimes.length > 5) {
-    console.log('slowest test files: ' + fileTimes.slice(0, 8).map(([f, ms]) => `${f.replace(/^dist\/test\//, '')} ${(ms / 1000).toFixed(1)} s`).join(', '));
-  }
-  console.log(`suite wall time: ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
-  // Skips are counted so that a suite skipped on some machine (no Django, no locales) is visible.
-  // The leading newline puts the closing line on a line of its own even after the runner's last
-  // terminal escape (tap ends with ESC[?25h and no newline).
-  console.log(`\n${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
-  process.exit(code ?? 1);
+let done = 0;
+const { tap: text, results } = await runFiles(files, {
+  jobs,
+  timeoutS,
+  env,
+  onDone: (r) => console.log(`${r.code === 0 ? 'ok    ' : 'not ok'} ${String(++done).padStart(3)}/${files.length} ${(r.ms / 1000).toFixed(1).padStart(5)} s  ${r.file}`),
 });
+await server?.stop();
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const r of results) {
+  let fileFailed = 0;
+  // tap's closing summary comment, e.g. `# { total: 12, pass: 10, fail: 1, skip: 1 }`.
+  for (const m of r.stdout.matchAll(/^\s*# \{ total: \d+(?<rest>(?:, \w+: \d+)*) \}/gm)) {
+    for (const [, key, n] of (m.groups?.rest ?? '').matchAll(/, (\w+): (\d+)/g)) {
+      if (key === 'pass') passed += Number(n);
+      else if (key === 'fail') fileFailed += Number(n);
+      else if (key === 'skip') skipped += Number(n);
+    }
+  }
+  // A file that crashed or timed out without a failing point still failed.
+  failed += r.code !== 0 && fileFailed === 0 ? 1 : fileFailed;
+}
+if (failed > 0) {
+  const found = failures(text);
+  console.log(`\nFailures (${found.length} TAP points, innermost last):\n`);
+  for (const f of found) console.log(f + '\n');
+}
+// Figures a test measured (`t.comment('figures: …')`, e.g. the fuzzing counts) are shown too.
+for (const m of text.matchAll(/^\s*# (figures: .*)$/gm)) console.log(m[1]);
+// The slowest files: where to look first when the suite gets slow.
+const byTime = [...results].sort((a, b) => b.ms - a.ms);
+if (byTime.length > 5) {
+  console.log('slowest test files: ' + byTime.slice(0, 8).map((r) => `${r.file.replace(/^dist\/test\//, '')} ${(r.ms / 1000).toFixed(1)} s`).join(', '));
+}
+mkdirSync('.tap', { recursive: true });
+writeFileSync(TIMES_FILE, JSON.stringify({ ...lastTimes, ...Object.fromEntries(results.map((r) => [r.file, r.ms])) }, null, 1));
+if (process.env.SMOKE_FIX_TEST_TAP_FILE) writeFileSync(process.env.SMOKE_FIX_TEST_TAP_FILE, text);
+console.log(`suite wall time: ${((Date.now() - startedAt) / 1000).toFixed(1)} s (${jobs} files at a time)`);
+// Skips are counted so that a suite skipped on some machine (no Django, no locales) is visible.
+console.log(`\n${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 ? 1 : 0);

@@ -25,13 +25,19 @@ interface Teardownable {
   teardown(fn: () => unknown): void;
 }
 
+/** Servers of a test start as copies of the cluster test/run.mjs made, when run by it (no initdb each). */
+function startServer(settings?: StartOptions['settings']): Promise<EmbeddedDatabase> {
+  return startEmbeddedPostgres({ ...(settings ? { settings } : {}), copyOf: process.env.SMOKE_FIX_TEST_CLUSTER });
+}
+
 let shared: Promise<EmbeddedDatabase> | undefined;
 function sharedServer(): Promise<EmbeddedDatabase> {
-  shared ??= startEmbeddedPostgres();
+  shared ??= startServer();
   return shared;
 }
 
-function urlWithDatabase(url: string, database: string): string {
+/** The same server and credentials, another database. */
+export function urlWithDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = '/' + encodeURIComponent(database);
   return u.toString();
@@ -64,7 +70,7 @@ export async function createTestDatabase(
   if (external && !options.ownServer && !options.settings) {
     adminUrl = external;
   } else if (options.ownServer || options.settings) {
-    server = await startEmbeddedPostgres(options.settings ? { settings: options.settings } : {});
+    server = await startServer(options.settings);
     adminUrl = server.url;
   } else {
     const s = await sharedServer();

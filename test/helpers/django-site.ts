@@ -6,7 +6,7 @@
  * the pyenv `python3` on PATH, which has neither. `djangoUnavailable()` says why the tests skip.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { quoteIdent } from '../../src/db/quote.js';
 import { freePort } from '../../src/embedded/postgres.js';
 import { withClient } from './database.js';
+import { buildFromTemplate } from './template-database.js';
 import { tableData, type TableData } from './table-data.js';
 import { tempDir as sharedTempDir } from './temp.js';
 
@@ -190,8 +191,11 @@ export interface MigrateWithDriftOptions extends SiteOptions {
  * as here. To break the login, create the users first and `moveTablesToSourceSchema` instead.
  */
 export async function migrateWithDrift(options: MigrateWithDriftOptions): Promise<void> {
-  await createSourceSchema(options.databaseUrl);
-  await script({ ...options, name: 'migrate_with_drift.py', env: { DRIFT: options.driftApps.join(',') } });
+  const drift = options.driftApps.join(',');
+  await migratedFromTemplate(options, `migrate DRIFT=${drift}`, async (databaseUrl) => {
+    await createSourceSchema(databaseUrl);
+    await script({ ...options, databaseUrl, name: 'migrate_with_drift.py', env: { DRIFT: drift } });
+  });
 }
 
 export interface MigrateWithColumnDriftOptions extends SiteOptions {
@@ -212,7 +216,7 @@ export interface MigrateWithColumnDriftOptions extends SiteOptions {
  * and `django_migrations` says the migration is applied.
  */
 export async function migrateWithColumnDrift(options: MigrateWithColumnDriftOptions): Promise<void> {
-  await script({ ...options, name: 'migrate_with_drift.py', env: { STOP_BEFORE: options.migration } });
+  await migrateUpTo({ ...options, stopBefore: options.migration });
   await options.beforeDrift?.();
   await createSourceSchema(options.databaseUrl);
   await withClient(options.databaseUrl, async (c) => {
@@ -227,7 +231,29 @@ export async function migrateWithColumnDrift(options: MigrateWithColumnDriftOpti
 
 /** The site migrated in public up to (not including) `stopBefore` (`app.name`): later migrations stay unapplied. */
 export async function migrateUpTo(options: SiteOptions & { stopBefore: string }): Promise<void> {
-  await script({ ...options, name: 'migrate_with_drift.py', env: { STOP_BEFORE: options.stopBefore } });
+  await migratedFromTemplate(options, `migrate STOP_BEFORE=${options.stopBefore}`, async (databaseUrl) => {
+    await script({ ...options, databaseUrl, name: 'migrate_with_drift.py', env: { STOP_BEFORE: options.stopBefore } });
+  });
+}
+
+/**
+ * A migration step of the site, copied from a template database built once per test server for
+ * the same step of the same site: the key holds the step and every file of the site's folder (its
+ * migrations, settings and scripts), so a site copy with a migration written into it gets its own.
+ */
+async function migratedFromTemplate(options: SiteOptions, step: string, build: (databaseUrl: string) => Promise<void>): Promise<void> {
+  await buildFromTemplate(options.databaseUrl, `django-site ${await siteDigest(options.siteDir ?? DJANGO_SITE_DIR)} ${step}`, build);
+}
+
+/** sha256 over the path and content of every file of a site folder (`__pycache__` aside). */
+async function siteDigest(dir: string): Promise<string> {
+  const hash = createHash('sha256');
+  const files = (await readdir(dir, { recursive: true, withFileTypes: true }))
+    .filter((f) => f.isFile() && !join(f.parentPath ?? f.path, f.name).includes('__pycache__'))
+    .map((f) => join(f.parentPath ?? f.path, f.name))
+    .sort();
+  for (const file of files) hash.update(file.slice(dir.length)).update('\0').update(await readFile(file)).update('\0');
+  return hash.digest('hex');
 }
 
 /** Creates users (passwords through stdin). Run it before auth tables are drifted by `moveTablesToSourceSchema`. */

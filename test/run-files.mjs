@@ -1,0 +1,80 @@
+// Runs compiled tap test files as plain `node` processes, several at a time, and returns their TAP
+// in the shape tap's runner writes to --output-file (each file a subtest, `ok N - file # time=…ms`).
+//
+// Why not `tap` itself: its runner starts every test file with @tapjs/processinfo's loader, which
+// also rides into every process a test spawns (the CLI, through NODE_OPTIONS). Measured on this
+// 2-core machine, that loader costs about 0.85 s of CPU per node process — some 100 s of CPU per
+// suite run spent on coverage bookkeeping the suite turns off. A tap test file run by node prints
+// the same TAP (and the `# { total: … }` counts) on its own.
+import { spawn } from 'node:child_process';
+
+/** After a file's own tap timeout, how long before it is killed from outside. */
+const KILL_GRACE_MS = 15_000;
+/** After a file's process exits, how long its output may take to arrive. */
+const STDIO_GRACE_MS = 5_000;
+
+function indent(text) {
+  return text
+    .split('\n')
+    .map((l) => (l === '' ? l : '    ' + l))
+    .join('\n');
+}
+
+/** One file to completion: its TAP, its stderr, and whether it passed (exit 0). */
+function runFile(file, env, timeoutS) {
+  return new Promise((resolve) => {
+    const startedAt = Date.now();
+    const child = spawn(process.execPath, ['--enable-source-maps', file], {
+      env: { ...env, TAP_TIMEOUT: String(timeoutS) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    // tap ends a file that runs over its timeout; a file stuck outside the event loop is killed.
+    const killer = setTimeout(() => child.kill('SIGKILL'), timeoutS * 1000 + KILL_GRACE_MS);
+    let grace;
+    let ended = false;
+    const end = (code, signal) => {
+      if (ended) return;
+      ended = true;
+      clearTimeout(killer);
+      clearTimeout(grace);
+      resolve({ file, stdout, stderr, code, signal, ms: Date.now() - startedAt });
+    };
+    child.on('close', end);
+    // A process the file left running may hold its stdout open: then 'close' never comes.
+    child.on('exit', (code, signal) => (grace = setTimeout(() => end(code, signal), STDIO_GRACE_MS)));
+  });
+}
+
+/**
+ * Runs `files` with at most `jobs` at a time, each ended by tap after `timeoutS` seconds; `onDone`
+ * hears of each file as it ends. Resolves to the combined TAP text, files in the order given.
+ */
+export async function runFiles(files, { jobs, timeoutS, env, onDone }) {
+  const results = new Array(files.length);
+  let next = 0;
+  async function worker() {
+    while (next < files.length) {
+      const i = next++;
+      results[i] = await runFile(files[i], env, timeoutS);
+      onDone?.(results[i]);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, worker));
+  const out = ['TAP version 14'];
+  results.forEach((r, i) => {
+    const ok = r.code === 0;
+    out.push(`# Subtest: ${r.file}`, indent(r.stdout.trimEnd()));
+    out.push(`${ok ? 'ok' : 'not ok'} ${i + 1} - ${r.file} # time=${r.ms}ms`);
+    if (!ok) {
+      // What a crash left behind: the exit and the end of stderr (the TAP above may be cut short).
+      const stderr = r.stderr.slice(-4000).trimEnd();
+      out.push('  ---', `  exitCode: ${r.code}`, `  signal: ${r.signal}`, ...(stderr ? ['  stderr: |', indent(stderr)] : []), '  ...');
+    }
+  });
+  out.push(`1..${files.length}`, '');
+  return { tap: out.join('\n'), results };
+}
