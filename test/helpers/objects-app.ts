@@ -18,6 +18,9 @@ export type Routes = Readonly<Record<string, { readonly sql: string; readonly pa
 
 export async function startObjectsApp(databaseUrl: string, routes: Routes): Promise<ObjectsApp> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, options: '-c search_path=public' });
+  // The test's database is dropped WITH (FORCE) at teardown, which may come before the app is
+  // closed: a terminated idle connection must not crash the test process (57P01).
+  pool.on('error', () => {});
   const server = createServer((req, res) => {
     const route = routes[req.url ?? ''];
     if (!route) {

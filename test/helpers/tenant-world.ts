@@ -37,6 +37,9 @@ const QUERY = 'SELECT count(*) FROM item';
 /** The django-tenants middleware, in miniature: Host → schema, then the page's SQL under it. */
 async function startTenantApp(databaseUrl: string, hits: Map<string, number>) {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 6, application_name: 'tenant-app' });
+  // The test's database is dropped WITH (FORCE) at teardown, which may come before the app is
+  // closed: a terminated idle connection must not crash the test process (57P01).
+  pool.on('error', () => {});
   pool.on('error', () => {});
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '');
