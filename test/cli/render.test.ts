@@ -81,11 +81,11 @@ t.test('each database error is printed under the endpoint it was read for, unatt
     'round 1: probing 2 endpoint(s)',
     '  ✗ a  GET /a/  500',
     '    relation "shared" does not exist',
-    '    relation "ta" does not exist (in /var/log/app.log)',
+    '    relation "ta" does not exist (in log file /var/log/app.log)',
     '  ✗ b  GET /b/  500',
     '    relation "tb" does not exist',
     '    relation "shared" does not exist',
-    '    relation "pg" does not exist (in the PostgreSQL log)',
+    '    relation "pg" does not exist (in PostgreSQL server log)',
   ]);
 });
 
