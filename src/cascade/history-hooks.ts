@@ -4,6 +4,7 @@
  * closing look at what is still in the source schemas. `commands/run.ts` wires these in.
  */
 import type { CascadeDeps } from './deps.js';
+import { actionName } from '../repair/describe.js';
 import type { ApplyOutcome, RepairAction } from '../repair/types.js';
 import { scanDrift } from '../db/scan.js';
 import type { ColumnLocation, LeftInSources, Queryable } from '../db/types.js';
@@ -75,8 +76,7 @@ function withExpectation(outcome: ApplyOutcome, check: ExpectationCheck | null):
  * undefined for a routine, type or extension, which the expected schema does not model.
  */
 function touchedTable(action: RepairAction): string | undefined {
-  if (action.kind === 'move-object') return undefined;
-  return action.kind === 'move-relation' ? action.relation.name : action.table;
+  return action.kind === 'move-object' ? undefined : actionName(action);
 }
 
 /**
