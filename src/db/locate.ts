@@ -15,12 +15,8 @@ import {
   type QualifiedName,
   type Queryable,
   type RelationLocation,
+  type SchemaScope,
 } from './types.js';
-
-export interface LocateScope {
-  readonly targetSchema: string;
-  readonly sourceSchemas: readonly string[];
-}
 
 /** What the catalog says about each finding of a round, by the finding's key: how the planner pairs them. */
 export interface Locations {
@@ -35,7 +31,7 @@ export interface Locations {
  * one for the row counts of tables a column refusal may name), each answer filed under the key of
  * the finding it answers.
  */
-export async function locateFindings(db: Queryable, findings: readonly CollectedFinding[], scope: LocateScope): Promise<Locations> {
+export async function locateFindings(db: Queryable, findings: readonly CollectedFinding[], scope: SchemaScope): Promise<Locations> {
   const relationFindings = findings.filter((c) => is(c, 'missing-relation'));
   const columnFindings = findings.filter((c) => is(c, 'missing-column'));
   const objectFindings = findings.filter((c) => is(c, 'missing-function', 'missing-type'));
@@ -56,7 +52,7 @@ export async function locateFindings(db: Queryable, findings: readonly Collected
   };
 }
 
-export interface LocateRelationsInput extends LocateScope {
+export interface LocateRelationsInput extends SchemaScope {
   readonly names: readonly string[];
 }
 
@@ -159,7 +155,7 @@ function toCatalogRelation(row: RelationRow): CatalogRelation {
   };
 }
 
-export interface LocateColumnsInput extends LocateScope {
+export interface LocateColumnsInput extends SchemaScope {
   readonly findings: readonly MissingColumnFinding[];
 }
 

@@ -13,12 +13,8 @@ import {
   type DuplicatedName,
   type MisplacedRelation,
   type Queryable,
+  type SchemaScope,
 } from './types.js';
-
-export interface ScanInput {
-  readonly targetSchema: string;
-  readonly sourceSchemas: readonly string[];
-}
 
 /** Relations an app can query by name, in the target and the source schemas. */
 export const SCAN_RELATIONS_SQL = `SELECT c.oid::bigint AS oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind,
@@ -74,7 +70,7 @@ export interface ScanColumnRow {
   default_expr: string | null;
 }
 
-export async function scanDrift(db: Queryable, input: ScanInput): Promise<DriftScan> {
+export async function scanDrift(db: Queryable, input: SchemaScope): Promise<DriftScan> {
   const params = [input.targetSchema, [...input.sourceSchemas]];
   const relations = await db.query<ScanRelationRow & Record<string, unknown>>(SCAN_RELATIONS_SQL, params);
   const columns = await db.query<ScanColumnRow & Record<string, unknown>>(SCAN_COLUMNS_SQL, params);
@@ -82,7 +78,7 @@ export async function scanDrift(db: Queryable, input: ScanInput): Promise<DriftS
 }
 
 /** Pure: the catalog rows → the drift report. */
-export function compareSchemas(input: ScanInput & { readonly relations: readonly ScanRelationRow[]; readonly columns: readonly ScanColumnRow[] }): DriftScan {
+export function compareSchemas(input: SchemaScope & { readonly relations: readonly ScanRelationRow[]; readonly columns: readonly ScanColumnRow[] }): DriftScan {
   const target = input.targetSchema;
   const all = input.relations.map((row) => ({ row, relation: toRelation(row) }));
   const inTarget = new Map(all.filter((r) => r.relation.schema === target).map((r) => [r.relation.name, r.relation]));
@@ -140,7 +136,7 @@ function toColumn(row: ScanColumnRow): ColumnInfo {
   };
 }
 
-function columnDifferences(input: ScanInput & { readonly columns: readonly ScanColumnRow[] }): ColumnDifference[] {
+function columnDifferences(input: SchemaScope & { readonly columns: readonly ScanColumnRow[] }): ColumnDifference[] {
   const byTable = new Map<string, Map<string, ScanColumnRow[]>>();
   for (const row of input.columns) {
     const schemas = byTable.get(row.table_name) ?? new Map<string, ScanColumnRow[]>();

@@ -6,7 +6,7 @@
  * sub-selects on the catalogs' own (attrelid / indrelid / conrelid) indexes, so the cost grows with
  * the number of objects in these schemas, never with their rows or with the rest of the database.
  */
-import { RELKIND, type Queryable, type RelationKind } from '../db/types.js';
+import { RELKIND, type Queryable, type RelationKind, type SchemaScope } from '../db/types.js';
 import type { ExpectedConstraintType } from './types.js';
 
 export interface SnapshotColumn {
@@ -38,9 +38,7 @@ export interface SnapshotRelation {
   readonly constraints: readonly SnapshotConstraint[];
 }
 
-export interface CatalogSnapshot {
-  readonly targetSchema: string;
-  readonly sourceSchemas: readonly string[];
+export interface CatalogSnapshot extends SchemaScope {
   readonly relations: readonly SnapshotRelation[];
 }
 
@@ -93,7 +91,7 @@ interface SnapshotRow {
 
 export async function snapshotCatalog(
   db: Queryable,
-  input: { readonly targetSchema: string; readonly sourceSchemas: readonly string[]; readonly only?: readonly string[] | undefined },
+  input: SchemaScope & { readonly only?: readonly string[] | undefined },
 ): Promise<CatalogSnapshot> {
   const only = input.only ? [...input.only] : null;
   const { rows } = await db.query<SnapshotRow & Record<string, unknown>>(SNAPSHOT_SQL, [input.targetSchema, [...input.sourceSchemas], only]);
