@@ -11,7 +11,7 @@ import { ReportWriteError, SmokeFixError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { HELP } from './help.js';
 import type { Verbosity } from './render.js';
-import { colorWanted, createStyle } from './style.js';
+import { colorWanted, createStyle } from '../util/style.js';
 import { terminalSafe, terminalSafeDeep } from '../util/terminal-safe.js';
 import { createMasker, type Masker } from '../util/secret-masker.js';
 

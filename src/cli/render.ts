@@ -7,7 +7,7 @@ import { sourcePlace } from '../diagnose/describe.js';
 import type { SourcedFinding } from '../diagnose/types.js';
 import { describeAction } from '../repair/describe.js';
 import type { Verbosity } from '../report/terminal.js';
-import type { Style } from './style.js';
+import type { Style } from '../util/style.js';
 import { reasonBeyondStatus } from '../probe/types.js';
 
 // The end-of-run summary is a reporter beside report.md and junit.xml; the CLI prints it from here.

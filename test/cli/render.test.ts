@@ -2,7 +2,7 @@
 import t from 'tap';
 import type { RunEvent } from '../../src/cascade/events.js';
 import { createProgressRenderer, type Verbosity } from '../../src/cli/render.js';
-import { colorWanted, createStyle } from '../../src/cli/style.js';
+import { colorWanted, createStyle } from '../../src/util/style.js';
 import type { ProbeResult } from '../../src/probe/types.js';
 
 const probe = (ok: boolean): ProbeResult => ({
