@@ -7,8 +7,8 @@ import { is, type CollectedFinding, type FindingKey, type MissingColumnFinding }
 import { withTargetRows } from './column-rows.js';
 import { isConstantDefault } from './constant-default.js';
 import { locateObjects, type ObjectLocation } from './locate-objects.js';
+import { relationKind, toCatalogRelation } from './relation-row.js';
 import {
-  RELKIND,
   type CatalogRelation,
   type ColumnInfo,
   type ColumnLocation,
@@ -108,7 +108,7 @@ export async function locateRelations(db: Queryable, input: LocateRelationsInput
   const askable = names.filter((n) => !n.includes('\u0000'));
   const { rows } = askable.length > 0 ? await db.query<RelationRow & Record<string, unknown>>(LOCATE_RELATIONS_SQL, [askable]) : { rows: [] };
   return names.map((name) => {
-    const found = rows.filter((r) => r.wanted === name).map(toCatalogRelation);
+    const found = rows.filter((r) => r.wanted === name).map(toLocatedRelation);
     return {
       name,
       inTarget: found.find((r) => r.schema === input.targetSchema) ?? null,
@@ -118,25 +118,15 @@ export async function locateRelations(db: Queryable, input: LocateRelationsInput
   });
 }
 
-function kindOf(relkind: string): CatalogRelation['kind'] {
-  const kind = RELKIND[relkind];
-  if (!kind) throw new Error(`unknown pg_class.relkind ${JSON.stringify(relkind)}`);
-  return kind;
-}
-
 function qualifiedName(schema: string | null, name: string | null): QualifiedName | undefined {
   return schema !== null && name !== null ? { schema, name } : undefined;
 }
 
-function toCatalogRelation(row: RelationRow): CatalogRelation {
-  const kind = kindOf(row.relkind);
+function toLocatedRelation(row: RelationRow): CatalogRelation {
+  const relation = toCatalogRelation(row);
+  const kind = relation.kind;
   return {
-    oid: Number(row.oid),
-    schema: row.schema,
-    name: row.name,
-    kind,
-    rowEstimate: row.reltuples,
-    isPartition: row.is_partition,
+    ...relation,
     ...(row.is_partition ? { partitionOf: qualifiedName(row.root_schema, row.root_name) } : {}),
     ...(kind === 'sequence' && row.owner_name !== null ? { ownedBy: qualifiedName(row.owner_schema, row.owner_name) } : {}),
     ...(kind === 'partitioned-table'
@@ -145,7 +135,7 @@ function toCatalogRelation(row: RelationRow): CatalogRelation {
             oid: Number(p.oid),
             schema: row.schema,
             name: p.name,
-            kind: kindOf(p.relkind),
+            kind: relationKind(p.relkind),
             rowEstimate: p.reltuples,
             isPartition: true,
             partitionOf: { schema: row.schema, name: row.name },

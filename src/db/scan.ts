@@ -4,9 +4,8 @@
  */
 import { isMovableKind, moveSql } from './set-schema.js';
 import { isConstantDefault } from './constant-default.js';
+import { toCatalogRelation } from './relation-row.js';
 import {
-  RELKIND,
-  type CatalogRelation,
   type ColumnDifference,
   type ColumnInfo,
   type DriftScan,
@@ -80,7 +79,7 @@ export async function scanDrift(db: Queryable, input: SchemaScope): Promise<Drif
 /** Pure: the catalog rows → the drift report. */
 export function compareSchemas(input: SchemaScope & { readonly relations: readonly ScanRelationRow[]; readonly columns: readonly ScanColumnRow[] }): DriftScan {
   const target = input.targetSchema;
-  const all = input.relations.map((row) => ({ row, relation: toRelation(row) }));
+  const all = input.relations.map((row) => ({ row, relation: toCatalogRelation(row) }));
   const inTarget = new Map(all.filter((r) => r.relation.schema === target).map((r) => [r.relation.name, r.relation]));
   const sources = all.filter((r) => r.relation.schema !== target);
 
@@ -118,12 +117,6 @@ export function compareSchemas(input: SchemaScope & { readonly relations: readon
     inBoth,
     columnDifferences: columnDifferences(input),
   };
-}
-
-function toRelation(row: ScanRelationRow): CatalogRelation {
-  const kind = RELKIND[row.relkind];
-  if (!kind) throw new Error(`unknown pg_class.relkind ${JSON.stringify(row.relkind)}`);
-  return { oid: Number(row.oid), schema: row.schema, name: row.name, kind, rowEstimate: row.reltuples, isPartition: row.is_partition };
 }
 
 function toColumn(row: ScanColumnRow): ColumnInfo {

@@ -6,7 +6,8 @@
  * sub-selects on the catalogs' own (attrelid / indrelid / conrelid) indexes, so the cost grows with
  * the number of objects in these schemas, never with their rows or with the rest of the database.
  */
-import { RELKIND, type Queryable, type RelationKind, type SchemaScope } from '../db/types.js';
+import { toCatalogRelation } from '../db/relation-row.js';
+import type { Queryable, RelationKind, SchemaScope } from '../db/types.js';
 import type { ExpectedConstraintType } from './types.js';
 
 export interface SnapshotColumn {
@@ -99,15 +100,8 @@ export async function snapshotCatalog(
 }
 
 function toRelation(row: SnapshotRow): SnapshotRelation {
-  const kind = RELKIND[row.relkind];
-  if (!kind) throw new Error(`unknown pg_class.relkind ${JSON.stringify(row.relkind)}`);
   return {
-    oid: Number(row.oid),
-    schema: row.schema,
-    name: row.name,
-    kind,
-    rowEstimate: row.reltuples,
-    isPartition: row.is_partition,
+    ...toCatalogRelation(row),
     ownedBy: row.owned_by,
     columns: row.columns,
     indexes: row.indexes,
