@@ -7,7 +7,7 @@ import { is, type CollectedFinding, type FindingKey, type MissingColumnFinding }
 import { withTargetRows } from './column-rows.js';
 import { isConstantDefault } from './constant-default.js';
 import { locateObjects, type ObjectLocation } from './locate-objects.js';
-import { relationKind, toCatalogRelation } from './relation-row.js';
+import { relationKind, toCatalogRelation, type PgClassRow } from './relation-row.js';
 import {
   type CatalogRelation,
   type ColumnInfo,
@@ -85,14 +85,8 @@ LEFT JOIN LATERAL (
 ) AS parts ON true
 ORDER BY w.name, n.nspname`;
 
-interface RelationRow {
+interface RelationRow extends PgClassRow {
   wanted: string;
-  oid: string;
-  schema: string;
-  name: string;
-  relkind: string;
-  reltuples: number;
-  is_partition: boolean;
   root_schema: string | null;
   root_name: string | null;
   owner_schema: string | null;

@@ -4,7 +4,7 @@
  */
 import { isMovableKind, moveSql } from './set-schema.js';
 import { isConstantDefault } from './constant-default.js';
-import { toCatalogRelation } from './relation-row.js';
+import { toCatalogRelation, type PgClassRow } from './relation-row.js';
 import {
   type ColumnDifference,
   type ColumnInfo,
@@ -46,13 +46,7 @@ JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.
 LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = t.oid AND d.adnum = a.attnum
 ORDER BY t.relname, t.nspname, a.attnum`;
 
-export interface ScanRelationRow {
-  oid: string;
-  schema: string;
-  name: string;
-  relkind: string;
-  reltuples: number;
-  is_partition: boolean;
+export interface ScanRelationRow extends PgClassRow {
   owned: boolean;
   /** For a partition: the oid of the root of its tree. */
   root_oid: string | null;

@@ -6,7 +6,7 @@
  * sub-selects on the catalogs' own (attrelid / indrelid / conrelid) indexes, so the cost grows with
  * the number of objects in these schemas, never with their rows or with the rest of the database.
  */
-import { toCatalogRelation } from '../db/relation-row.js';
+import { toCatalogRelation, type PgClassRow } from '../db/relation-row.js';
 import type { Queryable, RelationKind, SchemaScope } from '../db/types.js';
 import type { ExpectedConstraintType } from './types.js';
 
@@ -77,13 +77,7 @@ WHERE (n.nspname = $1 OR n.nspname = ANY($2::text[])) AND c.relkind IN ('r', 'p'
   AND ($3::text[] IS NULL OR c.relname = ANY($3::text[]))
 ORDER BY n.nspname, c.relname`;
 
-interface SnapshotRow {
-  oid: string;
-  schema: string;
-  name: string;
-  relkind: string;
-  reltuples: number;
-  is_partition: boolean;
+interface SnapshotRow extends PgClassRow {
   owned_by: string | null;
   columns: SnapshotColumn[];
   indexes: string[];
