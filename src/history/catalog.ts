@@ -7,7 +7,7 @@
  * the number of objects in these schemas, never with their rows or with the rest of the database.
  */
 import { toCatalogRelation, type PgClassRow } from '../db/relation-row.js';
-import type { Queryable, RelationKind, SchemaScope } from '../db/types.js';
+import type { CatalogRelation, Queryable, SchemaScope } from '../db/types.js';
 import type { ExpectedConstraintType } from './types.js';
 
 export interface SnapshotColumn {
@@ -25,13 +25,8 @@ export interface SnapshotConstraint {
   readonly references?: { readonly schema: string; readonly name: string } | undefined;
 }
 
-export interface SnapshotRelation {
-  readonly oid: number;
-  readonly schema: string;
-  readonly name: string;
-  readonly kind: RelationKind;
-  readonly rowEstimate: number;
-  readonly isPartition: boolean;
+/** A relation as `toCatalogRelation` reads it from pg_class, with what the expectation is compared with. */
+export interface SnapshotRelation extends Pick<CatalogRelation, 'oid' | 'schema' | 'name' | 'kind' | 'rowEstimate' | 'isPartition'> {
   /** For a sequence owned by a column: the owning table's name (it moves with that table). */
   readonly ownedBy: string | null;
   readonly columns: readonly SnapshotColumn[];
