@@ -7,7 +7,7 @@ import { sourcePlace } from '../diagnose/describe.js';
 import type { FindingSource } from '../diagnose/types.js';
 import type { ProbeSummary } from '../result.js';
 
-/** `body of "public profile"`, `log file /var/log/app/django.log (after "settings")`. */
+/** `response body of "public profile"`, `log file /var/log/app/django.log (after "settings")`. */
 export function sourceText(source: FindingSource): string {
   if (source.type === 'body') return `${sourcePlace(source)} of "${source.endpoint}"`;
   if (source.type === 'history') return `${sourcePlace(source)} (created by ${source.migration})`;
