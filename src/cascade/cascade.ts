@@ -8,7 +8,7 @@
  */
 import type { EndpointConfig } from '../config/types.js';
 import type { FindingKey, SourcedFinding } from '../diagnose/types.js';
-import { EnvironmentError, InterruptedError, TargetUnreachableError, type ErrorCode } from '../errors.js';
+import { EnvironmentError, InternalError, InterruptedError, TargetUnreachableError, type ErrorCode } from '../errors.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { Refusal, RepairRecord } from '../repair/types.js';
 import { exitCodeOf, type ProbeSummary, type RoundResult, type RunResult } from '../result.js';
@@ -63,7 +63,7 @@ class Cascade {
       return this.end({
         outcome: 'stuck',
         reason: internalErrorReason(error, this.countApplied()),
-        errorCode: 'INTERNAL_ERROR',
+        errorCode: new InternalError(error).code,
       });
     }
   }

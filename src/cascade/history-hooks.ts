@@ -4,9 +4,10 @@
  * closing look at what is still in the source schemas. `commands/run.ts` wires these in.
  */
 import type { CascadeDeps } from './deps.js';
+import { actionName } from '../repair/describe.js';
 import type { ApplyOutcome, RepairAction } from '../repair/types.js';
 import { scanDrift } from '../db/scan.js';
-import type { ColumnLocation, LeftInSources, Queryable } from '../db/types.js';
+import type { ColumnLocation, LeftInSources, Queryable, SchemaScope } from '../db/types.js';
 import { snapshotCatalog } from '../history/catalog.js';
 import { compareWithHistory } from '../history/drift.js';
 import { migrationLabel } from '../history/justify.js';
@@ -14,13 +15,8 @@ import type { LoadedHistory } from '../history/load.js';
 import { historyOutcome, type HistoryOutcome } from '../history/outcome.js';
 import { verifyAgainstExpected, type ExpectationCheck } from '../history/verify.js';
 
-interface Schemas {
-  readonly targetSchema: string;
-  readonly sourceSchemas: readonly string[];
-}
-
 /** Round 1 of `repair.scope: history`: one finding per object the expectation proves misplaced. */
-export function provenFindings(db: Queryable, loaded: LoadedHistory, schemas: Schemas): NonNullable<CascadeDeps['provenFindings']> {
+export function provenFindings(db: Queryable, loaded: LoadedHistory, schemas: SchemaScope): NonNullable<CascadeDeps['provenFindings']> {
   return async () => {
     const drift = compareWithHistory(loaded.expected, await snapshotCatalog(db, schemas), schemas);
     return drift.objects
@@ -75,8 +71,7 @@ function withExpectation(outcome: ApplyOutcome, check: ExpectationCheck | null):
  * undefined for a routine, type or extension, which the expected schema does not model.
  */
 function touchedTable(action: RepairAction): string | undefined {
-  if (action.kind === 'move-object') return undefined;
-  return action.kind === 'move-relation' ? action.relation.name : action.table;
+  return action.kind === 'move-object' ? undefined : actionName(action);
 }
 
 /**
@@ -87,7 +82,7 @@ function touchedTable(action: RepairAction): string | undefined {
 export async function closingCheck(
   db: Queryable,
   loaded: LoadedHistory | null,
-  schemas: Schemas,
+  schemas: SchemaScope,
 ): Promise<{ readonly history?: HistoryOutcome; readonly leftInSources: readonly LeftInSources[] }> {
   if (loaded) {
     const { outcome, drift } = await historyOutcome(db, { ...schemas, expected: loaded.expected, history: loaded.history });
@@ -110,7 +105,7 @@ export async function closingCheck(
 export async function resolveColumnsByHistory(
   db: Queryable,
   loaded: LoadedHistory | null,
-  schemas: Schemas,
+  schemas: SchemaScope,
   columns: readonly ColumnLocation[],
 ): Promise<ColumnLocation[]> {
   const open = columns.filter((c) => c.table === null && c.candidates.length === 0);

@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunOutput } from '../commands/run.js';
 import type { FleetOutput } from '../commands/fleet-run.js';
-import { ReportWriteError, SmokeFixError, UsageError } from '../errors.js';
+import { asSmokeFixError, ReportWriteError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { HELP } from './help.js';
 import type { Verbosity } from './render.js';
-import { colorWanted, createStyle } from './style.js';
+import { colorWanted, createStyle } from '../util/style.js';
 import { terminalSafe, terminalSafeDeep } from '../util/terminal-safe.js';
 import { createMasker, type Masker } from '../util/secret-masker.js';
 
@@ -185,12 +185,11 @@ async function main(argv: readonly string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof SmokeFixError) {
-      process.stderr.write(`smoke-fix: ${terminalSafe(masker.mask(error.message), { keepNewlines: true })}\n`);
-      process.exit(error.exitCode);
-    }
-    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`smoke-fix: internal error: ${terminalSafe(masker.mask(text), { keepNewlines: true })}\n`);
-    process.exit(1);
+    const ours = asSmokeFixError(error);
+    // One of ours says what to do; anything else is a bug, shown with its stack for the issue a person files.
+    const bug = ours !== error;
+    const text = !bug ? ours.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`smoke-fix: ${bug ? 'internal error: ' : ''}${terminalSafe(masker.mask(text), { keepNewlines: true })}\n`);
+    process.exit(ours.exitCode);
   },
 );

@@ -3,10 +3,11 @@
  * lines otherwise (cron mail, CI logs). Progress goes to stderr so that stdout can carry `--json`.
  */
 import type { RunEvent } from '../cascade/events.js';
+import { sourcePlace } from '../diagnose/describe.js';
 import type { SourcedFinding } from '../diagnose/types.js';
 import { describeAction } from '../repair/describe.js';
 import type { Verbosity } from '../report/terminal.js';
-import type { Style } from './style.js';
+import type { Style } from '../util/style.js';
 import { reasonBeyondStatus } from '../probe/types.js';
 
 // The end-of-run summary is a reporter beside report.md and junit.xml; the CLI prints it from here.
@@ -114,6 +115,7 @@ export function createProgressRenderer(options: RenderOptions): (event: RunEvent
   };
 }
 
+/** A body finding sits under its endpoint's line already; one read elsewhere says where. */
 function sourceNote(f: SourcedFinding): string {
-  return f.source.type === 'body' ? '' : f.source.type === 'log' ? ` (in ${f.source.file})` : ' (in the PostgreSQL log)';
+  return f.source.type === 'body' ? '' : ` (in ${sourcePlace(f.source)})`;
 }

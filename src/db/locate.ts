@@ -7,20 +7,16 @@ import { is, type CollectedFinding, type FindingKey, type MissingColumnFinding }
 import { withTargetRows } from './column-rows.js';
 import { isConstantDefault } from './constant-default.js';
 import { locateObjects, type ObjectLocation } from './locate-objects.js';
+import { relationKind, toCatalogRelation, type PgClassRow } from './relation-row.js';
 import {
-  RELKIND,
   type CatalogRelation,
   type ColumnInfo,
   type ColumnLocation,
   type QualifiedName,
   type Queryable,
   type RelationLocation,
+  type SchemaScope,
 } from './types.js';
-
-export interface LocateScope {
-  readonly targetSchema: string;
-  readonly sourceSchemas: readonly string[];
-}
 
 /** What the catalog says about each finding of a round, by the finding's key: how the planner pairs them. */
 export interface Locations {
@@ -35,7 +31,7 @@ export interface Locations {
  * one for the row counts of tables a column refusal may name), each answer filed under the key of
  * the finding it answers.
  */
-export async function locateFindings(db: Queryable, findings: readonly CollectedFinding[], scope: LocateScope): Promise<Locations> {
+export async function locateFindings(db: Queryable, findings: readonly CollectedFinding[], scope: SchemaScope): Promise<Locations> {
   const relationFindings = findings.filter((c) => is(c, 'missing-relation'));
   const columnFindings = findings.filter((c) => is(c, 'missing-column'));
   const objectFindings = findings.filter((c) => is(c, 'missing-function', 'missing-type'));
@@ -56,7 +52,7 @@ export async function locateFindings(db: Queryable, findings: readonly Collected
   };
 }
 
-export interface LocateRelationsInput extends LocateScope {
+export interface LocateRelationsInput extends SchemaScope {
   readonly names: readonly string[];
 }
 
@@ -89,14 +85,8 @@ LEFT JOIN LATERAL (
 ) AS parts ON true
 ORDER BY w.name, n.nspname`;
 
-interface RelationRow {
+interface RelationRow extends PgClassRow {
   wanted: string;
-  oid: string;
-  schema: string;
-  name: string;
-  relkind: string;
-  reltuples: number;
-  is_partition: boolean;
   root_schema: string | null;
   root_name: string | null;
   owner_schema: string | null;
@@ -112,7 +102,7 @@ export async function locateRelations(db: Queryable, input: LocateRelationsInput
   const askable = names.filter((n) => !n.includes('\u0000'));
   const { rows } = askable.length > 0 ? await db.query<RelationRow & Record<string, unknown>>(LOCATE_RELATIONS_SQL, [askable]) : { rows: [] };
   return names.map((name) => {
-    const found = rows.filter((r) => r.wanted === name).map(toCatalogRelation);
+    const found = rows.filter((r) => r.wanted === name).map(toLocatedRelation);
     return {
       name,
       inTarget: found.find((r) => r.schema === input.targetSchema) ?? null,
@@ -122,25 +112,15 @@ export async function locateRelations(db: Queryable, input: LocateRelationsInput
   });
 }
 
-function kindOf(relkind: string): CatalogRelation['kind'] {
-  const kind = RELKIND[relkind];
-  if (!kind) throw new Error(`unknown pg_class.relkind ${JSON.stringify(relkind)}`);
-  return kind;
-}
-
 function qualifiedName(schema: string | null, name: string | null): QualifiedName | undefined {
   return schema !== null && name !== null ? { schema, name } : undefined;
 }
 
-function toCatalogRelation(row: RelationRow): CatalogRelation {
-  const kind = kindOf(row.relkind);
+function toLocatedRelation(row: RelationRow): CatalogRelation {
+  const relation = toCatalogRelation(row);
+  const kind = relation.kind;
   return {
-    oid: Number(row.oid),
-    schema: row.schema,
-    name: row.name,
-    kind,
-    rowEstimate: row.reltuples,
-    isPartition: row.is_partition,
+    ...relation,
     ...(row.is_partition ? { partitionOf: qualifiedName(row.root_schema, row.root_name) } : {}),
     ...(kind === 'sequence' && row.owner_name !== null ? { ownedBy: qualifiedName(row.owner_schema, row.owner_name) } : {}),
     ...(kind === 'partitioned-table'
@@ -149,7 +129,7 @@ function toCatalogRelation(row: RelationRow): CatalogRelation {
             oid: Number(p.oid),
             schema: row.schema,
             name: p.name,
-            kind: kindOf(p.relkind),
+            kind: relationKind(p.relkind),
             rowEstimate: p.reltuples,
             isPartition: true,
             partitionOf: { schema: row.schema, name: row.name },
@@ -159,7 +139,7 @@ function toCatalogRelation(row: RelationRow): CatalogRelation {
   };
 }
 
-export interface LocateColumnsInput extends LocateScope {
+export interface LocateColumnsInput extends SchemaScope {
   readonly findings: readonly MissingColumnFinding[];
 }
 

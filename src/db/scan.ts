@@ -4,21 +4,16 @@
  */
 import { isMovableKind, moveSql } from './set-schema.js';
 import { isConstantDefault } from './constant-default.js';
+import { toCatalogRelation, type PgClassRow } from './relation-row.js';
 import {
-  RELKIND,
-  type CatalogRelation,
   type ColumnDifference,
   type ColumnInfo,
   type DriftScan,
   type DuplicatedName,
   type MisplacedRelation,
   type Queryable,
+  type SchemaScope,
 } from './types.js';
-
-export interface ScanInput {
-  readonly targetSchema: string;
-  readonly sourceSchemas: readonly string[];
-}
 
 /** Relations an app can query by name, in the target and the source schemas. */
 export const SCAN_RELATIONS_SQL = `SELECT c.oid::bigint AS oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind,
@@ -51,13 +46,7 @@ JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.
 LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = t.oid AND d.adnum = a.attnum
 ORDER BY t.relname, t.nspname, a.attnum`;
 
-export interface ScanRelationRow {
-  oid: string;
-  schema: string;
-  name: string;
-  relkind: string;
-  reltuples: number;
-  is_partition: boolean;
+export interface ScanRelationRow extends PgClassRow {
   owned: boolean;
   /** For a partition: the oid of the root of its tree. */
   root_oid: string | null;
@@ -74,7 +63,7 @@ export interface ScanColumnRow {
   default_expr: string | null;
 }
 
-export async function scanDrift(db: Queryable, input: ScanInput): Promise<DriftScan> {
+export async function scanDrift(db: Queryable, input: SchemaScope): Promise<DriftScan> {
   const params = [input.targetSchema, [...input.sourceSchemas]];
   const relations = await db.query<ScanRelationRow & Record<string, unknown>>(SCAN_RELATIONS_SQL, params);
   const columns = await db.query<ScanColumnRow & Record<string, unknown>>(SCAN_COLUMNS_SQL, params);
@@ -82,9 +71,9 @@ export async function scanDrift(db: Queryable, input: ScanInput): Promise<DriftS
 }
 
 /** Pure: the catalog rows → the drift report. */
-export function compareSchemas(input: ScanInput & { readonly relations: readonly ScanRelationRow[]; readonly columns: readonly ScanColumnRow[] }): DriftScan {
+export function compareSchemas(input: SchemaScope & { readonly relations: readonly ScanRelationRow[]; readonly columns: readonly ScanColumnRow[] }): DriftScan {
   const target = input.targetSchema;
-  const all = input.relations.map((row) => ({ row, relation: toRelation(row) }));
+  const all = input.relations.map((row) => ({ row, relation: toCatalogRelation(row) }));
   const inTarget = new Map(all.filter((r) => r.relation.schema === target).map((r) => [r.relation.name, r.relation]));
   const sources = all.filter((r) => r.relation.schema !== target);
 
@@ -124,12 +113,6 @@ export function compareSchemas(input: ScanInput & { readonly relations: readonly
   };
 }
 
-function toRelation(row: ScanRelationRow): CatalogRelation {
-  const kind = RELKIND[row.relkind];
-  if (!kind) throw new Error(`unknown pg_class.relkind ${JSON.stringify(row.relkind)}`);
-  return { oid: Number(row.oid), schema: row.schema, name: row.name, kind, rowEstimate: row.reltuples, isPartition: row.is_partition };
-}
-
 function toColumn(row: ScanColumnRow): ColumnInfo {
   return {
     name: row.column_name,
@@ -140,7 +123,7 @@ function toColumn(row: ScanColumnRow): ColumnInfo {
   };
 }
 
-function columnDifferences(input: ScanInput & { readonly columns: readonly ScanColumnRow[] }): ColumnDifference[] {
+function columnDifferences(input: SchemaScope & { readonly columns: readonly ScanColumnRow[] }): ColumnDifference[] {
   const byTable = new Map<string, Map<string, ScanColumnRow[]>>();
   for (const row of input.columns) {
     const schemas = byTable.get(row.table_name) ?? new Map<string, ScanColumnRow[]>();

@@ -27,6 +27,12 @@ export const RELKIND: Readonly<Record<string, RelationKind>> = {
   t: 'toast',
 };
 
+/** The schemas a run works between (the config's `database.targetSchema` and `sourceSchemas`). */
+export interface SchemaScope {
+  readonly targetSchema: string;
+  readonly sourceSchemas: readonly string[];
+}
+
 export interface CatalogRelation {
   readonly oid: number;
   /** Schema name as stored in `pg_namespace.nspname`. */
@@ -115,9 +121,7 @@ export interface ColumnLocation {
 }
 
 /** `smoke-fix scan`: the whole drift between the source schemas and the target at once. */
-export interface DriftScan {
-  readonly targetSchema: string;
-  readonly sourceSchemas: readonly string[];
+export interface DriftScan extends SchemaScope {
   /** Relations in a source schema whose name the target lacks: what `run` would move. */
   readonly missingFromTarget: readonly MisplacedRelation[];
   /** Names present in the target AND a source schema (a stale copy, or a real conflict). */

@@ -3,6 +3,7 @@
  * Only records that carried a database error count (a log line naming no table is not evidence).
  * Names and excerpts are JSON strings: they are hostile text (quotes, control characters, ANSI).
  */
+import { findingName, sourcePlace } from '../diagnose/describe.js';
 import type { Finding, FindingSource } from '../diagnose/types.js';
 import { IGNORE_REASONS, type IgnoreReason } from './tie.js';
 
@@ -19,15 +20,6 @@ export interface IgnoredEvidence {
 export const MAX_EXAMPLES = 3;
 const EXCERPT_CHARS = 160;
 
-function nameOf(f: Finding): string {
-  if (f.kind !== 'missing-column') return f.kind === 'missing-function' ? `${f.name}(${f.args})` : f.name;
-  return f.table ? `${f.table}.${f.column}` : f.column;
-}
-
-function whereText(source: FindingSource): string {
-  return source.type === 'server-log' ? 'PostgreSQL server log' : source.type === 'log' ? `log file ${source.file}` : 'response body';
-}
-
 export class IgnoredTally {
   private readonly byReason = new Map<IgnoreReason, { count: number; examples: string[] }>();
 
@@ -37,7 +29,7 @@ export class IgnoredTally {
     entry.count += 1;
     if (entry.examples.length < MAX_EXAMPLES) {
       const line = text.split('\n', 1)[0]!.slice(0, EXCERPT_CHARS);
-      entry.examples.push(`${findings.map((f) => JSON.stringify(nameOf(f))).join(', ')} in ${whereText(source)}: ${JSON.stringify(line)}`);
+      entry.examples.push(`${findings.map((f) => JSON.stringify(findingName(f))).join(', ')} in ${sourcePlace(source)}: ${JSON.stringify(line)}`);
     }
     this.byReason.set(reason, entry);
   }

@@ -6,7 +6,8 @@
  * sub-selects on the catalogs' own (attrelid / indrelid / conrelid) indexes, so the cost grows with
  * the number of objects in these schemas, never with their rows or with the rest of the database.
  */
-import { RELKIND, type Queryable, type RelationKind } from '../db/types.js';
+import { toCatalogRelation, type PgClassRow } from '../db/relation-row.js';
+import type { CatalogRelation, Queryable, SchemaScope } from '../db/types.js';
 import type { ExpectedConstraintType } from './types.js';
 
 export interface SnapshotColumn {
@@ -24,13 +25,8 @@ export interface SnapshotConstraint {
   readonly references?: { readonly schema: string; readonly name: string } | undefined;
 }
 
-export interface SnapshotRelation {
-  readonly oid: number;
-  readonly schema: string;
-  readonly name: string;
-  readonly kind: RelationKind;
-  readonly rowEstimate: number;
-  readonly isPartition: boolean;
+/** A relation as `toCatalogRelation` reads it from pg_class, with what the expectation is compared with. */
+export interface SnapshotRelation extends Pick<CatalogRelation, 'oid' | 'schema' | 'name' | 'kind' | 'rowEstimate' | 'isPartition'> {
   /** For a sequence owned by a column: the owning table's name (it moves with that table). */
   readonly ownedBy: string | null;
   readonly columns: readonly SnapshotColumn[];
@@ -38,9 +34,7 @@ export interface SnapshotRelation {
   readonly constraints: readonly SnapshotConstraint[];
 }
 
-export interface CatalogSnapshot {
-  readonly targetSchema: string;
-  readonly sourceSchemas: readonly string[];
+export interface CatalogSnapshot extends SchemaScope {
   readonly relations: readonly SnapshotRelation[];
 }
 
@@ -78,13 +72,7 @@ WHERE (n.nspname = $1 OR n.nspname = ANY($2::text[])) AND c.relkind IN ('r', 'p'
   AND ($3::text[] IS NULL OR c.relname = ANY($3::text[]))
 ORDER BY n.nspname, c.relname`;
 
-interface SnapshotRow {
-  oid: string;
-  schema: string;
-  name: string;
-  relkind: string;
-  reltuples: number;
-  is_partition: boolean;
+interface SnapshotRow extends PgClassRow {
   owned_by: string | null;
   columns: SnapshotColumn[];
   indexes: string[];
@@ -93,7 +81,7 @@ interface SnapshotRow {
 
 export async function snapshotCatalog(
   db: Queryable,
-  input: { readonly targetSchema: string; readonly sourceSchemas: readonly string[]; readonly only?: readonly string[] | undefined },
+  input: SchemaScope & { readonly only?: readonly string[] | undefined },
 ): Promise<CatalogSnapshot> {
   const only = input.only ? [...input.only] : null;
   const { rows } = await db.query<SnapshotRow & Record<string, unknown>>(SNAPSHOT_SQL, [input.targetSchema, [...input.sourceSchemas], only]);
@@ -101,15 +89,8 @@ export async function snapshotCatalog(
 }
 
 function toRelation(row: SnapshotRow): SnapshotRelation {
-  const kind = RELKIND[row.relkind];
-  if (!kind) throw new Error(`unknown pg_class.relkind ${JSON.stringify(row.relkind)}`);
   return {
-    oid: Number(row.oid),
-    schema: row.schema,
-    name: row.name,
-    kind,
-    rowEstimate: row.reltuples,
-    isPartition: row.is_partition,
+    ...toCatalogRelation(row),
     ownedBy: row.owned_by,
     columns: row.columns,
     indexes: row.indexes,

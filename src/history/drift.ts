@@ -6,15 +6,11 @@
  *
  * Pure: built from an ExpectedSchema and a CatalogSnapshot, tested by exact value.
  */
+import type { SchemaScope } from '../db/types.js';
 import type { CatalogSnapshot, SnapshotRelation } from './catalog.js';
 import type { ExpectedRelation, ExpectedSchema, HistoryDrift, ObjectDrift } from './types.js';
 
-export interface CompareInput {
-  readonly targetSchema: string;
-  readonly sourceSchemas: readonly string[];
-}
-
-export function compareWithHistory(expected: ExpectedSchema, snapshot: CatalogSnapshot, input: CompareInput): HistoryDrift {
+export function compareWithHistory(expected: ExpectedSchema, snapshot: CatalogSnapshot, input: SchemaScope): HistoryDrift {
   const target = input.targetSchema;
   const sources = new Set(input.sourceSchemas);
   const inTarget = new Map<string, SnapshotRelation>();

@@ -2,7 +2,7 @@
  * The history part of `scan` and of a run's result: the drift against the expectation, flattened
  * for people and report.json, and why it happened. Built by `scan` and at the end of a run.
  */
-import type { Queryable } from '../db/types.js';
+import type { Queryable, SchemaScope } from '../db/types.js';
 import { snapshotCatalog } from './catalog.js';
 import { compareWithHistory, hasDrift } from './drift.js';
 import { migrationLabel } from './justify.js';
@@ -39,11 +39,9 @@ export interface HistoryOutcome {
 
 export async function historyOutcome(
   db: Queryable,
-  input: {
+  input: SchemaScope & {
     readonly expected: ExpectedSchema;
     readonly history?: MigrationHistory | undefined;
-    readonly targetSchema: string;
-    readonly sourceSchemas: readonly string[];
   },
 ): Promise<{ readonly outcome: HistoryOutcome; readonly drift: HistoryDrift }> {
   const snapshot = await snapshotCatalog(db, input);

@@ -7,6 +7,7 @@
  *
  * Everything here is plain data: readers do I/O, the model and the comparison are pure.
  */
+import type { SchemaScope } from '../db/types.js';
 
 /** Where a statement or an object came from: `account.0001_initial`, applied at … */
 export interface MigrationRef {
@@ -135,9 +136,7 @@ export interface ObjectDrift {
   readonly differences: readonly string[];
 }
 
-export interface HistoryDrift {
-  readonly targetSchema: string;
-  readonly sourceSchemas: readonly string[];
+export interface HistoryDrift extends SchemaScope {
   readonly objects: readonly ObjectDrift[];
   /** Relations in a source schema that no applied migration created: never moved ("not the app's"). */
   readonly notTheApps: ReadonlyArray<{ readonly schema: string; readonly name: string; readonly kind: string }>;

@@ -5,7 +5,7 @@
  * repair/guarded-sql.ts) so it is a no-op on the repaired database and safe on every other copy.
  * `RunSQL` has no model-state effect, so `makemigrations --check` stays clean.
  */
-import { actionObject, actionWords } from '../repair/describe.js';
+import { actionName, actionObject, actionWords } from '../repair/describe.js';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RepairAction, RepairRecord } from '../repair/types.js';
@@ -96,11 +96,6 @@ export interface WriteDjangoMigrationsResult {
   readonly skipped: Array<{ object: string; reason: string }>;
 }
 
-function tableOf(action: RepairAction): string {
-  if (action.kind === 'move-object') return action.object.name;
-  return action.kind === 'move-relation' ? action.relation.name : action.table;
-}
-
 /**
  * The app owning a table: Django names tables `<app_label>_<model>`, so the longest label that
  * prefixes the name wins (`user_profile_about_item` → `user_profile`, not `user`).
@@ -146,11 +141,11 @@ export async function writeDjangoMigrations(input: WriteDjangoMigrationsInput): 
   const byApp = new Map<string, RepairRecord[]>();
   for (const record of input.records) {
     if (record.status !== 'applied') continue; // planned and failed repairs changed nothing
-    const app = owningApp(tableOf(record.action), labels);
+    const app = owningApp(actionName(record.action), labels);
     if (!app) {
       skipped.push({
         object: actionObject(record.action),
-        reason: `no app label in repair.djangoMigrations (${labels.join(', ') || 'none configured'}) prefixes table "${tableOf(record.action)}"`,
+        reason: `no app label in repair.djangoMigrations (${labels.join(', ') || 'none configured'}) prefixes table "${actionName(record.action)}"`,
       });
       continue;
     }

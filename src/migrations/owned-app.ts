@@ -8,7 +8,8 @@
  */
 import { readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { RepairAction, RepairRecord } from '../repair/types.js';
+import { actionName } from '../repair/describe.js';
+import type { RepairRecord } from '../repair/types.js';
 import { latestMigrations, migrationName, owningApp, renderDjangoMigration, type WriteDjangoMigrationsResult } from './django.js';
 
 export interface WriteOwnedAppMigrationInput {
@@ -21,11 +22,6 @@ export interface WriteOwnedAppMigrationInput {
   readonly now?: Date | undefined;
 }
 
-function tableOf(action: RepairAction): string {
-  if (action.kind === 'move-object') return action.object.name;
-  return action.kind === 'move-relation' ? action.relation.name : action.table;
-}
-
 export async function writeOwnedAppMigration(input: WriteOwnedAppMigrationInput): Promise<WriteDjangoMigrationsResult> {
   const records = input.records.filter((r) => r.status === 'applied'); // planned and failed changed nothing
   if (records.length === 0) return { written: [], skipped: [] };
@@ -36,13 +32,13 @@ export async function writeOwnedAppMigration(input: WriteOwnedAppMigrationInput)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     const reason = `cannot read migrations folder ${folder} of app "${input.app}" (repair.djangoMigrationsApp) (${code})`;
-    return { written: [], skipped: records.map((r) => ({ object: tableOf(r.action), reason })) };
+    return { written: [], skipped: records.map((r) => ({ object: actionName(r.action), reason })) };
   }
   const labels = [...input.latestApplied.keys()];
   const others = new Map<string, string>();
   for (const record of records) {
     // A table no app label prefixes (contrib tables named django_*) needs no ordering of its own.
-    const owner = owningApp(tableOf(record.action), labels);
+    const owner = owningApp(actionName(record.action), labels);
     if (owner && owner !== input.app) others.set(owner, input.latestApplied.get(owner)!);
   }
   const now = input.now ?? new Date();

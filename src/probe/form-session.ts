@@ -13,7 +13,7 @@
  */
 import type { FormAuth } from '../config/types.js';
 import { formErrors } from './django-pages.js';
-import { findLoginForm, parseForms, type LoginForm } from './html-forms.js';
+import { findLoginForm, parseForms, type HtmlForm } from './html-forms.js';
 import { fetchLoginPage, loginContext, isRedirect, joinExchanges, loginSession, type LoginOutcome } from './login-session.js';
 import type { AuthSession, HttpClient, HttpResponse } from './types.js';
 
@@ -23,7 +23,7 @@ import type { AuthSession, HttpClient, HttpResponse } from './types.js';
  */
 const TOKEN_MIN_LENGTH = 16;
 
-function describeFields(form: LoginForm): string {
+function describeFields(form: HtmlForm): string {
   return form.fields.map((f) => (f.type === 'hidden' ? `${f.name} (hidden)` : f.name)).join(', ') || 'none';
 }
 
@@ -32,7 +32,7 @@ export function formSession(options: { profile: string; auth: FormAuth; client: 
   const { base, prefix, siteUrl, loginPageUrl, jar, formTokens, refused, isLoginPage } = loginContext(profile, auth, client);
 
   /** The form's `action` as a path under `baseUrl`; refused when it leaves the app's origin. */
-  function actionPath(form: LoginForm): string {
+  function actionPath(form: HtmlForm): string {
     const target = new URL(form.action || loginPageUrl, loginPageUrl);
     if (target.origin !== base.origin || !target.pathname.startsWith(prefix + '/')) {
       // The password is only ever sent to the app under test.

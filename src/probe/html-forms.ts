@@ -1,7 +1,8 @@
 /**
- * Finding the login form in any HTML page: the `<form>` that holds a password input, with its
- * `action`, `method` and every field it would submit as it stands (hidden CSRF tokens such as
- * Rails' `authenticity_token`, Laravel's `_token`, Flask-WTF's `csrf_token`, prefilled inputs).
+ * The one reader of HTML forms. Every `<form>` of a page with its `action`, `method`, every field it
+ * would submit as it stands (hidden CSRF tokens such as Rails' `authenticity_token`, Laravel's
+ * `_token`, Flask-WTF's `csrf_token`, prefilled inputs) and every control as written; the login
+ * form is the one that holds a password input. (`login-form.ts` reads Django's login form from it.)
  *
  * htmlparser2 reads the page (not regular expressions): it is the tokenizer of the `entities`
  * package's author, already decodes attribute entities, skips comments, `<script>` and
@@ -15,7 +16,18 @@ export interface FormField {
   readonly value: string;
 }
 
-export interface LoginForm {
+/** A control as written, submitted or not (a disabled input, an unchecked box, a button). */
+export interface FormControl {
+  readonly tag: 'input' | 'select' | 'textarea';
+  /** `''` when the control has no name. */
+  readonly name: string;
+  /** An input's type, lower-case (`text` when the attribute is missing); the tag for the others. */
+  readonly type: string;
+  /** The `autocomplete` attribute (`username` marks the user name box); `''` when missing. */
+  readonly autocomplete: string;
+}
+
+export interface HtmlForm {
   /** As written in the page (may be empty: the form posts to the page itself). */
   readonly action: string;
   /** Upper-case; `POST` unless the form says `get`. */
@@ -26,24 +38,36 @@ export interface LoginForm {
   readonly passwordField?: string | undefined;
   /** Name of the last text-like input before the password input (the user name box). */
   readonly usernameField?: string | undefined;
+  /** Every input, select and textarea of the form in document order, submitted or not. */
+  readonly controls: readonly FormControl[];
+}
+
+/** Every form of the page, and every control of the page in document order (inside a form or not). */
+export interface HtmlPage {
+  readonly forms: readonly HtmlForm[];
+  readonly controls: readonly FormControl[];
 }
 
 /** Inputs a browser submits without the user typing: not buttons, not files, not unchecked boxes. */
 const NOT_SUBMITTED = new Set(['submit', 'button', 'reset', 'image', 'file']);
-const TEXT_LIKE = new Set(['text', 'email', 'tel', '']);
+/** Input types a user name can be typed into. */
+export const TEXT_LIKE: ReadonlySet<string> = new Set(['text', 'email', 'tel', '']);
+const CONTROL_TAGS = new Set(['input', 'select', 'textarea']);
 
 interface Draft {
   action: string;
   method: 'GET' | 'POST';
   fields: FormField[];
+  controls: FormControl[];
   passwordField?: string;
   usernameField?: string;
   lastText?: string;
 }
 
-/** Every form of the page in document order. */
-export function parseForms(html: string): LoginForm[] {
+/** Every form and control of the page in document order. */
+export function readHtmlPage(html: string): HtmlPage {
   const forms: Draft[] = [];
+  const controls: FormControl[] = [];
   let open: Draft | undefined;
   let select: { name: string; first?: string; selected?: string } | undefined;
   let option: { value?: string; text: string; selected: boolean } | undefined;
@@ -55,9 +79,19 @@ export function parseForms(html: string): LoginForm[] {
         if (tag === 'form') {
           // Browsers ignore a <form> nested in an open one; so do we.
           if (open) return;
-          open = { action: attrs.action ?? '', method: (attrs.method ?? '').toLowerCase() === 'get' ? 'GET' : 'POST', fields: [] };
+          open = { action: attrs.action ?? '', method: (attrs.method ?? '').toLowerCase() === 'get' ? 'GET' : 'POST', fields: [], controls: [] };
           forms.push(open);
           return;
+        }
+        if (CONTROL_TAGS.has(tag)) {
+          const control: FormControl = {
+            tag: tag as FormControl['tag'],
+            name: attrs.name ?? '',
+            type: tag === 'input' ? (attrs.type ?? 'text').toLowerCase() : tag,
+            autocomplete: attrs.autocomplete ?? '',
+          };
+          controls.push(control);
+          open?.controls.push(control);
         }
         if (!open) return;
         const name = attrs.name;
@@ -104,10 +138,15 @@ export function parseForms(html: string): LoginForm[] {
     { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
   );
   parser.end(html);
-  return forms.map(({ lastText: _unused, ...form }) => form);
+  return { forms: forms.map(({ lastText: _unused, ...form }) => form), controls };
+}
+
+/** Every form of the page in document order. */
+export function parseForms(html: string): HtmlForm[] {
+  return [...readHtmlPage(html).forms];
 }
 
 /** The first form of the page that holds a password input; undefined when there is none. */
-export function findLoginForm(html: string): LoginForm | undefined {
+export function findLoginForm(html: string): HtmlForm | undefined {
   return parseForms(html).find((form) => form.passwordField !== undefined);
 }

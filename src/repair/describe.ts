@@ -20,6 +20,12 @@ export function actionWords(a: RepairAction): ActionWords {
   return { verb: 'add column', object: a.column.name, into: `${a.schema}.${a.table}` };
 }
 
+/** The bare name it changes: the table moved or given a column, or the object moved (`x`, `t`, `f`). */
+export function actionName(a: RepairAction): string {
+  if (a.kind === 'move-object') return a.object.name;
+  return a.kind === 'move-relation' ? a.relation.name : a.table;
+}
+
 /** What it changes, without a verb: `test_schema.x`, `public.t.c` (a skipped migration's object). */
 export function actionObject(a: RepairAction): string {
   const w = actionWords(a);

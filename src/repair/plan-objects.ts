@@ -14,15 +14,14 @@
  */
 import type { CollectedFinding, FindingKey, MissingFunctionFinding, MissingTypeFinding, ObjectFinding } from '../diagnose/types.js';
 import type { CatalogObject, CatalogRoutine, CatalogType, ObjectLocation } from '../db/locate-objects.js';
+import type { SchemaScope } from '../db/types.js';
 import { isSystemSchema } from '../util/system-schema.js';
 import type { ExpectedSchema } from '../history/types.js';
 import { moveObjectRollbackSql, moveObjectSql, recreateExtensionSql, type MovableObjectKind } from './object-sql.js';
 import type { MoveObjectAction, Refusal, RefusalReason } from './types.js';
 
-export interface PlanObjectInput {
+export interface PlanObjectInput extends SchemaScope {
   readonly objects: ReadonlyMap<FindingKey, ObjectLocation>;
-  readonly targetSchema: string;
-  readonly sourceSchemas: readonly string[];
   readonly expected?: ExpectedSchema | undefined;
 }
 

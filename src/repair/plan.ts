@@ -15,7 +15,7 @@ import { is, type CollectedFinding, type MissingColumnFinding, type MissingRelat
 import { qualified, quoteIdent } from '../db/quote.js';
 import { isConstantDefault } from '../db/constant-default.js';
 import { isSystemSchema } from '../util/system-schema.js';
-import type { CatalogRelation, ColumnInfo } from '../db/types.js';
+import type { CatalogRelation, ColumnInfo, SchemaScope } from '../db/types.js';
 import type { Locations } from '../db/locate.js';
 import { expectedColumn, migrationLabel, NOT_IN_HISTORY, replayColumnAdd } from '../history/justify.js';
 import type { ExpectedSchema } from '../history/types.js';
@@ -25,11 +25,9 @@ import { unsafeColumnAdvice } from './unsafe-column.js';
 import { planObject } from './plan-objects.js';
 import type { AddColumnAction, MoveRelationAction, PlanItem, Refusal, RefusalReason, RepairAction } from './types.js';
 
-export interface PlanInput extends Locations {
+export interface PlanInput extends Locations, SchemaScope {
   /** The round's findings, each with its key: a location is found under the key of its finding. */
   readonly findings: readonly CollectedFinding[];
-  readonly targetSchema: string;
-  readonly sourceSchemas: readonly string[];
   /** `history` configured: every move and column add must be justified by the expected schema. */
   readonly expected?: ExpectedSchema | undefined;
 }

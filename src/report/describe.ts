@@ -3,21 +3,15 @@
  * (A finding's words are in diagnose/describe.ts, an action's in repair/describe.ts.) They return
  * raw text; each format escapes it its own way.
  */
+import { sourcePlace } from '../diagnose/describe.js';
 import type { FindingSource } from '../diagnose/types.js';
 import type { ProbeSummary } from '../result.js';
 
-/** `body of "public profile"`, `log file /var/log/app/django.log (after "settings")`. */
+/** `response body of "public profile"`, `log file /var/log/app/django.log (after "settings")`. */
 export function sourceText(source: FindingSource): string {
-  switch (source.type) {
-    case 'body':
-      return `response body of "${source.endpoint}"`;
-    case 'log':
-      return `log file ${source.file}${credit(source)}`;
-    case 'server-log':
-      return `PostgreSQL server log${credit(source)}`;
-    case 'history':
-      return `the migration history (created by ${source.migration})`;
-  }
+  if (source.type === 'body') return `${sourcePlace(source)} of "${source.endpoint}"`;
+  if (source.type === 'history') return `${sourcePlace(source)} (created by ${source.migration})`;
+  return sourcePlace(source) + credit(source);
 }
 
 /** The request of smoke-fix's a log record is tied to (`login of profile alice (POST /accounts/login/)`). */

@@ -3,24 +3,17 @@
  * junit.xml, and counting with the same answers (result.ts). Colour comes from the caller.
  */
 import { answers, type RunResult } from '../result.js';
+import type { Style } from '../util/style.js';
 
 /** How much the terminal says: --quiet (cron mail) lists only what needs a person. */
 export type Verbosity = 'quiet' | 'normal' | 'verbose';
-
-/** The colours the summary uses (cli/style.ts provides them, or plain text). */
-export interface Paint {
-  readonly green: (s: string) => string;
-  readonly red: (s: string) => string;
-  readonly yellow: (s: string) => string;
-  readonly bold: (s: string) => string;
-}
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
 
 /** The summary table printed at the end of a run. */
-export function renderSummary(result: RunResult, reportDir: string | undefined, style: Paint, verbosity: Verbosity = 'normal'): string {
+export function renderSummary(result: RunResult, reportDir: string | undefined, style: Style, verbosity: Verbosity = 'normal'): string {
   const heading: Record<RunResult['outcome'], string> = {
     green: style.green('GREEN'),
     planned: style.yellow('PLANNED'),

@@ -2,7 +2,7 @@
 import t from 'tap';
 import type { RunEvent } from '../../src/cascade/events.js';
 import { createProgressRenderer, type Verbosity } from '../../src/cli/render.js';
-import { colorWanted, createStyle } from '../../src/cli/style.js';
+import { colorWanted, createStyle } from '../../src/util/style.js';
 import type { ProbeResult } from '../../src/probe/types.js';
 
 const probe = (ok: boolean): ProbeResult => ({
@@ -81,11 +81,11 @@ t.test('each database error is printed under the endpoint it was read for, unatt
     'round 1: probing 2 endpoint(s)',
     '  ✗ a  GET /a/  500',
     '    relation "shared" does not exist',
-    '    relation "ta" does not exist (in /var/log/app.log)',
+    '    relation "ta" does not exist (in log file /var/log/app.log)',
     '  ✗ b  GET /b/  500',
     '    relation "tb" does not exist',
     '    relation "shared" does not exist',
-    '    relation "pg" does not exist (in the PostgreSQL log)',
+    '    relation "pg" does not exist (in PostgreSQL server log)',
   ]);
 });
 

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import t from 'tap';
 import { renderSummary } from '../../src/cli/render.js';
-import { createStyle } from '../../src/cli/style.js';
+import { createStyle } from '../../src/util/style.js';
 import { runWithConfig } from '../../src/commands/run.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';

@@ -26,11 +26,26 @@ async function watch(t: Teardown, files: string[], options?: { maxBytesPerRead?:
 
 const texts = (entries: readonly LogEntry[]) => entries.map((e) => e.text);
 
+/** A log in a fresh folder holding `before`, and a watcher started on it: what the test writes next is new. */
+async function watchedLog(t: Teardown, before = '', name = 'app.log'): Promise<{ log: string; watcher: LogFileWatcher }> {
+  const log = join(await logDir(t), name);
+  await writeFile(log, before);
+  return { log, watcher: await watch(t, [log]) };
+}
+
+/** The text of each entry the next read returns. */
+async function readTexts(watcher: LogFileWatcher): Promise<string[]> {
+  return texts((await watcher.readNew()).entries);
+}
+
+/** logrotate's copytruncate: the log copied to `<log>.1`, then emptied in place. */
+async function copyTruncate(log: string): Promise<void> {
+  await copyFile(log, `${log}.1`);
+  await truncate(log, 0);
+}
+
 t.test('only lines written after start are returned; a partial line completes on the next read', async (t) => {
-  const dir = await logDir(t);
-  const log = join(dir, 'django.log');
-  await writeFile(log, 'ERROR app: relation "written_before_start" does not exist\n');
-  const watcher = await watch(t, [log]);
+  const { log, watcher } = await watchedLog(t, 'ERROR app: relation "written_before_start" does not exist\n', 'django.log');
 
   await appendFile(log, 'ERROR app: relation "first" does not exist\nERROR app: relation "sec');
   const first = await watcher.readNew();
@@ -40,15 +55,12 @@ t.test('only lines written after start are returned; a partial line completes on
   t.equal(first.entries[0]?.file, log);
 
   await appendFile(log, 'ond" does not exist\n');
-  t.same(texts((await watcher.readNew()).entries), ['ERROR app: relation "second" does not exist']);
+  t.same(await readTexts(watcher), ['ERROR app: relation "second" does not exist']);
   t.same((await watcher.readNew()).entries, [], 'nothing new, nothing returned');
 });
 
 t.test('a Django 500 traceback is one entry carrying the request path', async (t) => {
-  const dir = await logDir(t);
-  const log = join(dir, 'django.log');
-  await writeFile(log, '');
-  const watcher = await watch(t, [log]);
+  const { log, watcher } = await watchedLog(t, '', 'django.log');
   await appendFile(log, DJANGO_MISSING_TABLE);
   await appendFile(log, DJANGO_SERVER_ACCESS + '\n');
   const { entries } = await watcher.readNew();
@@ -60,54 +72,41 @@ t.test('a Django 500 traceback is one entry carrying the request path', async (t
 });
 
 t.test('rotation by rename: the old file’s tail, then the new file from its start', async (t) => {
-  const dir = await logDir(t);
-  const log = join(dir, 'app.log');
-  await writeFile(log, 'INFO before start\n');
-  const watcher = await watch(t, [log]);
+  const { log, watcher } = await watchedLog(t, 'INFO before start\n');
   await appendFile(log, 'ERROR a\n');
   await rename(log, `${log}.1`);
   // The app still holds the old file until it reopens: this line lands in app.log.1.
   await appendFile(`${log}.1`, 'ERROR b\n');
   await writeFile(log, 'ERROR c\n');
-  t.same(texts((await watcher.readNew()).entries), ['ERROR a', 'ERROR b', 'ERROR c']);
+  t.same(await readTexts(watcher), ['ERROR a', 'ERROR b', 'ERROR c']);
   await appendFile(log, 'ERROR d\n');
-  t.same(texts((await watcher.readNew()).entries), ['ERROR d'], 'follows the new file from then on');
+  t.same(await readTexts(watcher), ['ERROR d'], 'follows the new file from then on');
 });
 
 t.test('rotation by delete: what the old file got before it went is still read', async (t) => {
-  const dir = await logDir(t);
-  const log = join(dir, 'app.log');
-  await writeFile(log, '');
-  const watcher = await watch(t, [log]);
+  const { log, watcher } = await watchedLog(t);
   await appendFile(log, 'ERROR a\n');
   await unlink(log);
-  t.same(texts((await watcher.readNew()).entries), ['ERROR a']);
+  t.same(await readTexts(watcher), ['ERROR a']);
   await writeFile(log, 'ERROR b\n');
-  t.same(texts((await watcher.readNew()).entries), ['ERROR b']);
+  t.same(await readTexts(watcher), ['ERROR b']);
 });
 
 t.test('copytruncate: the unread tail is taken from the copy, then the log from 0', async (t) => {
-  const dir = await logDir(t);
-  const log = join(dir, 'app.log');
-  await writeFile(log, 'INFO before start\n');
-  const watcher = await watch(t, [log]);
+  const { log, watcher } = await watchedLog(t, 'INFO before start\n');
   await appendFile(log, 'ERROR a\n');
-  t.same(texts((await watcher.readNew()).entries), ['ERROR a']);
+  t.same(await readTexts(watcher), ['ERROR a']);
   await appendFile(log, 'ERROR b\n');
-  await copyFile(log, `${log}.1`);
-  await truncate(log, 0);
+  await copyTruncate(log);
   await appendFile(log, 'ERROR c\n');
-  t.same(texts((await watcher.readNew()).entries), ['ERROR b', 'ERROR c']);
+  t.same(await readTexts(watcher), ['ERROR b', 'ERROR c']);
 });
 
 t.test('truncated with no copy around: read from the new start', async (t) => {
-  const dir = await logDir(t);
-  const log = join(dir, 'app.log');
-  await writeFile(log, 'INFO a long line from before the run started\n');
-  const watcher = await watch(t, [log]);
+  const { log, watcher } = await watchedLog(t, 'INFO a long line from before the run started\n');
   await truncate(log, 0);
   await appendFile(log, 'ERROR c\n');
-  t.same(texts((await watcher.readNew()).entries), ['ERROR c']);
+  t.same(await readTexts(watcher), ['ERROR c']);
 });
 
 t.test('a stale .1 from an older rotation is not mistaken for the copy', async (t) => {
@@ -118,7 +117,7 @@ t.test('a stale .1 from an older rotation is not mistaken for the copy', async (
   const watcher = await watch(t, [log]);
   await truncate(log, 0);
   await appendFile(log, 'ERROR c\n');
-  t.same(texts((await watcher.readNew()).entries), ['ERROR c']);
+  t.same(await readTexts(watcher), ['ERROR c']);
 });
 
 t.test('a file missing at start is read in full once it appears', async (t) => {
@@ -127,7 +126,7 @@ t.test('a file missing at start is read in full once it appears', async (t) => {
   const watcher = await watch(t, [log]);
   t.same(await watcher.readNew(), { entries: [], warnings: [] }, 'missing is not a problem');
   await writeFile(log, 'ERROR first\nERROR second\n');
-  t.same(texts((await watcher.readNew()).entries), ['ERROR first', 'ERROR second']);
+  t.same(await readTexts(watcher), ['ERROR first', 'ERROR second']);
 });
 
 t.test('a path that is a directory gives one warning, then silence', async (t) => {
@@ -204,46 +203,34 @@ t.test('several files: each read on its own', async (t) => {
 // copytruncate as logrotate does it, in the shapes that used to lose lines (issue 9).
 
 t.test('copytruncate of a log that was empty at start: the copy is read from its start', async (t) => {
-  const dir = await logDir(t);
-  const log = join(dir, 'app.log');
-  await writeFile(log, '');
-  const watcher = await watch(t, [log]);
+  const { log, watcher } = await watchedLog(t);
   await appendFile(log, 'ERROR a\n');
-  await copyFile(log, `${log}.1`);
-  await truncate(log, 0);
+  await copyTruncate(log);
   await appendFile(log, 'ERROR b\n');
-  t.same(texts((await watcher.readNew()).entries), ['ERROR a', 'ERROR b']);
+  t.same(await readTexts(watcher), ['ERROR a', 'ERROR b']);
 });
 
 t.test('truncated and refilled past the old offset between two reads: nothing lost, nothing twice', async (t) => {
-  const dir = await logDir(t);
-  const log = join(dir, 'app.log');
-  await writeFile(log, 'INFO before start\n');
-  const watcher = await watch(t, [log]);
+  const { log, watcher } = await watchedLog(t, 'INFO before start\n');
   await appendFile(log, 'ERROR a\n');
-  t.same(texts((await watcher.readNew()).entries), ['ERROR a']);
+  t.same(await readTexts(watcher), ['ERROR a']);
   await appendFile(log, 'ERROR b\n');
-  await copyFile(log, `${log}.1`);
-  await truncate(log, 0);
+  await copyTruncate(log);
   await appendFile(log, 'ERROR c, a line long enough to end past the offset the watcher had reached\n');
-  t.same(texts((await watcher.readNew()).entries), ['ERROR b', 'ERROR c, a line long enough to end past the offset the watcher had reached']);
+  t.same(await readTexts(watcher), ['ERROR b', 'ERROR c, a line long enough to end past the offset the watcher had reached']);
 });
 
 t.test('two rotations in one run, rename then copytruncate: every line once', async (t) => {
-  const dir = await logDir(t);
-  const log = join(dir, 'app.log');
-  await writeFile(log, 'INFO before start\n');
-  const watcher = await watch(t, [log]);
+  const { log, watcher } = await watchedLog(t, 'INFO before start\n');
   await appendFile(log, 'ERROR a\n');
   await rename(log, `${log}.1`);
   await writeFile(log, 'ERROR b\n');
-  t.same(texts((await watcher.readNew()).entries), ['ERROR a', 'ERROR b']);
+  t.same(await readTexts(watcher), ['ERROR a', 'ERROR b']);
   await appendFile(log, 'ERROR c\n');
   await rename(`${log}.1`, `${log}.2`);
-  await copyFile(log, `${log}.1`);
-  await truncate(log, 0);
+  await copyTruncate(log);
   await appendFile(log, 'ERROR d, again longer than what the log held before it was truncated\n');
-  t.same(texts((await watcher.readNew()).entries), ['ERROR c', 'ERROR d, again longer than what the log held before it was truncated']);
+  t.same(await readTexts(watcher), ['ERROR c', 'ERROR d, again longer than what the log held before it was truncated']);
   await appendFile(log, 'ERROR e\n');
-  t.same(texts((await watcher.readNew()).entries), ['ERROR e']);
+  t.same(await readTexts(watcher), ['ERROR e']);
 });

@@ -2,7 +2,7 @@ import t from 'tap';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { renderJson } from '../../src/report/json.js';
 import { renderSummary } from '../../src/report/terminal.js';
-import { createStyle } from '../../src/cli/style.js';
+import { createStyle } from '../../src/util/style.js';
 import { mdCode, mdFence, mdText } from '../../src/report/markdown-text.js';
 import type { RunResult } from '../../src/result.js';
 import { environmentErrorRun, greenRun, HOSTILE_NAME, moveAction, planRun, stuckRun } from './fixtures.js';

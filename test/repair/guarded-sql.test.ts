@@ -11,7 +11,7 @@ import { renderDjangoMigration } from '../../src/migrations/django.js';
 import { createTestDatabase, stopSharedServerAtEnd, type TestDatabase } from '../helpers/database.js';
 import { DRIFT_SQL, snapshotCatalog } from '../report/drift.js';
 import { greenRun } from '../report/fixtures.js';
-import { readMigration, type RunSqlCall } from './python.js';
+import { readMigration, type RunSqlCall } from '../migrations/python.js';
 
 stopSharedServerAtEnd(t);
 
