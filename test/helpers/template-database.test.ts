@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import t from 'tap';
-import { createTestDatabase, stopSharedServerAtEnd, withClient } from './helpers/database.js';
-import { buildFromTemplate } from './helpers/template-database.js';
+import { createTestDatabase, stopSharedServerAtEnd, withClient } from './database.js';
+import { buildFromTemplate } from './template-database.js';
 
 stopSharedServerAtEnd(t);
 
