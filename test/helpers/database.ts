@@ -56,6 +56,31 @@ export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T
   }
 }
 
+/** Databases still in use when their test ended, dropped when the process is done. */
+const leftOver: Array<{ readonly adminUrl: string; readonly name: string }> = [];
+
+/**
+ * Drops a test's database, unless a session of the test is still on it: a teardown registered
+ * after this one (an app's pool, closed later) must not have its connection terminated under it
+ * (57P01 on an idle pool client crashes the test process). Those are dropped at `beforeExit`,
+ * when every teardown has run.
+ */
+async function dropWhenFree(adminUrl: string, name: string): Promise<void> {
+  const dropped = await withClient(adminUrl, async (c) => {
+    const busy = await c.query('SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() LIMIT 1', [name]);
+    if ((busy.rowCount ?? 0) > 0) return false;
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    return true;
+  });
+  if (dropped) return;
+  if (leftOver.length === 0) {
+    process.once('beforeExit', async () => {
+      for (const d of leftOver.splice(0)) await withClient(d.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${d.name} WITH (FORCE)`)).catch(() => {});
+    });
+  }
+  leftOver.push({ adminUrl, name });
+}
+
 /**
  * A fresh database for one test. `ownServer: true` starts a server for this database alone (for
  * tests that stop the server); otherwise the file's shared server is used.
@@ -85,7 +110,7 @@ export async function createTestDatabase(
       if (!stopped) await server.stop();
       return;
     }
-    await withClient(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch(() => {});
+    await dropWhenFree(adminUrl, name).catch(() => {});
   });
   return {
     url,
