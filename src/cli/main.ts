@@ -11,6 +11,7 @@ import { asSmokeFixError, ReportWriteError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { HELP } from './help.js';
 import type { Verbosity } from './render.js';
+import type { RunEvent } from '../cascade/events.js';
 import { colorWanted, createStyle } from '../util/style.js';
 import { terminalSafe, terminalSafeDeep } from '../util/terminal-safe.js';
 import { createMasker, type Masker } from '../util/secret-masker.js';
@@ -92,7 +93,7 @@ async function loopOutput(flags: Flags, level: Verbosity) {
     if (out.result.errorCode === 'REPORT_WRITE_FAILED') process.stderr.write(`smoke-fix: ${terminalSafe(out.result.reason)}\n`);
     return out.result.exitCode;
   };
-  return { render, finish };
+  return { render, finish, shows: (event: RunEvent) => progressShows(level, event) };
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -174,7 +175,7 @@ async function main(argv: readonly string[]): Promise<number> {
       }
       if (shard) throw new UsageError('--shard/--shards split the targets of a fleet; this config names one target (add `targets` or `targetsFrom`).');
       const output = await loopOutput(flags, level);
-      return output.finish(await runWithConfig({ config, mode, reportDir, emit: output.render, logger, signal: stopOnSignals(), masker }));
+      return output.finish(await runWithConfig({ config, mode, reportDir, emit: output.render, shows: output.shows, logger, signal: stopOnSignals(), masker }));
     }
   }
   return 2;

@@ -47,6 +47,11 @@ export interface RunSettings {
   /** Overrides `report.dir`. */
   readonly reportDir?: string | undefined;
   readonly emit?: EmitEvent | undefined;
+  /**
+   * Which events `emit` shows (default: all). An event neither shown nor logged is not masked or
+   * sent at all: under --quiet that is every probe, a deep walk each at 10,000 endpoints.
+   */
+  readonly shows?: ((event: Parameters<EmitEvent>[0]) => boolean) | undefined;
   readonly logger?: Logger | undefined;
   /** Abort (SIGINT/SIGTERM) to stop before the next round or change; a report is still written. */
   readonly signal?: AbortSignal | undefined;
@@ -188,9 +193,14 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
       ...(loaded && config.repair.scope === 'history' ? { provenFindings: provenFindings(pool, loaded, { targetSchema, sourceSchemas }) } : {}),
       emit: (event) => {
         if (event.type === 'round-start') round = event.round;
+        const level = log ? logLevelOf(event) : undefined;
+        const logged = level !== undefined && log!.isLevelEnabled(level);
+        const shown = settings.emit !== undefined && (settings.shows?.(event) ?? true);
+        if (!logged && !shown) return;
+        // Masked once for both sinks, before either sees it.
         const masked = masker.maskDeep(event);
-        logEvent(log, masked);
-        rawEmit(masked);
+        if (logged) logEvent(log!, level, masked);
+        if (shown) rawEmit(masked);
       },
       now: () => new Date(),
     };
@@ -271,28 +281,43 @@ function configWarnings(config: ResolvedConfig): string[] {
     : [];
 }
 
-function logEvent(log: Logger | undefined, event: Parameters<EmitEvent>[0]): void {
-  if (!log) return;
+type EventLevel = 'debug' | 'info' | 'warn';
+
+/** The log level of an event, or undefined when the log has no line for it. */
+function logLevelOf(event: Parameters<EmitEvent>[0]): EventLevel | undefined {
+  switch (event.type) {
+    // A passing probe is a debug line (--verbose): at 10,000 endpoints one info line each made
+    // the log the run's largest cost. A failing one stays at info: it is what a cron log is for.
+    case 'probe':
+      return event.result.ok ? 'debug' : 'info';
+    case 'repair':
+      return 'info';
+    case 'refusal':
+    case 'warning':
+      return 'warn';
+    default:
+      return undefined;
+  }
+}
+
+function logEvent(log: Logger, level: EventLevel, event: Parameters<EmitEvent>[0]): void {
   switch (event.type) {
     case 'probe': {
-      // A passing probe is a debug line (--verbose): at 10,000 endpoints one info line each made
-      // the log the run's largest cost. A failing one stays at info: it is what a cron log is for.
       const r = event.result;
-      const level = r.ok ? 'debug' : 'info';
-      if (log.isLevelEnabled(level)) log[level]({ round: event.round, endpoint: r.endpoint, status: r.status, ok: r.ok, reason: r.reason, ms: r.durationMs }, 'probe');
+      log[level]({ round: event.round, endpoint: r.endpoint, status: r.status, ok: r.ok, reason: r.reason, ms: r.durationMs }, 'probe');
       break;
     }
     case 'repair':
-      log.info(
+      log[level](
         { round: event.round, status: event.record.status, sql: event.record.action.sql, verification: event.record.verification, error: event.record.error },
         'repair',
       );
       break;
     case 'refusal':
-      log.warn({ round: event.round, reason: event.refusal.reason, detail: event.refusal.detail }, 'refused');
+      log[level]({ round: event.round, reason: event.refusal.reason, detail: event.refusal.detail }, 'refused');
       break;
     case 'warning':
-      log.warn(event.message);
+      log[level](event.message);
       break;
     default:
       break;
