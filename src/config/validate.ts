@@ -253,11 +253,22 @@ interface FillOptions {
   readonly misspelt?: ReadonlySet<string>;
 }
 
-/** `Object.entries(spec.fields)`, made once per spec: fillFields runs once per endpoint. */
-const fieldLists = new WeakMap<ObjectSpec, readonly (readonly [string, Field])[]>();
-function fieldsOf(spec: ObjectSpec): readonly (readonly [string, Field])[] {
+/**
+ * `Object.entries(spec.fields)`, each with whether an absent section of it is filled with its own
+ * defaults (see fillFields): made once per spec, as fillFields runs once per endpoint.
+ */
+type FieldEntry = readonly [name: string, field: Field, fillsWhenAbsent: boolean];
+const fieldLists = new WeakMap<ObjectSpec, readonly FieldEntry[]>();
+function fieldsOf(spec: ObjectSpec): readonly FieldEntry[] {
   let list = fieldLists.get(spec);
-  if (!list) fieldLists.set(spec, (list = Object.entries(spec.fields)));
+  if (!list) {
+    list = Object.entries(spec.fields).map(([name, field]): FieldEntry => [
+      name,
+      field,
+      field.spec.kind === 'object' && !field.optional && !Object.values(field.spec.fields).some((f) => f.required),
+    ]);
+    fieldLists.set(spec, list);
+  }
   return list;
 }
 
@@ -269,7 +280,7 @@ function fillFields(spec: ObjectSpec, options: FillOptions, ctx: Ctx): Record<st
   const { path, at, seen = new Map<string, Pair>(), preset = {}, misspelt = new Set<string>() } = options;
   const out: Record<string, Value> = { ...preset };
   const fields = fieldsOf(spec);
-  for (const [name, field] of fields) {
+  for (const [name, field, fillsWhenAbsent] of fields) {
     if (name in preset) continue;
     const pair = seen.get(name);
     const node = pair?.value as Node | null | undefined;
@@ -282,7 +293,7 @@ function fillFields(spec: ObjectSpec, options: FillOptions, ctx: Ctx): Record<st
       if (!misspelt.has(name)) ctx.problems.atNode((pair?.key as Node | undefined) ?? at, [...path, name], missingMessage(name, field, pair !== undefined));
     } else if (field.default !== undefined) {
       out[name] = resolveDefaultPaths(field.spec, copyOf(field.default), ctx);
-    } else if (field.spec.kind === 'object' && !field.optional && !Object.values(field.spec.fields).some((f) => f.required)) {
+    } else if (fillsWhenAbsent && field.spec.kind === 'object') {
       // An absent section is an empty one: its own defaults apply. (Not an optional one, like
       // `history`, nor one with required keys, like `targetsFrom` or `repair.djangoMigrationsApp`:
       // absent, it is simply not there.)
