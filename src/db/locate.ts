@@ -101,8 +101,16 @@ export async function locateRelations(db: Queryable, input: LocateRelationsInput
   // such a name is simply not in the catalog (the planner then reports it as not found).
   const askable = names.filter((n) => !n.includes('\u0000'));
   const { rows } = askable.length > 0 ? await db.query<RelationRow & Record<string, unknown>>(LOCATE_RELATIONS_SQL, [askable]) : { rows: [] };
+  // Rows grouped by the name asked once: a filter per name would be quadratic in a body naming
+  // thousands of relations that exist.
+  const byWanted = new Map<string, RelationRow[]>();
+  for (const row of rows) {
+    const list = byWanted.get(row.wanted);
+    if (list) list.push(row);
+    else byWanted.set(row.wanted, [row]);
+  }
   return names.map((name) => {
-    const found = rows.filter((r) => r.wanted === name).map(toLocatedRelation);
+    const found = (byWanted.get(name) ?? []).map(toLocatedRelation);
     return {
       name,
       inTarget: found.find((r) => r.schema === input.targetSchema) ?? null,
