@@ -4,6 +4,7 @@
  */
 import type { RepairMode } from './config/types.js';
 import type { ErrorCode } from './errors.js';
+import { groupBy } from './util/group-by.js';
 import type { FindingKey, SourcedFinding } from './diagnose/types.js';
 import type { ProbeResult } from './probe/types.js';
 import type { Refusal, RepairRecord } from './repair/types.js';
@@ -137,12 +138,6 @@ export function answers(result: Pick<RunResult, 'rounds' | 'final'>): RunAnswers
   return a;
 }
 
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
 function answer(result: Pick<RunResult, 'rounds' | 'final'>): RunAnswers {
   const repairs = result.rounds.flatMap((round) => round.repairs.map((record) => ({ round: round.number, record })));
   const distinct = new Map<`${FindingKey}|${string}`, { refusal: Refusal; rounds: RoundResult[] }>();
@@ -161,7 +156,7 @@ function answer(result: Pick<RunResult, 'rounds' | 'final'>): RunAnswers {
   const endpoints = [...last.keys()];
   const failingAtEnd = [...last.values()].map((l) => l.probe).filter((p) => !p.ok);
   // Built on first use: only report.md and junit.xml ask, and a scan per endpoint made them quadratic.
-  const byEndpoint = new WeakMap<RoundResult, Map<string, SourcedFinding[]>>();
+  const byEndpoint = new WeakMap<RoundResult, Map<string | undefined, SourcedFinding[]>>();
   const count = (status: RepairRecord['status']) => repairs.reduce((n, r) => n + (r.record.status === status ? 1 : 0), 0);
   return {
     counts: {
@@ -182,8 +177,7 @@ function answer(result: Pick<RunResult, 'rounds' | 'final'>): RunAnswers {
     findingsFor(round, endpoint) {
       let index = byEndpoint.get(round);
       if (!index) {
-        index = new Map();
-        for (const f of round.findings) if (f.source.endpoint !== undefined) push(index, f.source.endpoint, f);
+        index = groupBy(round.findings, (f) => f.source.endpoint);
         byEndpoint.set(round, index);
       }
       return index.get(endpoint) ?? [];

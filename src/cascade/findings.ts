@@ -29,11 +29,20 @@ function pathOnly(p: string): string {
   return q === -1 ? p : p.slice(0, q);
 }
 
+/** Endpoint name by probed path (the first endpoint of a path wins), built once per collect. */
+function endpointsByPath(endpoints: readonly EndpointConfig[]): ReadonlyMap<string, string> {
+  const byPath = new Map<string, string>();
+  for (const e of endpoints) {
+    const path = pathOnly(e.path);
+    if (!byPath.has(path)) byPath.set(path, e.name);
+  }
+  return byPath;
+}
+
 /** The endpoint a log record is about, when its request path is one we probe. */
-function attribute(entry: LogEvidence, endpoints: readonly EndpointConfig[]): string | undefined {
+function attribute(entry: LogEvidence, byPath: ReadonlyMap<string, string>): string | undefined {
   if (!entry.requestPath) return undefined;
-  const path = pathOnly(entry.requestPath);
-  return endpoints.find((e) => pathOnly(e.path) === path)?.name;
+  return byPath.get(pathOnly(entry.requestPath));
 }
 
 function withEndpoint(source: FindingSource, endpoint: string | undefined): FindingSource {
@@ -68,6 +77,8 @@ export function collectFindings(input: CollectInput): CollectedFinding[] {
   for (const probe of input.failing) {
     for (const f of input.diagnose(probe.body, probe.contentType)) add(f, { type: 'body', endpoint: probe.endpoint });
   }
+  // Built on first use: most rounds' records are tied to a request and never need it.
+  let byPath: ReadonlyMap<string, string> | undefined;
   for (const entry of input.logs) {
     if (entry.ignored !== undefined) {
       input.onIgnored?.(entry.ignored, entry, input.diagnose(entry.text));
@@ -80,7 +91,8 @@ export function collectFindings(input: CollectInput): CollectedFinding[] {
       for (const f of input.diagnose(entry.text)) add(f, withEndpoint(credit, purpose?.kind === 'endpoint' ? purpose.endpoint : undefined));
       continue;
     }
-    const endpoint = attribute(entry, input.endpoints);
+    byPath ??= endpointsByPath(input.endpoints);
+    const endpoint = attribute(entry, byPath);
     // Tied, but to no one request (a server-log record while several requests were in flight), or
     // from a caller that does not tie (unit tests of the loop): the endpoint its path names, if
     // any. The run itself ties every record first (commands/run.ts → evidence/tie.ts).

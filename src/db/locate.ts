@@ -3,6 +3,7 @@
  * the whole round. The names come from HTTP bodies and logs, so they reach PostgreSQL only as the
  * `$1::text[]` parameter, compared to `pg_class.relname`; nothing here builds SQL from them.
  */
+import { groupBy } from '../util/group-by.js';
 import { is, type CollectedFinding, type FindingKey, type MissingColumnFinding } from '../diagnose/types.js';
 import { withTargetRows } from './column-rows.js';
 import { isConstantDefault } from './constant-default.js';
@@ -101,14 +102,8 @@ export async function locateRelations(db: Queryable, input: LocateRelationsInput
   // such a name is simply not in the catalog (the planner then reports it as not found).
   const askable = names.filter((n) => !n.includes('\u0000'));
   const { rows } = askable.length > 0 ? await db.query<RelationRow & Record<string, unknown>>(LOCATE_RELATIONS_SQL, [askable]) : { rows: [] };
-  // Rows grouped by the name asked once: a filter per name would be quadratic in a body naming
-  // thousands of relations that exist.
-  const byWanted = new Map<string, RelationRow[]>();
-  for (const row of rows) {
-    const list = byWanted.get(row.wanted);
-    if (list) list.push(row);
-    else byWanted.set(row.wanted, [row]);
-  }
+  // Grouped once: a filter per name was quadratic in a body naming thousands of existing relations.
+  const byWanted = groupBy(rows, (r) => r.wanted);
   return names.map((name) => {
     const found = (byWanted.get(name) ?? []).map(toLocatedRelation);
     return {
@@ -220,9 +215,9 @@ export async function locateColumns(db: Queryable, input: LocateColumnsInput): P
     input.targetSchema,
     [...input.sourceSchemas],
   ]);
-  return input.findings.map((finding, i) =>
-    resolveColumn({ finding, rows: rows.filter((r) => r.ord === i + 1), ...input }),
-  );
+  // `ord` is the finding's place (from 1): rows grouped once, not filtered per finding.
+  const byOrd = groupBy(rows, (r) => r.ord);
+  return input.findings.map((finding, i) => resolveColumn({ finding, rows: byOrd.get(i + 1) ?? [], ...input }));
 }
 
 function resolveColumn(input: {
