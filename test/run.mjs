@@ -15,12 +15,18 @@ const named =
         .map((f) => join('dist/test', f))
         .sort();
 // The slowest files of the last run start first, so that no long file starts last and runs alone.
+// A first run here (a fresh clone, CI) orders them by test/file-times.json, the times of a run
+// on the development machine; refresh it from .tap/test-times.json when files come and go.
 const TIMES_FILE = join('.tap', 'test-times.json');
+const SEED_TIMES_FILE = join('test', 'file-times.json');
 let lastTimes = {};
-try {
-  lastTimes = JSON.parse(readFileSync(TIMES_FILE, 'utf8'));
-} catch {
-  // first run here: alphabetical
+for (const file of [TIMES_FILE, SEED_TIMES_FILE]) {
+  try {
+    lastTimes = JSON.parse(readFileSync(file, 'utf8'));
+    break;
+  } catch {
+    // not there: the next one, or alphabetical
+  }
 }
 const files = [...named].sort((a, b) => (lastTimes[b] ?? 0) - (lastTimes[a] ?? 0));
 // Most files wait, not compute: on PostgreSQL, HTTP servers, Python and the CLI they spawn. So more
