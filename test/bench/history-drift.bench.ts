@@ -13,7 +13,7 @@ import type { ExpectedRelation } from '../../src/history/types.js';
 import { counting } from '../db/counting-queryable.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
 import { column, schemaOf, table } from '../history/expected-fixture.js';
-import { createTeardowns, median, printTable, timeRuns, verdict, type Target } from './measure.js';
+import { median, printTable, timeRuns, type Target, runBench } from './measure.js';
 
 const RUNS = 7;
 const SIZES = [500, 1000];
@@ -45,9 +45,7 @@ function expectedTable(i: number): ExpectedRelation {
   });
 }
 
-const teardowns = createTeardowns();
-let exitCode = 1;
-try {
+await runBench(async (teardowns) => {
   stopSharedServerAtEnd(teardowns);
   const medians: number[] = [];
   const rows: Record<string, string | number>[] = [];
@@ -80,10 +78,5 @@ try {
     { name: `snapshot + compare, ${SIZES[1]} tables, median`, measured: medians[1]!, unit: 'ms', want: 'at-most', limit: 2000 },
     { name: 'growth for twice the tables', measured: Math.round(ratio * 100) / 100, unit: '×', want: 'at-most', limit: 3 },
   ];
-  exitCode = verdict(targets);
-} catch (error) {
-  console.error(error);
-} finally {
-  await teardowns.runAll();
-}
-process.exit(exitCode);
+  return targets;
+});

