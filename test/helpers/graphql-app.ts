@@ -5,8 +5,8 @@
  * and `errors[].message` holding the database's own text. The `report` field shows the other
  * common shape: the resolver catches the error and returns it under `data.report.errors`.
  */
+import { serveOnLoopback, type LoopbackApp } from './loopback-app.js';
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { buildSchema, graphql } from 'graphql';
 import pg from 'pg';
 
@@ -17,10 +17,7 @@ const schema = buildSchema(`
   type Query { orders: [Order!], customers: [Customer!], report: Report }
 `);
 
-export interface GraphqlApp {
-  readonly url: string;
-  close(): Promise<void>;
-}
+export type GraphqlApp = LoopbackApp;
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -30,9 +27,6 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 export async function startGraphqlApp(databaseUrl: string): Promise<GraphqlApp> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, options: '-c search_path=public' });
-  // The test's database is dropped WITH (FORCE) at teardown, which may come before the app is
-  // closed: a terminated idle connection must not crash the test process (57P01).
-  pool.on('error', () => {});
   const rows = async (sql: string) => (await pool.query(sql)).rows as unknown[];
   const rootValue = {
     orders: () => rows('SELECT id, total FROM orders ORDER BY id'),
@@ -57,13 +51,5 @@ export async function startGraphqlApp(databaseUrl: string): Promise<GraphqlApp> 
       res.end('{"errors":[{"message":"bad request"}]}');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await pool.end();
-    },
-  };
+  return serveOnLoopback(server, () => pool.end());
 }

@@ -4,8 +4,8 @@
  * way such apps do, `500 {"error": "<driver message>"}` — Knex's message is the SQL with its
  * values filled in, then ` - relation "x" does not exist`.
  */
+import { serveOnLoopback } from './loopback-app.js';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 
@@ -63,12 +63,7 @@ export async function serveKnexApp(t: { teardown(fn: () => unknown): void }, opt
       (error: Error) => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: error.message })),
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const stop = async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await knex.destroy();
-  };
-  t.teardown(stop);
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, stop };
+  const app = await serveOnLoopback(server, () => knex.destroy());
+  t.teardown(() => app.close());
+  return { url: app.url, stop: () => app.close() };
 }

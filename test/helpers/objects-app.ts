@@ -3,24 +3,18 @@
  * calls functions and casts to types by name: each path runs one statement and answers 500 with
  * PostgreSQL's own message in a JSON body when it fails.
  */
+import { serveOnLoopback, type LoopbackApp } from './loopback-app.js';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import type { TestDatabase } from './database.js';
 
-export interface ObjectsApp {
-  readonly url: string;
-  close(): Promise<void>;
-}
+export type ObjectsApp = LoopbackApp;
 
 /** path → statement (and its parameters, sent untyped as an ORM sends them). */
 export type Routes = Readonly<Record<string, { readonly sql: string; readonly params?: readonly unknown[] }>>;
 
 export async function startObjectsApp(databaseUrl: string, routes: Routes): Promise<ObjectsApp> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, options: '-c search_path=public' });
-  // The test's database is dropped WITH (FORCE) at teardown, which may come before the app is
-  // closed: a terminated idle connection must not crash the test process (57P01).
-  pool.on('error', () => {});
   const server = createServer((req, res) => {
     const route = routes[req.url ?? ''];
     if (!route) {
@@ -38,15 +32,7 @@ export async function startObjectsApp(databaseUrl: string, routes: Routes): Prom
       },
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await pool.end();
-    },
-  };
+  return serveOnLoopback(server, () => pool.end());
 }
 
 /** Where every routine, type and extension outside the system schemas lives, one line each. */

@@ -5,8 +5,8 @@
  * own `<tenant>_old` schema; plus M separate databases, each with its own app and its `item`
  * table drifted into `test_schema`. Everything is torn down with the test.
  */
+import { serveOnLoopback } from './loopback-app.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { startSqlApp } from '../../src/demo/sql-app.js';
 import { renderError } from '../../src/demo/error-pages.js';
@@ -37,9 +37,6 @@ const QUERY = 'SELECT count(*) FROM item';
 /** The django-tenants middleware, in miniature: Host → schema, then the page's SQL under it. */
 async function startTenantApp(databaseUrl: string, hits: Map<string, number>) {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 6, application_name: 'tenant-app' });
-  // The test's database is dropped WITH (FORCE) at teardown, which may come before the app is
-  // closed: a terminated idle connection must not crash the test process (57P01).
-  pool.on('error', () => {});
   pool.on('error', () => {});
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '');
@@ -70,15 +67,7 @@ async function startTenantApp(databaseUrl: string, hits: Map<string, number>) {
       res.end(String(e));
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-      await pool.end();
-    },
-  };
+  return serveOnLoopback(server, () => pool.end());
 }
 
 export const tenantName = (i: number) => `tenant_${String(i).padStart(2, '0')}`;
