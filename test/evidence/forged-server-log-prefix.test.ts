@@ -8,10 +8,10 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import t from 'tap';
+import { serveOnLoopback } from '../helpers/loopback-app.js';
 import { runWithConfig } from '../../src/commands/run.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { RunResult } from '../../src/result.js';
@@ -54,13 +54,9 @@ async function serveApp(t: Teardown, pool: pg.Pool, page: () => Promise<boolean>
       else res.writeHead(200).end('ok');
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  t.teardown(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-    await pool.end();
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const app = await serveOnLoopback(server, () => pool.end());
+  t.teardown(() => app.close());
+  return app.url;
 }
 
 /** smoke-fix in apply mode reading the server log, `database` extended by `databaseKeys`. */

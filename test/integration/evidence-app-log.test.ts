@@ -9,10 +9,10 @@
  */
 import { readFile, appendFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import t from 'tap';
+import { serveOnLoopback } from '../helpers/loopback-app.js';
 import { renderSummary } from '../../src/cli/render.js';
 import { createStyle } from '../../src/util/style.js';
 import { runWithConfig } from '../../src/commands/run.js';
@@ -83,13 +83,9 @@ async function startApp(t: { teardown(fn: () => unknown): void }, databaseUrl: s
     }
   };
   const server = createServer((req, res) => void handle(req, res).catch(() => res.writeHead(500).end()));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  t.teardown(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-    await pool.end();
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const app = await serveOnLoopback(server, () => pool.end());
+  t.teardown(() => app.close());
+  return app.url;
 }
 
 for (const tagged of [false, true]) {

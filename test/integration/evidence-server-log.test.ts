@@ -10,10 +10,10 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import t from 'tap';
+import { serveOnLoopback } from '../helpers/loopback-app.js';
 import { runWithConfig } from '../../src/commands/run.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createTestDatabase, withClient } from '../helpers/database.js';
@@ -59,13 +59,9 @@ async function startApp(t: Teardown, appUrl: string, others: readonly string[]) 
       }
     })();
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  t.teardown(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-    await pool.end();
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const app = await serveOnLoopback(server, () => pool.end());
+  t.teardown(() => app.close());
+  return app.url;
 }
 
 interface Variant {
