@@ -9,6 +9,7 @@ import { describeAction } from '../repair/describe.js';
 import type { Verbosity } from '../report/terminal.js';
 import type { Style } from '../util/style.js';
 import { reasonBeyondStatus } from '../probe/types.js';
+import { groupBy } from '../util/group-by.js';
 
 // The end-of-run summary is a reporter beside report.md and junit.xml; the CLI prints it from here.
 export { renderSummary, type Verbosity } from '../report/terminal.js';
@@ -40,12 +41,7 @@ export function createProgressRenderer(options: RenderOptions): (event: RunEvent
   let failedProbes: Array<{ readonly endpoint: string; readonly text: string }> = [];
   const flushFailures = (findings: readonly SourcedFinding[] = []) => {
     // Indexed once: a round with thousands of failing endpoints must not scan every finding each.
-    const byEndpoint = new Map<string | undefined, SourcedFinding[]>();
-    for (const f of findings) {
-      const list = byEndpoint.get(f.source.endpoint);
-      if (list) list.push(f);
-      else byEndpoint.set(f.source.endpoint, [f]);
-    }
+    const byEndpoint = groupBy(findings, (f) => f.source.endpoint);
     const under = (endpoint: string | undefined) => {
       const shown = new Set<string>();
       for (const f of byEndpoint.get(endpoint) ?? []) {

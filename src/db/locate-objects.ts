@@ -7,6 +7,7 @@
  */
 import type { ObjectFinding } from '../diagnose/types.js';
 import type { Queryable } from './types.js';
+import { groupBy } from '../util/group-by.js';
 
 /** The extension an object belongs to (`pg_depend.deptype = 'e'`): it moves only with it. */
 export interface OwningExtension {
@@ -124,19 +125,9 @@ export async function locateObjects(db: Queryable, findings: readonly ObjectFind
     extension: extensionOf(r),
   }));
   // Grouped by name once, so answering n findings costs O(n + rows), not O(n × rows).
-  const routinesByName = groupByName(catalogRoutines);
-  const typesByName = groupByName(catalogTypes);
+  const routinesByName = groupBy(catalogRoutines, (o) => o.name);
+  const typesByName = groupBy(catalogTypes, (o) => o.name);
   return findings.map((f) => ({
     found: (f.kind === 'missing-function' ? routinesByName.get(f.name) : typesByName.get(f.name)) ?? [],
   }));
-}
-
-function groupByName<T extends { readonly name: string }>(objects: readonly T[]): Map<string, T[]> {
-  const byName = new Map<string, T[]>();
-  for (const o of objects) {
-    const group = byName.get(o.name);
-    if (group) group.push(o);
-    else byName.set(o.name, [o]);
-  }
-  return byName;
 }

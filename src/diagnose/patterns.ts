@@ -7,6 +7,7 @@ import { NOT_FINDING_MSGIDS, TARGET_MESSAGES, type TargetMessage } from './messa
 import { normalizeForMatching } from './normalize.js';
 import { parsePrintfTemplate } from './printf-template.js';
 import { STACK_MESSAGES } from './stack-messages.js';
+import { groupBy } from '../util/group-by.js';
 
 export interface PatternSlot {
   readonly arg: number;
@@ -101,14 +102,7 @@ function compileAll(): MessagePattern[] {
 export const MESSAGE_PATTERNS: readonly MessagePattern[] = compileAll();
 
 function byAnchor(patterns: readonly MessagePattern[]): ReadonlyMap<string, readonly MessagePattern[]> {
-  const groups = new Map<string, MessagePattern[]>();
-  for (const p of patterns) {
-    const key = p.literals[p.anchor] ?? '';
-    const group = groups.get(key);
-    if (group) group.push(p);
-    else groups.set(key, [p]);
-  }
-  return groups;
+  return groupBy(patterns, (p) => p.literals[p.anchor] ?? '');
 }
 
 /** Patterns grouped by anchor literal, so each distinct literal is searched for once per text. */

@@ -9,16 +9,14 @@
 import type { SchemaScope } from '../db/types.js';
 import type { CatalogSnapshot, SnapshotRelation } from './catalog.js';
 import type { ExpectedRelation, ExpectedSchema, HistoryDrift, ObjectDrift } from './types.js';
+import { groupBy } from '../util/group-by.js';
 
 export function compareWithHistory(expected: ExpectedSchema, snapshot: CatalogSnapshot, input: SchemaScope): HistoryDrift {
   const target = input.targetSchema;
   const sources = new Set(input.sourceSchemas);
   const inTarget = new Map<string, SnapshotRelation>();
-  const inSources = new Map<string, SnapshotRelation[]>();
-  for (const r of snapshot.relations) {
-    if (r.schema === target) inTarget.set(r.name, r);
-    else if (sources.has(r.schema)) inSources.set(r.name, [...(inSources.get(r.name) ?? []), r]);
-  }
+  for (const r of snapshot.relations) if (r.schema === target) inTarget.set(r.name, r);
+  const inSources = groupBy(snapshot.relations.filter((r) => r.schema !== target && sources.has(r.schema)), (r) => r.name);
 
   const objects: ObjectDrift[] = [];
   for (const model of [...expected.relations.values()].sort(byName)) {
