@@ -249,12 +249,17 @@ function* maskChunksWith(automaton: Automaton, chunks: Iterable<string>): Genera
 
 export function createMasker(secrets: Iterable<string> = []): Masker {
   const spellings = new Set<string>();
+  // Secrets already spelt out: the probe adds the sessions' secrets after every request, and
+  // working out a secret's spellings (base64 at three offsets, encodings) each time is waste.
+  const added = new Set<string>();
   let automaton: Automaton | null = null;
   // Objects found free of secrets, for the spellings known when they were checked.
   let clean = new WeakSet<object>();
   const masker: Masker = {
     add(more) {
       for (const s of more) {
+        if (added.has(s)) continue;
+        added.add(s);
         for (const sp of spellingsOf(s)) {
           if (!spellings.has(sp)) {
             spellings.add(sp);
