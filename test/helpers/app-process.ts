@@ -59,7 +59,18 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
+/** Started and stopped by `t`: its output is printed in the test's comments when the test failed. */
 export async function startAppProcess(t: TestLike, options: AppProcessOptions): Promise<AppProcess> {
+  const app = await spawnAppProcess(options);
+  t.teardown(async () => {
+    if (!t.passing()) t.comment(`${options.name} output:\n${app.output()}`);
+    await app.stop();
+  });
+  return app;
+}
+
+/** The app process alone, ready when its health path answers 200; the caller stops it. */
+export async function spawnAppProcess(options: AppProcessOptions): Promise<AppProcess> {
   let lastError: Error | undefined;
   // freePort() releases the port before the app binds it; another process may take it between.
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -78,13 +89,7 @@ export async function startAppProcess(t: TestLike, options: AppProcessOptions): 
     const stop = () => stopGroup(child);
     const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
     while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
-      if (await answers(url + (options.healthPath ?? '/healthz'))) {
-        t.teardown(async () => {
-          if (!t.passing()) t.comment(`${options.name} output:\n${output}`);
-          await stop();
-        });
-        return { url, output: () => output, stop };
-      }
+      if (await answers(url + (options.healthPath ?? '/healthz'))) return { url, output: () => output, stop };
       await new Promise((r) => setTimeout(r, 150));
     }
     await stop();

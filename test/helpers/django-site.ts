@@ -5,7 +5,7 @@
  * Django comes from Debian's python3-django (3.2) and python3-psycopg2 for /usr/bin/python3 — not
  * the pyenv `python3` on PATH, which has neither. `djangoUnavailable()` says why the tests skip.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import pg from 'pg';
 import { runWithConfig, type RunOutput } from '../../src/commands/run.js';
 import { loadConfig } from '../../src/config/load.js';
 import { quoteIdent } from '../../src/db/quote.js';
-import { freePort } from '../../src/embedded/postgres.js';
+import { spawnAppProcess, type AppProcess } from './app-process.js';
 import { withClient } from './database.js';
 import { buildFromTemplate } from './template-database.js';
 import { tableData, type TableData } from './table-data.js';
@@ -302,83 +302,23 @@ export interface DjangoServerOptions extends SiteOptions {
   readonly startTimeoutMs?: number | undefined;
 }
 
-export interface DjangoServer {
-  /** `http://127.0.0.1:<port>` */
-  readonly url: string;
-  /** runserver's stderr and stdout so far (request lines, tracebacks): for failure diagnostics. */
-  output(): string;
-  stop(): Promise<void>;
-}
-
-const OUTPUT_LIMIT = 64 * 1024;
-
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-async function stopGroup(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-  const done = exited(child);
-  // Detached: the child leads its own process group; signal the group so nothing outlives it.
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, sig);
-    } catch {
-      // already gone
-    }
-  };
-  signal('SIGTERM');
-  const timer = setTimeout(() => signal('SIGKILL'), 5000);
-  await done;
-  clearTimeout(timer);
-}
-
-async function answersHealthz(url: string): Promise<boolean> {
-  try {
-    const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
-    await res.arrayBuffer(); // drain
-    return res.status === 200;
-  } catch {
-    return false;
-  }
-}
+/** runserver: `output()` is its stderr and stdout so far (request lines, tracebacks), for failure diagnostics. */
+export type DjangoServer = AppProcess;
 
 /**
  * `manage.py runserver 127.0.0.1:<free port> --noreload` with the site's settings from the
  * database URL; resolves once `/healthz` answers 200. Rejects with runserver's output when it
  * exits or does not answer in time.
  */
-export async function startDjangoServer(options: DjangoServerOptions): Promise<DjangoServer> {
-  let lastError: Error | undefined;
-  // freePort() releases the port before runserver binds it; another process may take it between.
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    let output = '';
-    const child = spawn(PYTHON, ['manage.py', 'runserver', `127.0.0.1:${port}`, '--noreload'], {
-      cwd: options.siteDir ?? DJANGO_SITE_DIR,
-      env: djangoEnv({ databaseUrl: options.databaseUrl, debug: options.debug, logFile: options.logFile, logRequestId: options.logRequestId }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    const keep = (d: string) => {
-      output = (output + d).slice(-OUTPUT_LIMIT);
-    };
-    child.stdout!.setEncoding('utf8').on('data', keep);
-    child.stderr!.setEncoding('utf8').on('data', keep);
-    const stop = () => stopGroup(child);
-    const deadline = Date.now() + (options.startTimeoutMs ?? 20_000);
-    while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
-      if (await answersHealthz(url)) return { url, output: () => output, stop };
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await stop();
-    lastError = new Error(`Django runserver on ${url} did not answer /healthz:\n${output.trim()}`);
-    if (!/port is already in use/i.test(output)) break;
-  }
-  throw lastError!;
+export function startDjangoServer(options: DjangoServerOptions): Promise<DjangoServer> {
+  return spawnAppProcess({
+    name: 'Django runserver',
+    command: PYTHON,
+    args: (port) => ['manage.py', 'runserver', `127.0.0.1:${port}`, '--noreload'],
+    cwd: options.siteDir ?? DJANGO_SITE_DIR,
+    env: djangoEnv({ databaseUrl: options.databaseUrl, debug: options.debug, logFile: options.logFile, logRequestId: options.logRequestId }),
+    startTimeoutMs: options.startTimeoutMs ?? 20_000,
+  });
 }
 
 // ---------------------------------------------------------------- what a user checks
