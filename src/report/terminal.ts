@@ -4,6 +4,7 @@
  */
 import { answers, type RunResult } from '../result.js';
 import type { Style } from '../util/style.js';
+import { terminalSafe } from '../util/terminal-safe.js';
 
 /** How much the terminal says: --quiet (cron mail) lists only what needs a person. */
 export type Verbosity = 'quiet' | 'normal' | 'verbose';
@@ -12,7 +13,11 @@ function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
 
-/** The summary table printed at the end of a run. */
+/**
+ * The summary table printed at the end of a run. What it prints from the target (the reason, names)
+ * is made terminal-safe here, line by line: a pass over the whole result cost more at 10,000
+ * endpoints than printing it.
+ */
 export function renderSummary(result: RunResult, reportDir: string | undefined, style: Style, verbosity: Verbosity = 'normal'): string {
   const heading: Record<RunResult['outcome'], string> = {
     green: style.green('GREEN'),
@@ -21,16 +26,17 @@ export function renderSummary(result: RunResult, reportDir: string | undefined, 
     'max-rounds': style.red('MAX ROUNDS'),
     'environment-error': style.red('ENVIRONMENT ERROR'),
   };
-  const out: string[] = [`${style.bold('smoke-fix')} ${heading[result.outcome]}: ${result.reason}`];
+  const out: string[] = [`${style.bold('smoke-fix')} ${heading[result.outcome]}: ${terminalSafe(result.reason)}`];
   const finalProbes = result.final.length > 0 ? result.final : (result.rounds.at(-1)?.probes ?? []);
   // --quiet (cron mail): only what needs a person; the passing endpoints are a count.
   const listed = verbosity === 'quiet' ? finalProbes.filter((p) => !p.ok) : finalProbes;
   if (listed.length > 0) {
-    const w = Math.max(8, ...listed.map((p) => p.endpoint.length));
+    const names = listed.map((p) => terminalSafe(p.endpoint));
+    const w = names.reduce((widest, name) => Math.max(widest, name.length), 8);
     out.push('', `  ${pad('endpoint', w)}  status  expected`);
-    for (const p of listed) {
+    for (const [i, p] of listed.entries()) {
       const mark = p.ok ? style.green('✓') : style.red('✗');
-      out.push(`${mark} ${pad(p.endpoint, w)}  ${pad(String(p.status ?? '---'), 6)}  ${p.expected.join('|')}`);
+      out.push(`${mark} ${pad(names[i]!, w)}  ${pad(String(p.status ?? '---'), 6)}  ${p.expected.join('|')}`);
     }
   }
   if (listed.length < finalProbes.length) out.push('', `${finalProbes.length - listed.length} passing endpoint(s) not listed (--quiet)`);
@@ -41,6 +47,6 @@ export function renderSummary(result: RunResult, reportDir: string | undefined, 
   );
   const ignored = (result.ignoredEvidence ?? []).reduce((n, i) => n + i.count, 0);
   if (ignored > 0) out.push(style.yellow(`ignored evidence: ${ignored} log record(s) tied to no request smoke-fix made (see report.md)`));
-  if (reportDir) out.push(`report: ${reportDir}`);
+  if (reportDir) out.push(`report: ${terminalSafe(reportDir)}`);
   return out.join('\n') + '\n';
 }

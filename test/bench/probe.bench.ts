@@ -101,7 +101,7 @@ try {
 
   // (a) many small error pages, several rounds on one client (as the cascade does)
   const smallClient = clientFor(server, teardowns, 10_000);
-  const smallSessions = createSessionManager({ auth: {}, client: smallClient });
+  const smallSessions = await createSessionManager({ auth: {}, client: smallClient });
   const smallEndpoints = Array.from({ length: SMALL_ENDPOINTS }, (_, i) => endpoint({ path: `/small/${i}/` }));
   const rates: number[] = [];
   for (let round = 0; round <= SMALL_ROUNDS; round++) {
@@ -117,7 +117,7 @@ try {
 
   // (b) huge bodies, capped
   const bigClient = clientFor(server, teardowns, 60_000);
-  const bigSessions = createSessionManager({ auth: {}, client: bigClient });
+  const bigSessions = await createSessionManager({ auth: {}, client: bigClient });
   const bigEndpoints = Array.from({ length: BIG_ENDPOINTS }, (_, i) => endpoint({ path: `/big/${i}/` }));
   // A first short round opens the connections and compiles the code paths, so the one-time heap
   // they take is in the baseline and not counted as kept by the measured round's results.

@@ -54,7 +54,7 @@ async function httpsServer(t: Teardownable, tls: { key: string; cert: string }):
 async function probeOnce(t: Teardownable, baseUrl: string, http = httpConfig({ retries: 2 })) {
   const client = createHttpClient({ baseUrl, http, retryMinTimeoutMs: 10 });
   t.teardown(() => client.close());
-  const [result] = await probeEndpoints({ endpoints: [endpoint({ path: '/' })], client, sessions: createSessionManager({ auth: {}, client }) });
+  const [result] = await probeEndpoints({ endpoints: [endpoint({ path: '/' })], client, sessions: await createSessionManager({ auth: {}, client }) });
   return result!;
 }
 

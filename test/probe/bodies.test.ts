@@ -18,7 +18,7 @@ const ERROR = 'ProgrammingError at /teams/\nrelation "teams_membership" does not
 async function probe(t: { teardown(fn: () => unknown): void }, url: string, http: HttpConfig, method = 'GET') {
   const client = createHttpClient({ baseUrl: url, http, retryMinTimeoutMs: 50 });
   t.teardown(() => client.close());
-  const [r] = await probeEndpoints({ endpoints: [endpoint({ path: '/', method: method as 'GET' })], client, sessions: createSessionManager({ auth: {}, client }) });
+  const [r] = await probeEndpoints({ endpoints: [endpoint({ path: '/', method: method as 'GET' })], client, sessions: await createSessionManager({ auth: {}, client }) });
   return r!;
 }
 

@@ -54,7 +54,7 @@ async function site(
   const app = await startDjangoApp(t, { databaseUrl: db.url, auth: options.auth });
   const client = createHttpClient({ baseUrl: app.url, http: httpConfig({ concurrency: options.concurrency ?? 4, retries: 1 }), retryMinTimeoutMs: 10 });
   t.teardown(() => client.close());
-  const sessions = createSessionManager({ auth: profiles(options), client });
+  const sessions = await createSessionManager({ auth: profiles(options), client });
   return { db, app, round: (endpoints) => probeEndpoints({ endpoints, client, sessions, keepBodies: 'all' }) };
 }
 

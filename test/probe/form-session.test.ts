@@ -52,17 +52,17 @@ async function site(
   });
   const client = createHttpClient({ baseUrl: server.url, http: httpConfig({ retries: 0 }), retryMinTimeoutMs: 10 });
   t.teardown(() => client.close());
-  const login = (auth: Partial<FormAuth> = {}) =>
-    createSessionManager({
+  const login = async (auth: Partial<FormAuth> = {}) =>
+    (await createSessionManager({
       auth: { shop: { type: 'form', loginPath: '/signin', username: 'alice', password: 'pw-Secret-1', success: DEFAULTS.formLogin.success, ...auth } },
       client,
-    }).session('shop')!;
+    })).session('shop')!;
   return { posts, login, url: server.url };
 }
 
 t.test('posts every field of the form to its action with the cookie the page set; a redirect away is success', async (t) => {
   const { posts, login } = await site(t, () => ({ status: 302, headers: { location: '/home', 'set-cookie': 'sid=user1; Path=/' } }));
-  const session = login();
+  const session = await login();
   const auth = await session.authorize({ method: 'GET' });
   t.equal(auth.kind, 'ready');
   t.equal(posts.length, 1);
@@ -77,22 +77,22 @@ t.test('configured fields, the cookie check and the text check', async (t) => {
   const { posts, login } = await site(t, (p) =>
     p.body.get('pass') === 'pw-Secret-1' ? { status: 200, headers: { 'set-cookie': 'shop=s1; Path=/' }, body: 'Welcome' } : { status: 200, body: 'Invalid login' },
   );
-  const ok = await login({ usernameField: 'user', passwordField: 'pass', success: { cookie: 'shop' } }).authorize({ method: 'GET' });
+  const ok = await (await login({ usernameField: 'user', passwordField: 'pass', success: { cookie: 'shop' } })).authorize({ method: 'GET' });
   t.equal(ok.kind, 'ready', 'a 200 that sets the configured cookie');
   t.equal(posts[0]!.body.get('user'), 'alice');
-  const refused = await failure(login({ usernameField: 'user', passwordField: 'pw', success: { textAbsent: 'Invalid' } }).authorize({ method: 'GET' }));
+  const refused = await failure((await login({ usernameField: 'user', passwordField: 'pw', success: { textAbsent: 'Invalid' } })).authorize({ method: 'GET' }));
   t.ok(refused instanceof LoginFailedError);
   t.match(refused?.message, /its answer says "Invalid"/);
   t.match(refused?.message, /sent: _token, login, secret, user, pw/, 'the configured fields are added to what the form has');
   await t.rejects(
-    login({ usernameField: 'user', passwordField: 'pass', success: { cookie: 'other' } }).authorize({ method: 'GET' }),
+    (await login({ usernameField: 'user', passwordField: 'pass', success: { cookie: 'other' } })).authorize({ method: 'GET' }),
     /it set no new other cookie/,
   );
 });
 
 t.test('a wrong password: LoginFailedError naming the profile and the fields, never the password', async (t) => {
   const { login } = await site(t, () => ({ status: 422, body: PAGE('/session') + '<p class="errornote">Bad credentials</p>' }));
-  const error = await failure(login().authorize({ method: 'GET' }));
+  const error = await failure((await login()).authorize({ method: 'GET' }));
   t.ok(error instanceof LoginFailedError);
   const message = (error as Error).message;
   t.match(message, /auth profile "shop": the login at \/signin was refused: it answered 422 \(422: Bad credentials\)/);
@@ -103,7 +103,7 @@ t.test('a wrong password: LoginFailedError naming the profile and the fields, ne
 t.test('a login page or POST answering 500 is blocked (a finding), retried next round', async (t) => {
   let broken = true;
   const { login } = await site(t, () => (broken ? { status: 500, body: 'relation "users" does not exist' } : { status: 303, headers: { location: '/' } }));
-  const session = login();
+  const session = await login();
   const first = await session.authorize({ method: 'GET' });
   t.equal(first.kind, 'blocked');
   t.match(first.kind === 'blocked' ? first.reason : '', 'login page /signin answered 500 to the login form');
@@ -114,15 +114,15 @@ t.test('a login page or POST answering 500 is blocked (a finding), retried next 
   t.equal((await session.authorize({ method: 'GET' })).kind, 'ready', 'logged in next round');
 
   const page = await site(t, () => ({ status: 302, headers: { location: '/' } }), { pageStatus: 500 });
-  const blocked = await page.login().authorize({ method: 'GET' });
+  const blocked = await (await page.login()).authorize({ method: 'GET' });
   t.match(blocked.kind === 'blocked' ? blocked.reason : '', 'login page /signin answered 500');
 });
 
 t.test('refused without sending the password: no login form, a form posting to another origin', async (t) => {
   const none = await site(t, () => ({ status: 302, headers: { location: '/' } }), { page: '<form action="/search"><input name="q"></form>' });
-  await t.rejects(none.login().authorize({ method: 'GET' }), /has no form with a password input \(1 form without one\)/);
+  await t.rejects((await none.login()).authorize({ method: 'GET' }), /has no form with a password input \(1 form without one\)/);
   t.equal(none.posts.length, 0);
   const away = await site(t, () => ({ status: 302, headers: { location: '/' } }), { page: PAGE('https://evil.example/collect') });
-  await t.rejects(away.login().authorize({ method: 'GET' }), /posts to https:\/\/evil\.example\/collect, outside .*; not sending the password there/);
+  await t.rejects((await away.login()).authorize({ method: 'GET' }), /posts to https:\/\/evil\.example\/collect, outside .*; not sending the password there/);
   t.equal(away.posts.length, 0);
 });

@@ -7,10 +7,10 @@ import type { ProbeResult } from '../../src/probe/types.js';
 import { endpoint, httpConfig } from './helpers/config.js';
 import { startServer } from './helpers/server.js';
 
-function setup(t: { teardown(fn: () => unknown): void }, baseUrl: string, options: { concurrency?: number; auth?: Record<string, AuthProfile> } = {}) {
+async function setup(t: { teardown(fn: () => unknown): void }, baseUrl: string, options: { concurrency?: number; auth?: Record<string, AuthProfile> } = {}) {
   const client = createHttpClient({ baseUrl, http: httpConfig({ concurrency: options.concurrency ?? 8, retries: 0 }) });
   t.teardown(() => client.close());
-  return { client, sessions: createSessionManager({ auth: options.auth ?? {}, client }) };
+  return { client, sessions: await createSessionManager({ auth: options.auth ?? {}, client }) };
 }
 
 /**
@@ -41,7 +41,7 @@ async function inFlightServer(t: { teardown(fn: () => unknown): void }, expected
 
 t.test('at most http.concurrency requests are in flight; results keep endpoint order', async (t) => {
   const server = await inFlightServer(t, 3);
-  const { client, sessions } = setup(t, server.url, { concurrency: 3 });
+  const { client, sessions } = await setup(t, server.url, { concurrency: 3 });
   // Expecting 201 makes every answer a failure, so its body is kept and shows which answer went where.
   const endpoints = Array.from({ length: 12 }, (_, i) => endpoint({ name: `page ${i}`, path: `/p/${i}`, expect: [201] }));
   const streamed: string[] = [];
@@ -59,7 +59,7 @@ t.test('nothing of a passing page is kept; a failing page keeps its body for dia
     res.statusCode = req.url === '/fail' ? 500 : 200;
     res.end(`${'x'.repeat(4096)} body of ${req.url}`);
   });
-  const { client, sessions } = setup(t, server.url);
+  const { client, sessions } = await setup(t, server.url);
   const [pass, fail] = await probeEndpoints({ endpoints: [endpoint({ path: '/pass' }), endpoint({ path: '/fail' })], client, sessions });
   t.equal(pass?.ok, true);
   t.equal(pass?.body, '', 'a passing page is not kept (10,000 pages of 1 MiB would be 10 GB)');
@@ -71,7 +71,7 @@ t.test('nothing of a passing page is kept; a failing page keeps its body for dia
 
 t.test('probeEndpoints bounds its own concurrency below a larger connection pool', async (t) => {
   const server = await inFlightServer(t, 2);
-  const { client, sessions } = setup(t, server.url, { concurrency: 8 });
+  const { client, sessions } = await setup(t, server.url, { concurrency: 8 });
   const endpoints = Array.from({ length: 8 }, (_, i) => endpoint({ path: `/q/${i}` }));
   await probeEndpoints({ endpoints, client, sessions, concurrency: 2 });
   t.equal(server.maxInFlight(), 2);
@@ -84,7 +84,7 @@ t.test('an expected 302 is ok; an unexpected one is reported, and not followed',
     if (req.url === '/old/' || req.url === '/moved/') res.writeHead(302, { location: '/new/' }).end();
     else res.end('new');
   });
-  const { client, sessions } = setup(t, server.url);
+  const { client, sessions } = await setup(t, server.url);
   const [expected, unexpected] = await probeEndpoints({
     endpoints: [endpoint({ path: '/old/', expect: [302] }), endpoint({ path: '/moved/' })],
     client,
@@ -116,7 +116,7 @@ t.test('bearer, basic and header profiles reach the server; anonymous requests c
     ops: { type: 'basic', username: 'ops', password: 'pw-91c2e7' },
     svc: { type: 'header', name: 'X-Api-Key', value: 'key-5e6f7a8b' },
   };
-  const { client, sessions } = setup(t, server.url, { auth });
+  const { client, sessions } = await setup(t, server.url, { auth });
   const results = await probeEndpoints({
     endpoints: [
       endpoint({ path: '/bearer', auth: 'api' }),
@@ -147,7 +147,7 @@ t.test('an anonymous endpoint that lands on a login page says so', async (t) => 
   const auth: Record<string, AuthProfile> = {
     member: { type: 'django-session', loginPath: '/accounts/login/', username: 'alice', password: 'x', usernameField: 'username', passwordField: 'password' },
   };
-  const { client, sessions } = setup(t, server.url, { auth });
+  const { client, sessions } = await setup(t, server.url, { auth });
   const [result] = (await probeEndpoints({ endpoints: [endpoint({ path: '/me/' })], client, sessions })) as [ProbeResult];
   t.notOk(result.ok);
   t.match(result.reason, /^redirected to http:\/\/.*\/accounts\/login\/\?next=\/me\/ — the login page of auth profile "member": this endpoint is probed without a session/);

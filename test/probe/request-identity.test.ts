@@ -27,7 +27,7 @@ t.test('each request, login GET and POST included, has its own id and a smoke-fi
   const ledger = new RequestLedger();
   const client = createHttpClient({ baseUrl: app.url, http: httpConfig({ concurrency: 2, retries: 0 }), ledger });
   t.teardown(() => client.close());
-  const sessions = createSessionManager({
+  const sessions = await createSessionManager({
     auth: { member: { type: 'django-session', loginPath: '/accounts/login/', username: 'alice', password: PASSWORD, usernameField: 'username', passwordField: 'password' } },
     client,
   });

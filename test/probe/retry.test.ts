@@ -9,7 +9,7 @@ import { closedPort, startServer } from './helpers/server.js';
 async function probeOnce(t: { teardown(fn: () => unknown): void }, baseUrl: string, http: Partial<HttpConfig>, path = '/') {
   const client = createHttpClient({ baseUrl, http: httpConfig(http), retryMinTimeoutMs: 10 });
   t.teardown(() => client.close());
-  const sessions = createSessionManager({ auth: {}, client });
+  const sessions = await createSessionManager({ auth: {}, client });
   const [result] = await probeEndpoints({ endpoints: [endpoint({ path })], client, sessions, keepBodies: 'all' });
   if (!result) throw new Error('no result');
   return result;
@@ -96,7 +96,7 @@ t.test('a POST that may have arrived is never sent twice; a refused one is', asy
   });
   const client = createHttpClient({ baseUrl: server.url, http: httpConfig({ retries: 3 }), retryMinTimeoutMs: 10 });
   t.teardown(() => client.close());
-  const sessions = createSessionManager({ auth: {}, client });
+  const sessions = await createSessionManager({ auth: {}, client });
   const [reset] = await probeEndpoints({ endpoints: [endpoint({ path: '/', method: 'POST', body: 'x=1' })], client, sessions });
   t.equal(hits, 1, 'not resent after a reset');
   t.equal(reset?.status, null);
@@ -111,7 +111,7 @@ t.test('a POST that may have arrived is never sent twice; a refused one is', asy
   const [posted] = await probeEndpoints({
     endpoints: [endpoint({ path: '/', method: 'POST', body: 'x=1' })],
     client: gwClient,
-    sessions: createSessionManager({ auth: {}, client: gwClient }),
+    sessions: await createSessionManager({ auth: {}, client: gwClient }),
   });
   t.equal(posted?.attempts.length, 1, 'a 503 to a POST is reported, not resent');
 
@@ -121,7 +121,7 @@ t.test('a POST that may have arrived is never sent twice; a refused one is', asy
   const [refused] = await probeEndpoints({
     endpoints: [endpoint({ path: '/', method: 'POST', body: 'x=1' })],
     client: refusedClient,
-    sessions: createSessionManager({ auth: {}, client: refusedClient }),
+    sessions: await createSessionManager({ auth: {}, client: refusedClient }),
   });
   t.equal(refused?.attempts.length, 3, 'a refused connection never reached the app: retried');
 });

@@ -41,7 +41,7 @@ async function probeOnce(t: { teardown(fn: () => unknown): void }, url: string, 
   const [r] = await probeEndpoints({
     endpoints: [endpoint({ path: '/', method, ...(method === 'POST' ? { body: 'x=1' } : {}) })],
     client,
-    sessions: createSessionManager({ auth: {}, client }),
+    sessions: await createSessionManager({ auth: {}, client }),
   });
   return r!;
 }
