@@ -142,14 +142,18 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     case 'run': {
       if (flags.plan && flags.apply) throw new UsageError('--plan and --apply contradict each other; pick one.');
-      const [{ loadConfig }, { secretsOf }, { isFleet }, { shardFromArgs }, { createLogger }] = await Promise.all([
-        import('../config/load.js'),
+      // The config is read on a worker thread while this one loads what a run needs.
+      const { loadConfigOffThread } = await import('../config/load-off-thread.js');
+      const loading = loadConfigOffThread(configArg(command, positionals));
+      loading.catch(() => {}); // awaited below; not unhandled while the imports run
+      const [{ secretsOf }, { isFleet }, { shardFromArgs }, { createLogger }, runModule] = await Promise.all([
         import('../config/secrets.js'),
         import('../config/fleet-merge.js'),
         import('../fleet/shard.js'),
         import('../util/logger.js'),
+        import('../commands/run.js'),
       ]);
-      const config = await loadConfig(configArg(command, positionals));
+      const config = await loading;
       masker = createMasker(secretsOf(config));
       const reportDir = flags['report-dir'] ?? config.report.dir;
       const logFile = flags['log-file'] ?? join(reportDir, 'smoke-fix.log');
@@ -174,8 +178,8 @@ async function main(argv: readonly string[]): Promise<number> {
         return finishFleet(out);
       }
       if (shard) throw new UsageError('--shard/--shards split the targets of a fleet; this config names one target (add `targets` or `targetsFrom`).');
-      const [{ runWithConfig }, output] = await Promise.all([import('../commands/run.js'), loopOutput(flags, level)]);
-      return output.finish(await runWithConfig({ config, mode, reportDir, emit: output.render, shows: output.shows, logger, signal: stopOnSignals(), masker }));
+      const output = await loopOutput(flags, level);
+      return output.finish(await runModule.runWithConfig({ config, mode, reportDir, emit: output.render, shows: output.shows, logger, signal: stopOnSignals(), masker }));
     }
   }
   return 2;

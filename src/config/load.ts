@@ -15,6 +15,7 @@ import { ProblemCollector } from './problems.js';
 import { maskReferences } from './references.js';
 import { reportSyntaxErrors } from './syntax.js';
 import type { ResolvedConfig } from './types.js';
+import { deepFreeze } from '../util/deep-freeze.js';
 import { validateDocument } from './validate.js';
 
 export interface ConfigValidation {
@@ -82,12 +83,4 @@ export function validateConfigText(source: string, options: ConfigTextOptions): 
 
 function sorted(problems: readonly ConfigProblem[]): ConfigProblem[] {
   return [...problems].sort((a, b) => a.line - b.line || a.col - b.col);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -12,10 +12,21 @@ export function formatPath(path: KeyPath): string {
   let out = '';
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`;
-    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(part)) out += out === '' ? part : `.${part}`;
+    else if (isPlainName(part)) out += out === '' ? part : `.${part}`;
     else out += `[${JSON.stringify(part)}]`;
   }
   return out;
+}
+
+/** Key names repeat (every endpoint has a `method`): each is tested once. */
+const plainNames = new Map<string, boolean>();
+function isPlainName(part: string): boolean {
+  let plain = plainNames.get(part);
+  if (plain === undefined) {
+    plain = /^[A-Za-z_][A-Za-z0-9_-]*$/.test(part);
+    if (plainNames.size < 10_000) plainNames.set(part, plain);
+  }
+  return plain;
 }
 
 export class ProblemCollector {

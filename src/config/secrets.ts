@@ -4,7 +4,7 @@
  * cannot be forgotten.
  */
 import { CONFIG_SPEC } from './config-spec.js';
-import type { Spec } from './spec-types.js';
+import type { Field, ObjectSpec, Spec } from './spec-types.js';
 import type { ResolvedConfig } from './types.js';
 
 export function secretsOf(config: ResolvedConfig): string[] {
@@ -37,6 +37,14 @@ function secretIn(spec: Spec): boolean {
   }
 }
 
+/** An object spec's fields that can hold a secret, listed once per spec (not per endpoint). */
+const secretFields = new WeakMap<ObjectSpec, ReadonlyArray<readonly [string, Field]>>();
+function fieldsOf(spec: ObjectSpec): ReadonlyArray<readonly [string, Field]> {
+  let fields = secretFields.get(spec);
+  if (!fields) secretFields.set(spec, (fields = Object.entries(spec.fields).filter(([, field]) => canHoldSecret(field.spec))));
+  return fields;
+}
+
 function collect(spec: Spec, value: unknown, found: Set<string>): void {
   if (value === undefined || value === null || !canHoldSecret(spec)) return;
   switch (spec.kind) {
@@ -46,7 +54,7 @@ function collect(spec: Spec, value: unknown, found: Set<string>): void {
       if (spec.secret === 'url-password') for (const p of urlPasswords(value)) found.add(p);
       return;
     case 'object':
-      for (const [name, field] of Object.entries(spec.fields)) collect(field.spec, (value as Record<string, unknown>)[name], found);
+      for (const [name, field] of fieldsOf(spec)) collect(field.spec, (value as Record<string, unknown>)[name], found);
       return;
     case 'map':
       for (const [key, v] of Object.entries(value as Record<string, unknown>)) {

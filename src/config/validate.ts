@@ -272,12 +272,25 @@ function fieldsOf(spec: ObjectSpec): readonly FieldEntry[] {
   return list;
 }
 
-/** A default the config gets its own copy of (a list or mapping); text and numbers are shared. */
-const copyOf = (value: Value): Value => (typeof value === 'object' && value !== null ? structuredClone(value) : value);
+/**
+ * A default the config gets its own copy of (a list or mapping); text and numbers are shared.
+ * Defaults are plain lists and mappings of text and numbers; structuredClone per endpoint was a
+ * tenth of validating 10,000 of them.
+ */
+const copyOf = (value: Value): Value => {
+  if (Array.isArray(value)) return value.map(copyOf);
+  if (typeof value !== 'object' || value === null) return value;
+  const copy: Record<string, Value> = {};
+  for (const [key, member] of Object.entries(value)) copy[key] = copyOf(member);
+  return copy;
+};
+
+const NONE_SEEN: ReadonlyMap<string, Pair> = new Map();
+const NONE_MISSPELT: ReadonlySet<string> = new Set();
 
 /** Validates present fields, applies defaults to absent ones, reports missing required ones. */
 function fillFields(spec: ObjectSpec, options: FillOptions, ctx: Ctx): Record<string, Value> {
-  const { path, at, seen = new Map<string, Pair>(), preset = {}, misspelt = new Set<string>() } = options;
+  const { path, at, seen = NONE_SEEN, preset = {}, misspelt = NONE_MISSPELT } = options;
   const out: Record<string, Value> = { ...preset };
   const fields = fieldsOf(spec);
   for (const [name, field, fillsWhenAbsent] of fields) {
@@ -301,7 +314,7 @@ function fillFields(spec: ObjectSpec, options: FillOptions, ctx: Ctx): Record<st
     }
   }
   for (const [name, field] of fields) {
-    if (out[name] === undefined && field.defaultFrom !== undefined) out[name] = out[field.defaultFrom];
+    if (field.defaultFrom !== undefined && out[name] === undefined) out[name] = out[field.defaultFrom];
   }
   return out;
 }

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { rootCertificates } from 'node:tls';
+import tls from 'node:tls';
 import { Pool } from 'undici';
 import type { HttpConfig } from '../config/types.js';
 import { ACCEPT_ENCODING, decodeText, decodedBody, readCapped } from './body.js';
@@ -62,7 +62,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       timeout: http.timeoutMs,
       // Read here, checked at config load (a missing or non-PEM file is a config error there).
       // `ca` replaces Node's CA list: keep the public CAs and add the configured ones.
-      ...(http.caFile ? { ca: [...rootCertificates, readFileSync(http.caFile, 'utf8')] } : {}),
+      ...(http.caFile ? { ca: [...tls.rootCertificates, readFileSync(http.caFile, 'utf8')] } : {}),
       ...(http.insecure ? { rejectUnauthorized: false } : {}),
     },
     headersTimeout: http.timeoutMs,

@@ -120,8 +120,9 @@ async function finish(args: {
   const requests = summariseRequests(input.client.ledger, exchange.attempts.map((a) => a.requestId));
   const masker = input.masker ?? createMasker();
   masker.add(await input.sessions.secrets());
-  const mask = (text: string | undefined) => (text === undefined ? undefined : masker.mask(text));
-  return {
+  // Masked whole, here, while the next requests are in flight: the masker then knows this
+  // result's lists as clean, and masking the run's result at the end skips them.
+  return masker.maskDeep<ProbeResult>({
     endpoint: endpoint.name,
     method: endpoint.method,
     path: endpoint.path,
@@ -129,16 +130,16 @@ async function finish(args: {
     status,
     expected: endpoint.expect,
     ok,
-    reason: mask(reason),
-    location: mask(location),
+    reason,
+    location,
     startedAt: args.startedAt,
     endedAt: requests.at(-1)?.endedAt,
     durationMs: exchange.durationMs,
     requests,
-    attempts: masker.maskDeep(exchange.attempts),
-    body: ok && input.keepBodies !== 'all' ? '' : masker.mask(body),
+    attempts: exchange.attempts,
+    body: ok && input.keepBodies !== 'all' ? '' : body,
     bodyTruncated: response?.bodyTruncated ?? false,
     contentType: response?.contentType,
-    failure: masker.maskDeep(exchange.failure),
-  };
+    failure: exchange.failure,
+  });
 }

@@ -48,6 +48,8 @@ export async function createSessionManager(input: {
       return undefined;
     },
     async secrets() {
+      // Asked after every request: a run without logins answers without building lists.
+      if (sessions.size === 0) return [];
       const all = await Promise.all([...sessions.values()].map((s) => s.secrets()));
       // Longest first, so a secret that contains another is masked whole.
       return [...new Set(all.flat())].sort((a, b) => b.length - a.length);
