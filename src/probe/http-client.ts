@@ -3,6 +3,7 @@
  * `http.concurrency` connections), no redirect following, a deadline over headers AND body, and
  * bounded body reads. Cookies are only sent when the caller passes a jar: undici keeps none.
  */
+import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import tls from 'node:tls';
@@ -78,9 +79,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   // One listener on the run's stop signal for every request in flight, not one added and removed
   // per request (two EventTarget calls each, a twentieth of the probing at 10,000 endpoints).
-  const inFlight = new Set<AbortController>();
+  const inFlight = new Set<(reason: TransportError | RequestTimeoutError) => void>();
   const stopAll = () => {
-    for (const controller of inFlight) controller.abort(stopped());
+    for (const abort of inFlight) abort(stopped());
   };
   const stopped = () => new TransportError('ABORTED', `stopped (${String(options.signal?.reason)}) before a complete answer`, 0);
   options.signal?.addEventListener('abort', stopAll, { once: true });
@@ -103,18 +104,28 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
     const started = performance.now();
     // One deadline for the whole exchange: undici's own timeouts are per phase and reset on
-    // every chunk, so a slow trickle of body would never hit them.
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new RequestTimeoutError(http.timeoutMs)), http.timeoutMs);
-    if (options.signal?.aborted) controller.abort(stopped());
-    inFlight.add(controller);
+    // every chunk, so a slow trickle of body would never hit them. The request is aborted through
+    // an EventEmitter, which undici takes in place of an AbortSignal: an AbortController per
+    // request (an EventTarget and its listener maps) was a twentieth of the probing. Whatever error
+    // undici then gives, the reason recorded here is the one reported.
+    const abortion = new EventEmitter();
+    let abortedWith: TransportError | RequestTimeoutError | undefined;
+    const abort = (reason: TransportError | RequestTimeoutError) => {
+      if (abortedWith) return;
+      abortedWith = reason;
+      abortion.emit('abort');
+    };
+    const timer = setTimeout(() => abort(new RequestTimeoutError(http.timeoutMs)), http.timeoutMs);
+    if (options.signal?.aborted) abort(stopped());
+    inFlight.add(abort);
     try {
+      if (abortedWith) throw abortedWith;
       const res = await pool.request({
         path,
         method: request.method as 'GET',
         headers,
         body: request.body,
-        signal: controller.signal,
+        signal: abortion,
       });
       const lengths = asList(res.headers['content-length']).flatMap((v) => v.split(',')).map((v) => v.trim());
       if (new Set(lengths).size > 1) {
@@ -148,7 +159,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         durationMs: Math.round(performance.now() - started),
         requestId: sent.id,
       };
-    } catch (err) {
+    } catch (caught) {
+      const err = abortedWith ?? caught;
       const durationMs = Math.round(performance.now() - started);
       if (err instanceof TransportError && err.durationMs === 0) {
         const rethrown = new TransportError(err.code, err.message, durationMs);
@@ -161,7 +173,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     } finally {
       ledger.end(sent);
       clearTimeout(timer);
-      inFlight.delete(controller);
+      inFlight.delete(abort);
     }
   }
 

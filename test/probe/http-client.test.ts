@@ -63,6 +63,32 @@ t.test('the timeout covers a body that trickles in forever; what arrived is kept
   t.ok(Date.now() - started < 2000);
 });
 
+t.test("the run's stop signal ends every request in flight at once, and no new one is sent", async (t) => {
+  const hits: string[] = [];
+  const server = await startServer(t, (req) => {
+    hits.push(req.url ?? '');
+    /* never answers; teardown closes the socket */
+  });
+  const stop = new AbortController();
+  const client = createHttpClient({ baseUrl: server.url, http: httpConfig({ concurrency: 2, timeoutMs: 30_000 }), signal: stop.signal });
+  t.teardown(() => client.close());
+  const started = Date.now();
+  const inFlight = [client.send({ method: 'GET', path: '/a' }), client.send({ method: 'GET', path: '/b' })].map((p) => p.catch((e: unknown) => e));
+  while (hits.length < 2 && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 10));
+  stop.abort('SIGTERM');
+  for (const err of await Promise.all(inFlight)) {
+    t.type(err, TransportError);
+    t.equal((err as TransportError).code, 'ABORTED');
+    t.match((err as TransportError).message, /stopped \(SIGTERM\)/);
+    t.ok((err as TransportError).requestId, 'the ledger id is kept for the report');
+  }
+  t.ok(Date.now() - started < 5000, 'not the 30 s deadline');
+  const late = await client.send({ method: 'GET', path: '/c' }).catch((e: unknown) => e);
+  t.equal((late as TransportError).code, 'ABORTED');
+  await new Promise((r) => setTimeout(r, 100));
+  t.same(hits, ['/a', '/b'], 'the request after the stop never left');
+});
+
 t.test('redirects are returned, never followed', async (t) => {
   const hits: string[] = [];
   const server = await startServer(t, (req, res) => {
