@@ -9,6 +9,7 @@ import { createMasker, type Masker } from '../util/secret-masker.js';
 import { mapWithConcurrency } from './concurrency.js';
 import { describeOutcome, isRedirect } from './outcome.js';
 import { summariseRequests } from './request-ledger.js';
+import { isoTime } from '../util/iso-time.js';
 import type { Authorized, Exchange, HttpClient, LoginBlocked, ProbeResult, SessionManager } from './types.js';
 
 export interface ProbeInput {
@@ -51,7 +52,7 @@ export async function probeEndpoints(input: ProbeInput): Promise<ProbeResult[]> 
 
 async function probeOne(endpoint: EndpointConfig, input: ProbeInput): Promise<ProbeResult> {
   const { client, sessions } = input;
-  const startedAt = new Date().toISOString();
+  const startedAt = isoTime();
   const session = sessions.session(endpoint.auth);
   const send = (auth: Authorized) =>
     client.sendWithRetries({

@@ -7,6 +7,7 @@
  * cannot guess it, so a log record carrying one of these ids was written for our request.
  */
 import { randomBytes } from 'node:crypto';
+import { isoTime } from '../util/iso-time.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -51,7 +52,9 @@ export class RequestLedger {
   /** A new request is about to be sent: its id, recorded with its start time. */
   begin(method: string, path: string, purpose?: RequestPurpose): SentRequest {
     this.counter += 1;
-    const request: SentRequest = { id: `sf-${this.runId}-${this.counter}`, method: method.toUpperCase(), path, purpose, startMs: this.clock(), endMs: undefined };
+    // Methods come upper-case from the config already; toUpperCase would copy each one anyway.
+    const upper = method === 'GET' || method === 'POST' ? method : method.toUpperCase();
+    const request: SentRequest = { id: `sf-${this.runId}-${this.counter}`, method: upper, path, purpose, startMs: this.clock(), endMs: undefined };
     this.byId.set(request.id, request);
     this.sent.push(request);
     return request;
@@ -92,8 +95,8 @@ export function summariseRequests(ledger: RequestLedger, ids: readonly (string |
         method: r.method,
         path: r.path,
         purpose: describeRequest(r),
-        startedAt: new Date(r.startMs).toISOString(),
-        ...(r.endMs !== undefined ? { endedAt: new Date(r.endMs).toISOString() } : {}),
+        startedAt: isoTime(r.startMs),
+        ...(r.endMs !== undefined ? { endedAt: isoTime(r.endMs) } : {}),
       },
     ];
   });
