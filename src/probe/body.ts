@@ -77,6 +77,8 @@ export function charsetOf(contentType: string | undefined): string | undefined {
  * bytes, or a multi-byte character cut by the size cap, become U+FFFD.
  */
 export function decodeText(bytes: Uint8Array, contentType: string | undefined): string {
+  // Every passing page arrives here empty (drained unread): no regex, no decoder.
+  if (bytes.length === 0) return '';
   const label = charsetOf(contentType) ?? 'utf-8';
   let decoder: TextDecoder;
   try {

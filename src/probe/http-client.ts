@@ -127,8 +127,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         body: request.body,
         signal: abortion,
       });
-      const lengths = asList(res.headers['content-length']).flatMap((v) => v.split(',')).map((v) => v.trim());
-      if (new Set(lengths).size > 1) {
+      const length = res.headers['content-length'];
+      // One plain value (nearly every answer) cannot conflict with itself: no lists, no Set.
+      const lengths = typeof length === 'string' && !length.includes(',') ? [] : asList(length).flatMap((v) => v.split(',')).map((v) => v.trim());
+      if (lengths.length > 1 && new Set(lengths).size > 1) {
         // RFC 9112 §6.3: conflicting lengths make the framing unknowable; nothing read is trusted.
         res.body.destroy();
         throw new TransportError('BAD_HTTP', `the answer is not usable HTTP: conflicting Content-Length headers (${lengths.join(', ')})`, 0);
