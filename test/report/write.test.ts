@@ -83,6 +83,16 @@ t.test('secrets that slipped into the result are masked in every file', async (t
   t.match(await readFile(written.files.markdown, 'utf8'), 'bad password \\*\\*\\*');
 });
 
+t.test('an all-digit secret is masked in report.json text and leaves its numbers alone: the file stays JSON', async (t) => {
+  const secret = String(greenRun.durationMs);
+  const leaky: RunResult = { ...greenRun, warnings: [`pin ${secret} rejected`] };
+  const written = await writeReports(leaky, { dir: await tempDir(t), secrets: [secret] });
+  const parsed = JSON.parse(await readFile(written.files.json, 'utf8'));
+  t.equal(parsed.durationMs, greenRun.durationMs, 'a number equal to the secret is a number, not ***');
+  t.same(parsed.warnings, ['pin *** rejected'], 'the secret inside text is masked');
+  t.notMatch(await readFile(written.files.markdown, 'utf8'), secret);
+});
+
 t.test('folder names are safe and say the outcome', async (t) => {
   t.equal(runFolderName({ startedAt: '2026-01-02T03:04:05.999Z', outcome: 'max-rounds' }), '2026-01-02T03-04-05Z-max-rounds');
   t.equal(runFolderName({ startedAt: 'garbage', outcome: 'stuck' }), 'unknown-time-stuck');
