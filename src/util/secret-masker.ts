@@ -181,9 +181,18 @@ function compile(root: Node): Automaton {
   return { classOf, classes, next, out, cut, longest };
 }
 
+/**
+ * The state after `code`. A code unit no spelling holds leads every state back to the root, where
+ * nothing ends: most of a report (indentation, punctuation) costs one look-up a character.
+ */
+function step(automaton: Automaton, state: number, code: number): number {
+  const c = automaton.classOf[code]!;
+  return c === 0 ? 0 : automaton.next[state * automaton.classes + c]!;
+}
+
 /** Intervals to mask, as merged [start, end) pairs in order. `textEnds`: the text's end is a cut. */
 function intervals(automaton: Automaton, text: string, textEnds: boolean): { starts: number[]; ends: number[] } {
-  const { classOf, classes, next, out, cut } = automaton;
+  const { out, cut } = automaton;
   const starts: number[] = [];
   const ends: number[] = [];
   // Merged as they come (they arrive ordered by end).
@@ -199,14 +208,8 @@ function intervals(automaton: Automaton, text: string, textEnds: boolean): { sta
   };
   let state = 0;
   for (let i = 0; i < text.length; i++) {
-    const c = classOf[text.charCodeAt(i)]!;
-    // A code unit no spelling holds leads every state back to the root, where nothing ends: most
-    // of a report (indentation, punctuation) costs one look-up a character.
-    if (c === 0) {
-      state = 0;
-      continue;
-    }
-    state = next[state * classes + c]!;
+    state = step(automaton, state, text.charCodeAt(i));
+    if (state === 0) continue;
     const longest = out[state]!;
     if (longest > 0) cover(i + 1 - longest, i + 1);
     const k = cut[state]!;
@@ -232,16 +235,11 @@ function replaced(text: string, { starts, ends }: { starts: number[]; ends: numb
  * and masking a whole 10,000-endpoint result is 150,000 of them.
  */
 function mayHold(automaton: Automaton, text: string): boolean {
-  const { classOf, classes, next, out, cut } = automaton;
+  const { out, cut } = automaton;
   let state = 0;
   for (let i = 0; i < text.length; i++) {
-    const c = classOf[text.charCodeAt(i)]!;
-    if (c === 0) {
-      state = 0;
-      continue;
-    }
-    state = next[state * classes + c]!;
-    if (out[state]! > 0 || cut[state]! > 0) return true;
+    state = step(automaton, state, text.charCodeAt(i));
+    if (state !== 0 && (out[state]! > 0 || cut[state]! > 0)) return true;
   }
   return false;
 }
