@@ -1,31 +1,18 @@
 /**
  * Reading Django's pages: the login form's hidden CSRF field, the CSRF-failure page, form errors.
- * Pure functions over HTML text. Regular expressions are enough here because we look for a few
- * known shapes, not for a DOM; entities are decoded with the `entities` package.
+ * Pure functions over HTML text. A field's value comes from `html-forms.ts`, the one reader of
+ * forms; the failure page and the error lists are found by the few known shapes Django writes.
  */
-import { decodeHTMLAttribute } from 'entities';
-import { HTML_COMMENT as COMMENT, textOf } from '../util/html-text.js';
+import { textOf } from '../util/html-text.js';
+import { readHtmlPage } from './html-forms.js';
 
 export { textOf };
-const INPUT_TAG = /<input\b((?:[^>"']|"[^"]*"|'[^']*')*)>/gi;
-const ATTRIBUTE = /([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?/g;
 
-/** Attributes of one tag's attribute text; names lower-cased, values entity-decoded. */
-export function parseAttributes(text: string): Map<string, string> {
-  const attributes = new Map<string, string>();
-  for (const m of text.matchAll(ATTRIBUTE)) {
-    const name = m[1]?.toLowerCase();
-    if (!name || attributes.has(name)) continue; // the first occurrence wins, as in browsers
-    attributes.set(name, decodeHTMLAttribute(m[2] ?? m[3] ?? m[4] ?? ''));
-  }
-  return attributes;
-}
-
-/** Value of the first `<input name="…">` with that name (any attribute order or quoting). */
+/** Value of the first field named `name` that a form of the page would submit. */
 export function inputValue(html: string, name: string): string | undefined {
-  for (const m of html.replace(COMMENT, '').matchAll(INPUT_TAG)) {
-    const attributes = parseAttributes(m[1] ?? '');
-    if (attributes.get('name') === name) return attributes.get('value');
+  for (const form of readHtmlPage(html).forms) {
+    const field = form.fields.find((f) => f.name === name);
+    if (field) return field.value;
   }
   return undefined;
 }

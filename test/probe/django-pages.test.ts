@@ -12,10 +12,12 @@ t.test('the csrfmiddlewaretoken field is found whatever the attribute order and 
   for (const html of shapes) t.equal(inputValue(`<form>${html}</form>`, 'csrfmiddlewaretoken'), 'abc123', html);
 });
 
-t.test('commented-out inputs and other fields are not taken', async (t) => {
-  const html = '<!-- <input name="csrfmiddlewaretoken" value="old"> --><input name="csrfmiddlewaretoken_x" value="no"><input name="csrfmiddlewaretoken" value="a&amp;b">';
+t.test('commented-out inputs, other fields and inputs outside any form are not taken', async (t) => {
+  const html = '<form><!-- <input name="csrfmiddlewaretoken" value="old"> --><input name="csrfmiddlewaretoken_x" value="no"><input name="csrfmiddlewaretoken" value="a&amp;b"></form>';
   t.equal(inputValue(html, 'csrfmiddlewaretoken'), 'a&b');
   t.equal(inputValue('<p>no form</p>', 'csrfmiddlewaretoken'), undefined);
+  // What a browser would submit: a field outside every form goes with none of them.
+  t.equal(inputValue('<input name="csrfmiddlewaretoken" value="stray"><form><input name="csrfmiddlewaretoken" value="in"></form>', 'csrfmiddlewaretoken'), 'in');
 });
 
 t.test("Django's CSRF page: the headline and the reason (DEBUG) or the headline alone", async (t) => {
