@@ -146,7 +146,7 @@ async function main(argv: readonly string[]): Promise<number> {
       const { loadConfigOffThread } = await import('../config/load-off-thread.js');
       const loading = loadConfigOffThread(configArg(command, positionals));
       loading.catch(() => {}); // awaited below; not unhandled while the imports run
-      const [{ secretsOf }, { isFleet }, { shardFromArgs }, { createLogger }, runModule] = await Promise.all([
+      const [{ secretsOf }, { isFleet }, { shardFromArgs }, { createLogger }, { runWithConfig }] = await Promise.all([
         import('../config/secrets.js'),
         import('../config/fleet-merge.js'),
         import('../fleet/shard.js'),
@@ -179,7 +179,7 @@ async function main(argv: readonly string[]): Promise<number> {
       }
       if (shard) throw new UsageError('--shard/--shards split the targets of a fleet; this config names one target (add `targets` or `targetsFrom`).');
       const output = await loopOutput(flags, level);
-      return output.finish(await runModule.runWithConfig({ config, mode, reportDir, emit: output.render, shows: output.shows, logger, signal: stopOnSignals(), masker }));
+      return output.finish(await runWithConfig({ config, mode, reportDir, emit: output.render, shows: output.shows, logger, signal: stopOnSignals(), masker }));
     }
   }
   return 2;
