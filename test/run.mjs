@@ -107,6 +107,7 @@ if (failed > 0) {
   const found = failures(text);
   console.log(`\nFailures (${found.length} TAP points, innermost last):\n`);
   for (const f of found) console.log(f + '\n');
+  if (process.env.SMOKE_FIX_TEST_SOURCE_MAPS !== '1') console.log('(stack lines name dist/…/*.js: SMOKE_FIX_TEST_SOURCE_MAPS=1 maps them to the .ts sources)\n');
 }
 // Figures a test measured (`t.comment('figures: …')`, e.g. the fuzzing counts) are shown too.
 for (const m of text.matchAll(/^\s*# (figures: .*)$/gm)) console.log(m[1]);
