@@ -53,6 +53,28 @@ await initialiseCluster(cluster);
 let server;
 if (!process.env.SMOKE_FIX_TEST_DATABASE_URL) {
   server = await startEmbeddedPostgres({ settings: { max_connections: '300' }, copyOf: cluster });
+  await storePasswordAsMd5(server.url);
+}
+
+/**
+ * The superuser's password (the same one) stored as an MD5 hash instead of a SCRAM verifier.
+ * pg_hba asks for the password itself; checking it against a SCRAM verifier runs 4096 rounds of
+ * PBKDF2 in every new backend, checking it against MD5 one hash: 4.7 -> 3.0 ms of PostgreSQL CPU
+ * per connection, and the suite opens thousands (pools, Django, each test helper's query).
+ * Roles that tests create keep the default (SCRAM).
+ */
+async function storePasswordAsMd5(url) {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`SET md5_password_warnings = off`).catch(() => {}); // PostgreSQL 18's deprecation notice
+    await client.query(`SET password_encryption = 'md5'`);
+    const password = decodeURIComponent(new URL(url).password);
+    await client.query(`ALTER ROLE postgres PASSWORD ${client.escapeLiteral(password)}`);
+  } finally {
+    await client.end();
+  }
 }
 const env = {
   ...process.env,
