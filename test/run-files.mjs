@@ -8,6 +8,14 @@
 // the same TAP (and the `# { total: … }` counts) on its own.
 import { spawn } from 'node:child_process';
 
+/**
+ * Stack traces mapped to the TypeScript sources, on request only: with --enable-source-maps node
+ * parses the source map of every module it loads (tap's and dist's), 0.06-0.1 s of CPU per test
+ * file, some 12 s per suite run. Unmapped, a failure's stack names dist/…/*.js lines, which tsc
+ * keeps close to the source; SMOKE_FIX_TEST_SOURCE_MAPS=1 maps them.
+ */
+const NODE_FLAGS = process.env.SMOKE_FIX_TEST_SOURCE_MAPS === '1' ? ['--enable-source-maps'] : [];
+
 /** After a file's own tap timeout, how long before it is killed from outside. */
 const KILL_GRACE_MS = 15_000;
 /** After a file's process exits, how long its output may take to arrive. */
@@ -24,7 +32,7 @@ function indent(text) {
 function runFile(file, env, timeoutS) {
   return new Promise((resolve) => {
     const startedAt = Date.now();
-    const child = spawn(process.execPath, ['--enable-source-maps', file], {
+    const child = spawn(process.execPath, [...NODE_FLAGS, file], {
       env: { ...env, TAP_TIMEOUT: String(timeoutS) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

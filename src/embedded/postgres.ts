@@ -72,8 +72,12 @@ function urlFor(port: number, password: string, database = 'postgres'): string {
   return `postgres://postgres:${password}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
 }
 
-/** Resolves once the server accepts a connection (polled for up to 30 s). */
-async function waitForConnections(url: string): Promise<void> {
+/**
+ * Resolves once the server accepts a connection (polled for up to 30 s), or once `settled()` says
+ * the start it races has already decided: a poll left running after the server was stopped again
+ * would keep its process alive for the rest of the 30 s.
+ */
+async function waitForConnections(url: string, settled: () => boolean = () => false): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const client = new pgClient.Client({ connectionString: url });
@@ -82,6 +86,7 @@ async function waitForConnections(url: string): Promise<void> {
       await client.connect();
       return;
     } catch (e) {
+      if (settled()) return;
       if (Date.now() > deadline) throw e;
       await new Promise((r) => setTimeout(r, 100));
     } finally {
@@ -133,10 +138,11 @@ export async function startEmbeddedPostgres(options: StartOptions = {}): Promise
     try {
       if (options.copyOf) await promisify(execFile)('cp', ['-a', options.copyOf, dataDir]);
       else await pg.initialise();
-      const started = pg.start();
+      let startSettled = false;
+      const started = pg.start().finally(() => (startSettled = true));
       // start() rejects when the server process exits, which may be long after we stopped waiting.
       started.catch(() => {});
-      await Promise.race([started, collectorStarted.then(() => waitForConnections(urlFor(port, password)))]);
+      await Promise.race([started, collectorStarted.then(() => waitForConnections(urlFor(port, password), () => startSettled))]);
     } catch (e) {
       lastError = e instanceof Error ? e.message : String(e);
       await pg.stop().catch(() => {});
@@ -148,9 +154,10 @@ export async function startEmbeddedPostgres(options: StartOptions = {}): Promise
       urlFor: (database: string) => urlFor(port, password, database),
       async restart() {
         await pg.stop();
-        const again = pg.start();
+        let againSettled = false;
+        const again = pg.start().finally(() => (againSettled = true));
         again.catch(() => {});
-        await Promise.race([again, waitForConnections(urlFor(port, password))]);
+        await Promise.race([again, waitForConnections(urlFor(port, password), () => againSettled)]);
       },
       async stop() {
         await pg.stop().catch(() => {});
