@@ -28,12 +28,20 @@ function indent(text) {
     .join('\n');
 }
 
-/** One file to completion: its TAP, its stderr, and whether it passed (exit 0). */
-function runFile(file, env, timeoutS) {
+/** The script that runs a batch of small files in one process. */
+const BATCH_ENTRY = new URL('./batch-entry.mjs', import.meta.url).pathname;
+
+/**
+ * One unit to completion: a file, or a batch of small files run by one process (`file` then names
+ * them all); its TAP, its stderr, and whether it passed (exit 0).
+ */
+function runFile(unit, env, timeoutS) {
+  const batch = typeof unit === 'string' ? undefined : unit;
+  const file = batch ? batch.label : unit;
   return new Promise((resolve) => {
     const startedAt = Date.now();
-    const child = spawn(process.execPath, [...NODE_FLAGS, file], {
-      env: { ...env, TAP_TIMEOUT: String(timeoutS) },
+    const child = spawn(process.execPath, [...NODE_FLAGS, batch ? BATCH_ENTRY : unit], {
+      env: { ...env, TAP_TIMEOUT: String(timeoutS), ...(batch ? { SMOKE_FIX_TEST_BATCH_FILES: batch.files.join('\n') } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -49,7 +57,7 @@ function runFile(file, env, timeoutS) {
       ended = true;
       clearTimeout(killer);
       clearTimeout(grace);
-      resolve({ file, stdout, stderr, code, signal, ms: Date.now() - startedAt });
+      resolve({ file, files: typeof unit === 'string' ? [unit] : unit.files, stdout, stderr, code, signal, ms: Date.now() - startedAt });
     };
     child.on('close', end);
     // A process the file left running may hold its stdout open: then 'close' never comes.
@@ -58,8 +66,9 @@ function runFile(file, env, timeoutS) {
 }
 
 /**
- * Runs `files` with at most `jobs` at a time, each ended by tap after `timeoutS` seconds; `onDone`
- * hears of each file as it ends. Resolves to the combined TAP text, files in the order given.
+ * Runs `files` (each a file, or `{ label, files }` for a batch run in one process) with at most
+ * `jobs` at a time, each ended by tap after `timeoutS` seconds; `onDone` hears of each as it ends.
+ * Resolves to the combined TAP text, in the order given.
  */
 export async function runFiles(files, { jobs, timeoutS, env, onDone }) {
   const results = new Array(files.length);

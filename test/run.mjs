@@ -18,6 +18,8 @@ const named =
 // A first run here (a fresh clone, CI) orders them by test/file-times.json, the times of a run
 // on the development machine; refresh it from .tap/test-times.json when files come and go.
 const TIMES_FILE = join('.tap', 'test-times.json');
+const SMALL_MS = 1500;
+const BATCH_SIZE = 10;
 const SEED_TIMES_FILE = join('test', 'file-times.json');
 let lastTimes = {};
 for (const file of [TIMES_FILE, SEED_TIMES_FILE]) {
@@ -31,7 +33,36 @@ for (const file of [TIMES_FILE, SEED_TIMES_FILE]) {
 // A file with no time (added since the times were taken) starts first: it may be a slow one, and a
 // slow file started last runs alone at the end; a quick one started early costs nothing.
 const lastTime = (file) => lastTimes[file] ?? Number.MAX_SAFE_INTEGER;
-const files = [...named].sort((a, b) => lastTime(b) - lastTime(a));
+const units = batched(named).sort((a, b) => unitTime(b) - unitTime(a));
+
+/**
+ * The whole suite's quick files (under SMALL_MS last time) that keep to themselves at module level
+ * run BATCH_SIZE to a process (test/batch-entry.mjs): loading tap is about 0.22 s of CPU per
+ * process, more than such a file takes to run. Files named on the command line run one each, and
+ * SMOKE_FIX_TEST_BATCH=0 turns batching off.
+ */
+function batched(all) {
+  if (process.argv.length > 2 || process.env.SMOKE_FIX_TEST_BATCH === '0') return all;
+  const small = all.filter((f) => lastTime(f) < SMALL_MS && keepsToItself(f));
+  const alone = all.filter((f) => !small.includes(f));
+  const batches = [];
+  for (let i = 0; i < small.length; i += BATCH_SIZE) {
+    const files = small.slice(i, i + BATCH_SIZE);
+    batches.push({ label: `batch of ${files.length}: ${files.map((f) => f.replace(/^dist\/test\//, '')).join(' ')}`, files });
+  }
+  return [...alone, ...batches];
+}
+/**
+ * Whether a compiled test file only declares tests at module level: no root hooks or teardown
+ * (they would reach the next file's tests), no top-level await, no process-wide state.
+ */
+function keepsToItself(file) {
+  const code = readFileSync(file, 'utf8');
+  return !/^(?:t\.(?:before|after|beforeEach|afterEach|teardown|plan|end|setTimeout)\b|await |(?:const|let|var) [^\n]*= await |process\.)|process\.(?:env(?:\.\w+|\[[^\]]+\]) *=[^=]|chdir|on\(|exitCode)|delete process\.env/m.test(code);
+}
+function unitTime(unit) {
+  return typeof unit === 'string' ? lastTime(unit) : unit.files.reduce((sum, f) => sum + lastTime(f), 0);
+}
 // Most files wait, not compute: on PostgreSQL, HTTP servers, Python and the CLI they spawn. So more
 // files than cores run at once; SMOKE_FIX_TEST_JOBS overrides.
 const jobs = Number(process.env.SMOKE_FIX_TEST_JOBS) || Math.max(4, cpus().length * 3);
@@ -104,11 +135,11 @@ function failures(text) {
 }
 
 let done = 0;
-const { tap: text, results } = await runFiles(files, {
+const { tap: text, results } = await runFiles(units, {
   jobs,
   timeoutS,
   env,
-  onDone: (r) => console.log(`${r.code === 0 ? 'ok    ' : 'not ok'} ${String(++done).padStart(3)}/${files.length} ${(r.ms / 1000).toFixed(1).padStart(5)} s  ${r.file}`),
+  onDone: (r) => console.log(`${r.code === 0 ? 'ok    ' : 'not ok'} ${String(++done).padStart(3)}/${units.length} ${(r.ms / 1000).toFixed(1).padStart(5)} s  ${r.file}`),
 });
 await server?.stop();
 
@@ -142,7 +173,8 @@ if (byTime.length > 5) {
   console.log('slowest test files: ' + byTime.slice(0, 8).map((r) => `${r.file.replace(/^dist\/test\//, '')} ${(r.ms / 1000).toFixed(1)} s`).join(', '));
 }
 mkdirSync('.tap', { recursive: true });
-writeFileSync(TIMES_FILE, JSON.stringify({ ...lastTimes, ...Object.fromEntries(results.map((r) => [r.file, r.ms])) }, null, 1));
+// A batch's files share its time (what decides whether they are batched again next run).
+writeFileSync(TIMES_FILE, JSON.stringify({ ...lastTimes, ...Object.fromEntries(results.flatMap((r) => r.files.map((f) => [f, Math.round(r.ms / r.files.length)]))) }, null, 1));
 if (process.env.SMOKE_FIX_TEST_TAP_FILE) writeFileSync(process.env.SMOKE_FIX_TEST_TAP_FILE, text);
 console.log(`suite wall time: ${((Date.now() - startedAt) / 1000).toFixed(1)} s (${jobs} files at a time)`);
 // Skips are counted so that a suite skipped on some machine (no Django, no locales) is visible.
