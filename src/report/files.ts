@@ -24,12 +24,26 @@ export async function syncDir(dir: string): Promise<void> {
   }
 }
 
+/** Pieces are gathered up to this many chars before a write: a write is a trip to the thread pool. */
+const WRITE_CHARS = 1 << 20;
+
 /** Writes `pieces` one after the other into a file that must not exist yet ('wx'). */
 export async function writeNewFile(path: string, pieces: Iterable<string>): Promise<void> {
   const handle = await open(path, 'wx');
   try {
     // writeFile on a handle writes from the current position and finishes partial writes.
-    for (const piece of pieces) await handle.writeFile(piece);
+    // report.json comes in some 300 pieces of 64 KiB at 10,000 endpoints: written a MiB at a time.
+    let gathered: string[] = [];
+    let chars = 0;
+    for (const piece of pieces) {
+      gathered.push(piece);
+      chars += piece.length;
+      if (chars < WRITE_CHARS) continue;
+      await handle.writeFile(gathered.join(''));
+      gathered = [];
+      chars = 0;
+    }
+    if (gathered.length > 0) await handle.writeFile(gathered.join(''));
   } finally {
     await handle.close();
   }
