@@ -156,8 +156,12 @@ for (const r of results) {
       else if (key === 'skip') skipped += Number(n);
     }
   }
-  // A file that crashed or timed out without a failing point still failed.
-  failed += r.code !== 0 && fileFailed === 0 ? 1 : fileFailed;
+  // A file that crashed or timed out without a failing point still failed. So did one that exited 0
+  // without tap's closing counts: its root never completed (or its output was cut), and the tests
+  // it did not report must not pass unseen.
+  const unfinished = r.code === 0 && !/^\s*# \{ total: \d+/m.test(r.stdout);
+  if (unfinished) console.log(`not ok: ${r.file} exited 0 without tap's closing counts; counted as a failure`);
+  failed += unfinished || (r.code !== 0 && fileFailed === 0) ? 1 : fileFailed;
 }
 if (failed > 0) {
   const found = failures(text);
