@@ -6,7 +6,8 @@
 // await, no process-wide state), so a file behaves here as it does alone.
 //
 // The files come in SMOKE_FIX_TEST_BATCH_FILES (one per line), not as arguments: tap names the
-// folders of `t.testdir` after the process's arguments, and ten paths make too long a name.
+// folders of `t.testdir` after the process's arguments, and ten paths make too long a name. The one
+// argument is the batch's name, which keeps those folders apart between batches.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 

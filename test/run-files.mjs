@@ -40,7 +40,9 @@ function runFile(unit, env, timeoutS) {
   const file = batch ? batch.label : unit;
   return new Promise((resolve) => {
     const startedAt = Date.now();
-    const child = spawn(process.execPath, [...NODE_FLAGS, batch ? BATCH_ENTRY : unit], {
+    // A batch's one argument is its own name: tap names the folders of `t.testdir` after the
+    // process's arguments, and two batches running at once must not share them.
+    const child = spawn(process.execPath, [...NODE_FLAGS, ...(batch ? [BATCH_ENTRY, batch.id] : [unit])], {
       env: { ...env, TAP_TIMEOUT: String(timeoutS), ...(batch ? { SMOKE_FIX_TEST_BATCH_FILES: batch.files.join('\n') } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -57,7 +59,11 @@ function runFile(unit, env, timeoutS) {
       ended = true;
       clearTimeout(killer);
       clearTimeout(grace);
-      resolve({ file, files: typeof unit === 'string' ? [unit] : unit.files, stdout, stderr, code, signal, ms: Date.now() - startedAt });
+      // Passed: exited 0 AND printed tap's closing counts. Without them the root never completed
+      // (or the output was cut short), and tests it did not report must not pass unseen.
+      const unfinished = code === 0 && !/^\s*# \{ total: \d+/m.test(stdout);
+      const ok = code === 0 && !unfinished;
+      resolve({ file, files: typeof unit === 'string' ? [unit] : unit.files, stdout, stderr, code, signal, ok, unfinished, ms: Date.now() - startedAt });
     };
     child.on('close', end);
     // A process the file left running may hold its stdout open: then 'close' never comes.
@@ -83,13 +89,13 @@ export async function runFiles(files, { jobs, timeoutS, env, onDone }) {
   await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, worker));
   const out = ['TAP version 14'];
   results.forEach((r, i) => {
-    const ok = r.code === 0;
     out.push(`# Subtest: ${r.file}`, indent(r.stdout.trimEnd()));
-    out.push(`${ok ? 'ok' : 'not ok'} ${i + 1} - ${r.file} # time=${r.ms}ms`);
-    if (!ok) {
+    out.push(`${r.ok ? 'ok' : 'not ok'} ${i + 1} - ${r.file} # time=${r.ms}ms`);
+    if (!r.ok) {
       // What a crash left behind: the exit and the end of stderr (the TAP above may be cut short).
       const stderr = r.stderr.slice(-4000).trimEnd();
-      out.push('  ---', `  exitCode: ${r.code}`, `  signal: ${r.signal}`, ...(stderr ? ['  stderr: |', indent(stderr)] : []), '  ...');
+      const why = r.unfinished ? ["  reason: exited 0 without tap's closing counts (its tests did not all report)"] : [];
+      out.push('  ---', ...why, `  exitCode: ${r.code}`, `  signal: ${r.signal}`, ...(stderr ? ['  stderr: |', indent(stderr)] : []), '  ...');
     }
   });
   out.push(`1..${files.length}`, '');

@@ -151,10 +151,11 @@ export async function runWithConfig(settings: RunSettings): Promise<RunOutput> {
   let round = 0;
   let db: Database | undefined;
   let lock: RunLock | undefined;
-  const ledger = new RequestLedger();
-  const client = createHttpClient({ baseUrl: config.baseUrl, http: config.http, signal: settings.signal, ledger });
   const startWarnings = configWarnings(config);
   for (const message of startWarnings) emit({ type: 'warning', message });
+  // Made just before the `try` that closes it: it listens on the run's stop signal.
+  const ledger = new RequestLedger();
+  const client = createHttpClient({ baseUrl: config.baseUrl, http: config.http, signal: settings.signal, ledger });
   let cascade: CascadeResult;
   let logReaders: Awaited<ReturnType<typeof startLogReaders>> | undefined;
   let closing: Awaited<ReturnType<typeof closingCheck>> | undefined;

@@ -143,6 +143,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const { bytes, truncated } = discard
         ? { bytes: EMPTY, truncated: false }
         : await readCapped(decodedBody(res.body, firstHeader(res.headers['content-encoding'])), http.maxBodyBytes);
+      // The exchange is over: what follows is local work, which no deadline or stop may relabel.
+      clearTimeout(timer);
+      inFlight.delete(abort);
       const contentType = firstHeader(res.headers['content-type']);
       if (request.cookieJar) {
         for (const setCookie of asList(res.headers['set-cookie'])) {

@@ -80,8 +80,10 @@ export async function sendWithRetries(input: {
   };
 
   // The first attempt runs outside p-retry: nearly every request is answered at once, and p-retry's
-  // set-up per call was a tenth of the probing at 10,000 endpoints. Its outcome is handed to
-  // p-retry as p-retry's own first attempt, so a stop signal, back-off and counts are unchanged.
+  // set-up per call was a tenth of the probing at 10,000 endpoints. A failure that p-retry would
+  // end on at once (an AbortError, no retry left) ends here the same way, before the stop signal is
+  // looked at; any other outcome is handed to p-retry as its own first attempt, so a stop signal,
+  // back-off and counts are unchanged.
   let first: { readonly response: HttpResponse } | { readonly error: unknown } | undefined;
   if (!policy.signal?.aborted) {
     try {
@@ -99,8 +101,12 @@ export async function sendWithRetries(input: {
     return replayed.response;
   };
 
+  const windowMs = policy.retryWindowMs ?? 0;
   try {
-    const windowMs = policy.retryWindowMs ?? 0;
+    if (first && 'error' in first) {
+      if (first.error instanceof AbortError) throw first.error.originalError;
+      if (!(policy.retries > 0 || elapsed() < windowMs)) throw first.error;
+    }
     const response = await pRetry(replayFirst, {
       retries: windowMs > 0 ? Number.POSITIVE_INFINITY : policy.retries,
       minTimeout: policy.minTimeoutMs,

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { createHttpClient } from '../../src/probe/http-client.js';
+import { sendWithRetries } from '../../src/probe/retry.js';
 import { probeEndpoints } from '../../src/probe/probe.js';
 import { createSessionManager } from '../../src/probe/sessions.js';
 import type { HttpConfig } from '../../src/config/types.js';
@@ -124,4 +125,27 @@ t.test('a POST that may have arrived is never sent twice; a refused one is', asy
     sessions: await createSessionManager({ auth: {}, client: refusedClient }),
   });
   t.equal(refused?.attempts.length, 3, 'a refused connection never reached the app: retried');
+});
+
+t.test('a stop that arrives while a POST gets a 503 keeps the answer: p-retry ends on it before it looks at the stop', async (t) => {
+  const stop = new AbortController();
+  let hits = 0;
+  const server = await startServer(t, (req, res) => {
+    hits++;
+    req.resume();
+    stop.abort('SIGINT'); // during the first attempt, before its answer
+    res.writeHead(503).end('restarting');
+  });
+  // The client does not listen to this stop: only the retry policy does, as when the stop comes
+  // between the answer and the decision to retry.
+  const client = createHttpClient({ baseUrl: server.url, http: httpConfig({ retries: 3 }) });
+  t.teardown(() => client.close());
+  const exchange = await sendWithRetries({
+    send: client.send,
+    request: { method: 'POST', path: '/', body: 'x' },
+    policy: { retries: 3, minTimeoutMs: 10, signal: stop.signal },
+  });
+  t.equal(hits, 1, 'a POST is not sent again after a 503');
+  t.equal(exchange.response?.status, 503, 'the answer is kept');
+  t.equal(exchange.failure?.code, 'HTTP_503', 'and reported as what it was, not as the stop');
 });
