@@ -139,23 +139,29 @@ const { tap: text, results } = await runFiles(units, {
   jobs,
   timeoutS,
   env,
-  onDone: (r) => console.log(`${r.ok ? 'ok    ' : 'not ok'} ${String(++done).padStart(3)}/${units.length} ${(r.ms / 1000).toFixed(1).padStart(5)} s  ${r.file}`),
+  // Each unit's passes are printed too: a unit that passes fewer assertions than usual (and fails
+  // none) shows where the suite's count went.
+  onDone: (r) =>
+    console.log(`${r.ok ? 'ok    ' : 'not ok'} ${String(++done).padStart(3)}/${units.length} ${(r.ms / 1000).toFixed(1).padStart(5)} s ${String(countsOf(r.stdout).pass).padStart(4)} passed  ${r.file}`),
 });
+
+/** tap's closing counts in a unit's output, e.g. `# { total: 12, pass: 10, fail: 1, skip: 1 }`. */
+function countsOf(stdout) {
+  const counts = { pass: 0, fail: 0, skip: 0 };
+  for (const m of stdout.matchAll(/^\s*# \{ total: \d+(?<rest>(?:, \w+: \d+)*) \}/gm)) {
+    for (const [, key, n] of (m.groups?.rest ?? '').matchAll(/, (\w+): (\d+)/g)) if (key in counts) counts[key] += Number(n);
+  }
+  return counts;
+}
 await server?.stop();
 
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 for (const r of results) {
-  let fileFailed = 0;
-  // tap's closing summary comment, e.g. `# { total: 12, pass: 10, fail: 1, skip: 1 }`.
-  for (const m of r.stdout.matchAll(/^\s*# \{ total: \d+(?<rest>(?:, \w+: \d+)*) \}/gm)) {
-    for (const [, key, n] of (m.groups?.rest ?? '').matchAll(/, (\w+): (\d+)/g)) {
-      if (key === 'pass') passed += Number(n);
-      else if (key === 'fail') fileFailed += Number(n);
-      else if (key === 'skip') skipped += Number(n);
-    }
-  }
+  const { pass, fail: fileFailed, skip } = countsOf(r.stdout);
+  passed += pass;
+  skipped += skip;
   // A file that crashed, timed out, or exited 0 without tap's closing counts (run-files.mjs) without
   // a failing point still failed.
   failed += !r.ok && fileFailed === 0 ? 1 : fileFailed;
