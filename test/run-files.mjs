@@ -28,6 +28,16 @@ function indent(text) {
     .join('\n');
 }
 
+/** tap's closing counts in a process's output, e.g. `# { total: 12, pass: 10, fail: 1, skip: 1 }`. */
+function countsOf(stdout) {
+  const counts = { summarised: false, pass: 0, fail: 0, skip: 0 };
+  for (const m of stdout.matchAll(/^\s*# \{ total: \d+(?<rest>(?:, \w+: \d+)*) \}/gm)) {
+    counts.summarised = true;
+    for (const [, key, n] of (m.groups?.rest ?? '').matchAll(/, (\w+): (\d+)/g)) if (key in counts) counts[key] += Number(n);
+  }
+  return counts;
+}
+
 /** The script that runs a batch of small files in one process. */
 const BATCH_ENTRY = new URL('./batch-entry.mjs', import.meta.url).pathname;
 
@@ -61,9 +71,10 @@ function runFile(unit, env, timeoutS) {
       clearTimeout(grace);
       // Passed: exited 0 AND printed tap's closing counts. Without them the root never completed
       // (or the output was cut short), and tests it did not report must not pass unseen.
-      const unfinished = code === 0 && !/^\s*# \{ total: \d+/m.test(stdout);
+      const counts = countsOf(stdout);
+      const unfinished = code === 0 && !counts.summarised;
       const ok = code === 0 && !unfinished;
-      resolve({ file, files: typeof unit === 'string' ? [unit] : unit.files, stdout, stderr, code, signal, ok, unfinished, ms: Date.now() - startedAt });
+      resolve({ file, files: typeof unit === 'string' ? [unit] : unit.files, stdout, stderr, code, signal, ok, unfinished, counts, ms: Date.now() - startedAt });
     };
     child.on('close', end);
     // A process the file left running may hold its stdout open: then 'close' never comes.

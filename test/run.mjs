@@ -44,7 +44,8 @@ const units = batched(named).sort((a, b) => unitTime(b) - unitTime(a));
 function batched(all) {
   if (process.argv.length > 2 || process.env.SMOKE_FIX_TEST_BATCH === '0') return all;
   const small = all.filter((f) => lastTime(f) < SMALL_MS && keepsToItself(f));
-  const alone = all.filter((f) => !small.includes(f));
+  const batchedFiles = new Set(small);
+  const alone = all.filter((f) => !batchedFiles.has(f));
   const batches = [];
   for (let i = 0; i < small.length; i += BATCH_SIZE) {
     const files = small.slice(i, i + BATCH_SIZE);
@@ -142,24 +143,15 @@ const { tap: text, results } = await runFiles(units, {
   // Each unit's passes are printed too: a unit that passes fewer assertions than usual (and fails
   // none) shows where the suite's count went.
   onDone: (r) =>
-    console.log(`${r.ok ? 'ok    ' : 'not ok'} ${String(++done).padStart(3)}/${units.length} ${(r.ms / 1000).toFixed(1).padStart(5)} s ${String(countsOf(r.stdout).pass).padStart(4)} passed  ${r.file}`),
+    console.log(`${r.ok ? 'ok    ' : 'not ok'} ${String(++done).padStart(3)}/${units.length} ${(r.ms / 1000).toFixed(1).padStart(5)} s ${String(r.counts.pass).padStart(4)} passed  ${r.file}`),
 });
-
-/** tap's closing counts in a unit's output, e.g. `# { total: 12, pass: 10, fail: 1, skip: 1 }`. */
-function countsOf(stdout) {
-  const counts = { pass: 0, fail: 0, skip: 0 };
-  for (const m of stdout.matchAll(/^\s*# \{ total: \d+(?<rest>(?:, \w+: \d+)*) \}/gm)) {
-    for (const [, key, n] of (m.groups?.rest ?? '').matchAll(/, (\w+): (\d+)/g)) if (key in counts) counts[key] += Number(n);
-  }
-  return counts;
-}
 await server?.stop();
 
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 for (const r of results) {
-  const { pass, fail: fileFailed, skip } = countsOf(r.stdout);
+  const { pass, fail: fileFailed, skip } = r.counts;
   passed += pass;
   skipped += skip;
   // A file that crashed, timed out, or exited 0 without tap's closing counts (run-files.mjs) without

@@ -35,6 +35,7 @@ export function summariseProbe(probe: ProbeResult, firstFindingMessage?: string)
  * 10 MB of them at 10,000 endpoints.
  */
 function withExcerpt(p: ProbeResult, bodyExcerpt: string): ProbeSummary {
+  // `satisfies` with every key required: a field added to ProbeResult must be listed here.
   return {
     endpoint: p.endpoint,
     method: p.method,
@@ -54,5 +55,5 @@ function withExcerpt(p: ProbeResult, bodyExcerpt: string): ProbeSummary {
     contentType: p.contentType,
     failure: p.failure,
     bodyExcerpt,
-  };
+  } satisfies Record<keyof ProbeSummary, unknown>;
 }

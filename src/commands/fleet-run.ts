@@ -30,8 +30,6 @@ export interface FleetSettings {
   readonly onTarget?: ((target: FleetTargetResult) => void) | undefined;
 }
 
-/** Whether a config names a fleet (else it is one target, run exactly as before). */
-
 function notRun(target: FleetTarget, outcome: TargetOutcome, reason: string, exitCode: 0 | 1 | 2 | 3 = 1): FleetTargetResult {
   return {
     name: target.name,

@@ -49,7 +49,7 @@ export function missingRequired(value: Readonly<Plain>, spec: Spec = CONFIG_SPEC
   return out;
 }
 
-/** A config naming targets (`targets` or `targetsFrom`) is run as a fleet. */
+/** Whether a config names a fleet (`targets` or `targetsFrom`); else it is one target, run as one. */
 export function isFleet(config: ResolvedConfig): boolean {
   return config.targets !== undefined || config.targetsFrom !== undefined;
 }

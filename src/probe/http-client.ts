@@ -51,6 +51,16 @@ function asList(value: string | string[] | undefined): string[] {
   return Array.isArray(value) ? value : [value];
 }
 
+/**
+ * The values of a Content-Length header when they disagree (RFC 9112 §6.3: the framing is then
+ * unknowable), else undefined. One plain value, nearly every answer, is settled without lists.
+ */
+function conflictingLengths(header: string | string[] | undefined): string[] | undefined {
+  if (header === undefined || (typeof header === 'string' && !header.includes(','))) return undefined;
+  const lengths = asList(header).flatMap((v) => v.split(',')).map((v) => v.trim());
+  return new Set(lengths).size > 1 ? lengths : undefined;
+}
+
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const { http } = options;
   const base = new URL(options.baseUrl);
@@ -118,6 +128,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const timer = setTimeout(() => abort(new RequestTimeoutError(http.timeoutMs)), http.timeoutMs);
     if (options.signal?.aborted) abort(stopped());
     inFlight.add(abort);
+    const settle = () => {
+      clearTimeout(timer);
+      inFlight.delete(abort);
+    };
     try {
       if (abortedWith) throw abortedWith;
       const res = await pool.request({
@@ -127,10 +141,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         body: request.body,
         signal: abortion,
       });
-      const length = res.headers['content-length'];
-      // One plain value (nearly every answer) cannot conflict with itself: no lists, no Set.
-      const lengths = typeof length === 'string' && !length.includes(',') ? [] : asList(length).flatMap((v) => v.split(',')).map((v) => v.trim());
-      if (lengths.length > 1 && new Set(lengths).size > 1) {
+      const lengths = conflictingLengths(res.headers['content-length']);
+      if (lengths) {
         // RFC 9112 §6.3: conflicting lengths make the framing unknowable; nothing read is trusted.
         res.body.destroy();
         throw new TransportError('BAD_HTTP', `the answer is not usable HTTP: conflicting Content-Length headers (${lengths.join(', ')})`, 0);
@@ -144,8 +156,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         ? { bytes: EMPTY, truncated: false }
         : await readCapped(decodedBody(res.body, firstHeader(res.headers['content-encoding'])), http.maxBodyBytes);
       // The exchange is over: what follows is local work, which no deadline or stop may relabel.
-      clearTimeout(timer);
-      inFlight.delete(abort);
+      settle();
       const contentType = firstHeader(res.headers['content-type']);
       if (request.cookieJar) {
         for (const setCookie of asList(res.headers['set-cookie'])) {
@@ -177,8 +188,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       throw transport ?? err;
     } finally {
       ledger.end(sent);
-      clearTimeout(timer);
-      inFlight.delete(abort);
+      settle();
     }
   }
 

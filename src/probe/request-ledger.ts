@@ -52,9 +52,7 @@ export class RequestLedger {
   /** A new request is about to be sent: its id, recorded with its start time. */
   begin(method: string, path: string, purpose?: RequestPurpose): SentRequest {
     this.counter += 1;
-    // Methods come upper-case from the config already; toUpperCase would copy each one anyway.
-    const upper = method === 'GET' || method === 'POST' ? method : method.toUpperCase();
-    const request: SentRequest = { id: `sf-${this.runId}-${this.counter}`, method: upper, path, purpose, startMs: this.clock(), endMs: undefined };
+    const request: SentRequest = { id: `sf-${this.runId}-${this.counter}`, method: method.toUpperCase(), path, purpose, startMs: this.clock(), endMs: undefined };
     this.byId.set(request.id, request);
     this.sent.push(request);
     return request;
